@@ -1,0 +1,23 @@
+"""journeylab: local-first product events — funnels, activation with CAC, condition backtests."""
+
+from journeylab.durations import parse_duration
+from journeylab.engine import Engine
+from journeylab.errors import InputError, JourneylabError, LakeError, SpecError
+from journeylab.lake import REASONS, Catalog, IngestReport, Lake, NearMiss, open_lake
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "REASONS",
+    "Catalog",
+    "Engine",
+    "IngestReport",
+    "InputError",
+    "JourneylabError",
+    "Lake",
+    "LakeError",
+    "NearMiss",
+    "SpecError",
+    "open_lake",
+    "parse_duration",
+]

@@ -1,0 +1,22 @@
+"""The ``journeylab`` command: thin wrappers over the library (typer + rich)."""
+
+from __future__ import annotations
+
+import typer
+
+from journeylab.cli import lake_cmds
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="journeylab",
+    help="Local-first product events: lake, funnels, activation with CAC, condition backtests.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+lake_cmds.register(app)
+
+
+def main() -> None:
+    app()

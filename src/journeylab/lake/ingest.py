@@ -1,0 +1,282 @@
+"""Ingest: sources → validated chunks → de-duplicated, sorted Parquet files, atomically.
+
+Each chunk commits one events file and one rejected file by rename. A killed ingest leaves
+only whole files; running it again skips what landed (event ids and reject ids are checked
+against the lake), so the lake ends equal to a clean run's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pyarrow.compute as pc
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+from journeylab.engine import Engine
+from journeylab.errors import InputError
+from journeylab.lake.layout import EVENT_SCHEMA, REJECTED_SCHEMA, Layout
+from journeylab.lake.model import EPOCH, Rejection, Validator
+from journeylab.lake.readers import detect_format, raw_text, read_records
+
+__all__ = ["IngestReport", "ingest_paths", "CHUNK_ROWS"]
+
+CHUNK_ROWS = 1_000_000
+PROGRESS_MIN_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest did. ``records == accepted + duplicates + rejected``."""
+
+    records: int
+    accepted: int
+    duplicates: int
+    rejected: int
+    rejected_by_reason: dict[str, int]
+    naive_timestamps: int
+    unknown_fields: int
+    first_event_at: datetime | None
+    last_event_at: datetime | None
+    sources: tuple[str, ...]
+    files_written: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "records": self.records,
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "rejected_by_reason": dict(sorted(self.rejected_by_reason.items())),
+            "naive_timestamps": self.naive_timestamps,
+            "unknown_fields": self.unknown_fields,
+            "first_event_at": _iso(self.first_event_at),
+            "last_event_at": _iso(self.last_event_at),
+            "sources": list(self.sources),
+            "files_written": self.files_written,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def chart(self) -> Any:
+        """Bar chart: accepted, duplicates and each rejection reason."""
+        from journeylab.charts.ingest import ingest_chart
+
+        return ingest_chart(self)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class _Tally:
+    records: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    naive: int = 0
+    unknown: int = 0
+    first: int | None = None
+    last: int | None = None
+    files: int = 0
+
+
+def ingest_paths(
+    layout: Layout,
+    engine: Engine,
+    paths: Iterable[str | Path],
+    fmt: str | None = None,
+    received_at: datetime | None = None,
+    progress: bool | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> IngestReport:
+    started = time.perf_counter()
+    sources = [Path(p) for p in paths]
+    formats = [detect_format(p, fmt) for p in sources]
+    for p in sources:
+        if not p.is_file():
+            raise InputError(
+                f"Invalid value for PATH: {str(p)!r} does not exist or is not a file. "
+                "Nothing was ingested; check the path."
+            )
+    recv = received_at or datetime.now(UTC)
+    if recv.tzinfo is None:
+        recv = recv.replace(tzinfo=UTC)
+    recv_us = int((recv - EPOCH).total_seconds() * 1_000_000)
+    total_bytes = sum(p.stat().st_size if p.is_file() else 0 for p in sources)
+    show = (
+        progress
+        if progress is not None
+        else (total_bytes >= PROGRESS_MIN_BYTES and sys.stderr.isatty())
+    )
+    tally = _Tally()
+    bar = (
+        Progress(
+            *Progress.get_default_columns()[:1],
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        )
+        if show
+        else None
+    )
+    with layout.locked(), bar or nullcontext():
+        task = bar.add_task("ingest", total=total_bytes) if bar else None
+        on_bytes: Callable[[int], None] = (
+            (lambda n: bar.advance(task, n)) if bar and task is not None else (lambda n: None)
+        )
+        for path, form in zip(sources, formats, strict=True):
+            _ingest_one(layout, engine, path, form, recv_us, on_bytes, chunk_rows, tally)
+    return IngestReport(
+        records=tally.records,
+        accepted=tally.accepted,
+        duplicates=tally.duplicates,
+        rejected=sum(tally.reasons.values()),
+        rejected_by_reason=dict(tally.reasons),
+        naive_timestamps=tally.naive,
+        unknown_fields=tally.unknown,
+        first_event_at=_dt(tally.first),
+        last_event_at=_dt(tally.last),
+        sources=tuple(str(p) for p in sources),
+        files_written=tally.files,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _dt(us: int | None) -> datetime | None:
+    return None if us is None else datetime.fromtimestamp(us / 1_000_000, UTC)
+
+
+def _ingest_one(
+    layout: Layout,
+    engine: Engine,
+    path: Path,
+    fmt: str,
+    recv_us: int,
+    on_bytes: Callable[[int], None],
+    chunk_rows: int,
+    tally: _Tally,
+) -> None:
+    source = path.name
+    val = Validator(recv_us)
+    rejects: list[tuple[int, str, str, str]] = []
+    for no, raw, obj in read_records(path, fmt, on_bytes):
+        tally.records += 1
+        try:
+            if isinstance(obj, Rejection):
+                raise obj
+            val.add(obj)
+        except Rejection as rej:
+            rejects.append((no, raw_text(raw), rej.reason, rej.detail))
+        if len(val) + len(rejects) >= chunk_rows:
+            _commit(layout, engine, source, val, rejects, tally)
+            val, rejects = Validator(recv_us), []
+    _commit(layout, engine, source, val, rejects, tally)
+
+
+def _commit(
+    layout: Layout,
+    engine: Engine,
+    source: str,
+    val: Validator,
+    rejects: list[tuple[int, str, str, str]],
+    tally: _Tally,
+) -> None:
+    tally.naive += val.naive_timestamps
+    tally.unknown += val.unknown_fields
+    if len(val):
+        events = pa.table(
+            {
+                "event_id": val.event_id,
+                "user_id": val.user_id,
+                "name": val.name,
+                "event_at": pa.array(val.event_at, pa.int64()).cast(pa.timestamp("us", tz="UTC")),
+                "received_at": pa.array(val.received_at, pa.int64()).cast(
+                    pa.timestamp("us", tz="UTC")
+                ),
+                "data": pa.array(val.data, pa.string()),
+            },
+            schema=EVENT_SCHEMA,
+        )
+        fresh = _new_rows(engine, layout.event_files(), events, "event_id", "events_existing")
+        tally.duplicates += len(events) - len(fresh)
+        tally.accepted += len(fresh)
+        if len(fresh):
+            fresh = fresh.sort_by(
+                [
+                    ("name", "ascending"),
+                    ("user_id", "ascending"),
+                    ("event_at", "ascending"),
+                    ("event_id", "ascending"),
+                ]
+            )
+            ats = fresh["event_at"].cast(pa.int64())
+            lo, hi = pc.min(ats).as_py(), pc.max(ats).as_py()
+            tally.first = lo if tally.first is None else min(tally.first, lo)
+            tally.last = hi if tally.last is None else max(tally.last, hi)
+            layout.write_parquet(fresh, layout.events_dir, _stem(fresh["event_id"]))
+            tally.files += 1
+    if rejects:
+        for _, _, reason, _ in rejects:
+            tally.reasons[reason] += 1
+        table = pa.table(
+            {
+                "reject_id": [_reject_id(source, no, raw) for no, raw, _, _ in rejects],
+                "source": [source] * len(rejects),
+                "record": [no for no, _, _, _ in rejects],
+                "raw": [raw for _, raw, _, _ in rejects],
+                "reason": [r for _, _, r, _ in rejects],
+                "detail": [d for _, _, _, d in rejects],
+                "received_at": pa.array([val.received_at_us] * len(rejects), pa.int64()).cast(
+                    pa.timestamp("us", tz="UTC")
+                ),
+            },
+            schema=REJECTED_SCHEMA,
+        )
+        fresh = _new_rows(engine, layout.rejected_files(), table, "reject_id", "rejected_existing")
+        if len(fresh):
+            layout.write_parquet(fresh, layout.rejected_dir, _stem(fresh["reject_id"]))
+            tally.files += 1
+
+
+def _new_rows(engine: Engine, files: list[str], batch: pa.Table, key: str, view: str) -> pa.Table:
+    """Rows of ``batch`` whose ``key`` is new: first occurrence in the batch, absent from files."""
+    keys = batch[key].to_pylist()
+    seen: set[str] = set()
+    keep = [not (k in seen or seen.add(k)) for k in keys]  # type: ignore[func-returns-value]
+    if not all(keep):
+        batch = batch.filter(pa.array(keep))
+    if not files:
+        return batch
+    existing = engine.table(view, files, batch.schema)
+    candidates = ibis.memtable(batch.select([key]))
+    hits = existing.select(key).semi_join(candidates, key).distinct()
+    found = engine.to_polars(hits)[key].to_list()
+    if not found:
+        return batch
+    mask = pc.invert(pc.is_in(batch[key], value_set=pa.array(found, pa.string())))
+    return batch.filter(mask)
+
+
+def _stem(ids: pa.ChunkedArray) -> str:
+    digest = hashlib.blake2b(digest_size=10)
+    for chunk in ids.chunks:
+        digest.update(chunk.buffers()[2] or b"")
+    return f"part-{int(time.time() * 1000):013d}-{digest.hexdigest()}"
+
+
+def _reject_id(source: str, record: int, raw: str) -> str:
+    payload = f"{source}\x00{record}\x00{raw}".encode("utf-8", errors="backslashreplace")
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()

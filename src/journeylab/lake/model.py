@@ -1,0 +1,184 @@
+"""The event model: wire (camelCase) → lake row (snake_case), or a quarantine reason.
+
+Rules are those of ``shared/reference/semantics.md`` ("Events"); docs/lake.md restates them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import msgspec
+
+__all__ = [
+    "MAX_ID_CHARS",
+    "MAX_DATA_BYTES",
+    "REASONS",
+    "Validator",
+    "Rejection",
+    "canonical_data",
+    "derive_event_id",
+    "parse_rfc3339",
+]
+
+MAX_ID_CHARS = 255
+MAX_DATA_BYTES = 32 * 1024
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+#: Every quarantine reason code, with what it means.
+REASONS: dict[str, str] = {
+    "invalid_json": "the record is not valid JSON (or not valid UTF-8)",
+    "not_an_object": "the record is JSON but not an object",
+    "missing_user_id": "userId is absent or null",
+    "invalid_user_id": "userId is not a non-empty string of at most 255 characters",
+    "missing_name": "name is absent or null",
+    "invalid_name": "name is not a non-empty string of at most 255 characters",
+    "invalid_event_at": "eventAt is not an RFC 3339 date-time",
+    "invalid_received_at": "receivedAt is not an RFC 3339 date-time",
+    "invalid_event_id": "eventId is not a non-empty string of at most 255 characters",
+    "invalid_data": "data is not a JSON object (arrays and scalars are rejected)",
+    "data_too_large": "data is larger than 32 KiB once serialized",
+    "invalid_batch": "the JSON body is neither {'events': [...]} nor a list of events",
+    "invalid_row": "the CSV row has a malformed data column or too many fields",
+}
+
+_RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+    r"(Z|z|[+-]\d{2}:\d{2})?$"
+)
+_encoder = msgspec.json.Encoder(order="sorted")
+
+
+class Rejection(Exception):
+    """Raised by the validator for one record; ``reason`` is a key of REASONS."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def parse_rfc3339(value: object, reason: str, what: str) -> tuple[int, bool]:
+    """Return (microseconds since epoch, UTC, was_naive) or raise Rejection."""
+    if isinstance(value, datetime):
+        naive = value.tzinfo is None
+        dt = value.replace(tzinfo=UTC) if naive else value
+        return _micros(dt), naive
+    if not isinstance(value, str):
+        raise Rejection(reason, f"{what} must be an RFC 3339 string, got {type(value).__name__}")
+    m = _RFC3339.match(value)
+    if not m:
+        raise Rejection(reason, f"{what} {value[:64]!r} is not RFC 3339 (YYYY-MM-DDTHH:MM:SS[.f]Z)")
+    y, mo, d, h, mi, s, frac, off = m.groups()
+    micros = int((frac or "0")[:6].ljust(6, "0"))
+    try:
+        dt = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micros, tzinfo=UTC)
+    except ValueError as exc:
+        raise Rejection(reason, f"{what} {value[:64]!r}: {exc}") from None
+    if off and off not in ("Z", "z"):
+        sign = 1 if off[0] == "+" else -1
+        oh, om = int(off[1:3]), int(off[4:6])
+        if oh > 23 or om > 59:
+            raise Rejection(reason, f"{what} {value[:64]!r}: offset out of range")
+        dt -= sign * timedelta(hours=oh, minutes=om)
+    return _micros(dt), off is None
+
+
+def _micros(dt: datetime) -> int:
+    delta = dt - EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def canonical_data(data: dict[str, Any]) -> str:
+    """Minified JSON with keys sorted at every level: the stored form of ``data``."""
+    return _encoder.encode(data).decode("utf-8")
+
+
+def derive_event_id(user_id: str, name: str, event_at_us: int | None, data: str | None) -> str:
+    """Deterministic id: hash of the canonical JSON of (userId, name, eventAt, data).
+
+    ``eventAt`` is the UTC instant in microseconds as sent (None when absent, so that
+    re-ingesting the same input finds the same id); ``data`` is its canonical text.
+    """
+    payload = _encoder.encode([user_id, name, event_at_us, data])
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+def _check_id(value: object, missing: str, invalid: str, what: str) -> str:
+    if value is None:
+        raise Rejection(missing, f"{what} is required")
+    if not isinstance(value, str):
+        raise Rejection(invalid, f"{what} must be a string, got {type(value).__name__}")
+    if not value:
+        raise Rejection(invalid, f"{what} must not be empty")
+    if len(value) > MAX_ID_CHARS:
+        raise Rejection(invalid, f"{what} has {len(value)} characters, at most 255 allowed")
+    return value
+
+
+@dataclass
+class Validator:
+    """Turns wire records into lake columns, collecting rejections and counters."""
+
+    received_at_us: int
+    event_id: list[str] = field(default_factory=list)
+    user_id: list[str] = field(default_factory=list)
+    name: list[str] = field(default_factory=list)
+    event_at: list[int] = field(default_factory=list)
+    received_at: list[int] = field(default_factory=list)
+    data: list[str | None] = field(default_factory=list)
+    naive_timestamps: int = 0
+    unknown_fields: int = 0
+
+    def __len__(self) -> int:
+        return len(self.event_id)
+
+    def add(self, rec: object) -> None:
+        """Validate one decoded record and append it, or raise Rejection."""
+        if not isinstance(rec, dict):
+            raise Rejection("not_an_object", f"expected a JSON object, got {_kind(rec)}")
+        user_id = _check_id(rec.get("userId"), "missing_user_id", "invalid_user_id", "userId")
+        name = _check_id(rec.get("name"), "missing_name", "invalid_name", "name")
+        naive = False
+        raw_at = rec.get("eventAt")
+        at_us: int | None = None
+        if raw_at is not None:
+            at_us, naive = parse_rfc3339(raw_at, "invalid_event_at", "eventAt")
+        raw_recv = rec.get("receivedAt")
+        recv_us = self.received_at_us
+        if raw_recv is not None:
+            recv_us, _ = parse_rfc3339(raw_recv, "invalid_received_at", "receivedAt")
+        data = rec.get("data")
+        text: str | None = None
+        if data is not None:
+            if not isinstance(data, dict):
+                raise Rejection("invalid_data", f"data must be a JSON object, got {_kind(data)}")
+            text = canonical_data(data)
+            if len(text.encode("utf-8")) > MAX_DATA_BYTES:
+                raise Rejection("data_too_large", f"data is {len(text.encode())} bytes, max 32768")
+        eid = rec.get("eventId")
+        if eid is None:
+            eid = derive_event_id(user_id, name, at_us, text)
+        else:
+            eid = _check_id(eid, "invalid_event_id", "invalid_event_id", "eventId")
+        if len(rec) > 6 or any(k not in _KNOWN for k in rec):
+            self.unknown_fields += sum(1 for k in rec if k not in _KNOWN)
+        self.naive_timestamps += naive
+        self.event_id.append(eid)
+        self.user_id.append(user_id)
+        self.name.append(name)
+        self.event_at.append(recv_us if at_us is None else at_us)
+        self.received_at.append(recv_us)
+        self.data.append(text)
+
+
+_KNOWN = frozenset({"userId", "name", "eventAt", "data", "eventId", "receivedAt"})
+
+
+def _kind(value: object) -> str:
+    return {list: "an array", str: "a string", bool: "a boolean", int: "a number"}.get(
+        type(value), "a number" if isinstance(value, float) else "null"
+    )
