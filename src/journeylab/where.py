@@ -129,7 +129,7 @@ def _match(p: Predicate, data: Mapping[str, Any]) -> bool:
     if _is_number(p.value):
         if not _is_number(v):
             return False
-        a, b = float(v), float(p.value)
+        a, b = float(v), float(p.value)  # type: ignore[arg-type]
     else:
         if not isinstance(v, str):
             return False
