@@ -140,6 +140,12 @@ class Lake:
         out = self.execute(value.name("last"))["last"][0]
         return None if out is None else out.astimezone(UTC)
 
+    def funnel(self, steps: Sequence[Any], **kw: Any) -> Any:
+        """A conversion funnel; see :func:`journeylab.funnels.funnel` (returns FunnelResult)."""
+        from journeylab.funnels import funnel
+
+        return funnel(self, steps, **kw)
+
     def catalog(self) -> Catalog:
         """Every event name: events, users, first/last seen, declared; near-miss warnings."""
         fired = self.execute(catalog_expr(self.events()))
