@@ -1,0 +1,87 @@
+"""Condition programs checked against the lake's catalog: exact names, nearest names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from journeylab import Lake
+from journeylab.conditions.validate import ConditionWarning, event_refs, validate_program
+
+OFFER = {
+    "kind": "offer",
+    "name": "three-purchases",
+    "audience": {"event": "signup", "where": {"channel": {"in": ["ads"]}}},
+    "entry": {"event": "signup"},
+    "satisfy": {
+        "all": [
+            {"event": "Purchase", "count": 3, "within": "30d"},
+            {"not": {"event": "refund_issued"}},
+            {"sequence": [{"event": "cart"}, {"event": "checkout"}], "within": "1h"},
+        ]
+    },
+    "reward": 10,
+}
+
+
+@pytest.fixture
+def small_lake(lake: Lake, write_jsonl: Callable[..., Path]) -> Lake:
+    rows = [
+        {"userId": "u1", "name": "signup", "eventAt": "2024-01-01T00:00:00Z"},
+        {"userId": "u1", "name": "purchase", "eventAt": "2024-01-02T00:00:00Z"},
+        {"userId": "u1", "name": "checkout", "eventAt": "2024-01-02T00:00:00Z"},
+        {"userId": "u2", "name": "cart", "eventAt": "2024-01-02T00:00:00Z"},
+    ]
+    lake.ingest(write_jsonl(rows))
+    lake.declare("refund_issued", description="not yet instrumented")
+    return lake
+
+
+def test_event_refs_walks_every_leaf_with_its_yaml_path() -> None:
+    assert event_refs(OFFER) == [
+        ("audience.event", "signup"),
+        ("entry.event", "signup"),
+        ("satisfy.all[0].event", "Purchase"),
+        ("satisfy.all[1].not.event", "refund_issued"),
+        ("satisfy.all[2].sequence[0].event", "cart"),
+        ("satisfy.all[2].sequence[1].event", "checkout"),
+    ]
+
+
+def test_event_refs_ignores_where_keys_named_event() -> None:
+    prog = {"satisfy": {"event": "a", "where": {"event": {"eq": "x"}}}}
+    assert event_refs(prog) == [("satisfy.event", "a")]
+
+
+def test_referral_link_is_checked() -> None:
+    prog = {"kind": "referral", "link": {"event": "referal", "referrer_field": "referrerId"}}
+    assert event_refs(prog) == [("link.event", "referal")]
+
+
+def test_unknown_name_warns_with_nearest_and_declared_never_fired(small_lake: Lake) -> None:
+    warnings = validate_program(OFFER, small_lake)
+    assert [(w.path, w.event, w.kind) for w in warnings] == [
+        ("satisfy.all[0].event", "Purchase", "unknown_event"),
+        ("satisfy.all[1].not.event", "refund_issued", "declared_never_fired"),
+    ]
+    unknown = warnings[0]
+    assert unknown.suggestions[0] == "purchase"
+    assert "names must match exactly" in unknown.message()
+    assert "'purchase'" in unknown.message()
+    assert "declared but has never been fired" in warnings[1].message()
+    assert unknown.to_dict()["suggestions"] == list(unknown.suggestions)
+
+
+def test_exact_names_give_no_warning(small_lake: Lake) -> None:
+    prog = {"entry": {"event": "signup"}, "satisfy": {"any": [{"event": "purchase"}]}}
+    assert validate_program(prog, small_lake) == []
+    # a Catalog works as well as a Lake
+    assert validate_program(prog, small_lake.catalog()) == []
+
+
+def test_unknown_name_without_near_names_has_no_suggestions(small_lake: Lake) -> None:
+    (w,) = validate_program({"satisfy": {"event": "zzzzzzzzzzzz"}}, small_lake)
+    assert w == ConditionWarning("satisfy.event", "zzzzzzzzzzzz", "unknown_event", ())
+    assert "nearest" not in str(w)
