@@ -146,6 +146,15 @@ class Lake:
 
         return funnel(self, steps, **kw)
 
+    def compare_activations(
+        self, start: Any = "signup", activations: Mapping[str, Any] | None = None, **kw: Any
+    ) -> Any:
+        """Activation definitions compared (rates, times, overlap, CAC by channel); see
+        :func:`journeylab.activation.compare_activations` (returns ActivationComparison)."""
+        from journeylab.activation import compare_activations
+
+        return compare_activations(self, start=start, activations=activations, **kw)
+
     def catalog(self) -> Catalog:
         """Every event name: events, users, first/last seen, declared; near-miss warnings."""
         fired = self.execute(catalog_expr(self.events()))
