@@ -82,9 +82,8 @@ class Engine:
         return self.backend.read_parquet(list(files), table_name=name)
 
     def _empty(self, name: str, schema: pa.Schema) -> ir.Table:
-        if self.kind == "duckdb" and name in self.backend.list_tables():
-            self.backend.drop_view(name, force=True)
-        return self.backend.create_table(name, schema=ibis.schema(schema), overwrite=True)
+        # A view (like read_parquet's), so the name can flip between empty and files.
+        return self.backend.create_view(name, ibis.memtable(schema.empty_table()), overwrite=True)
 
     def memtable(self, data: pa.Table | pl.DataFrame) -> ir.Table:
         return ibis.memtable(data.to_arrow() if isinstance(data, pl.DataFrame) else data)
