@@ -137,7 +137,7 @@ class Lake:
     def last_event_at(self) -> datetime | None:
         """The lake's last ``event_at`` (the default as-of time of analyses)."""
         value = self.events().event_at.max()
-        out = self.execute(value.name("last"))["last"][0]
+        out = self.execute(value.name("last")).item()
         return None if out is None else out.astimezone(UTC)
 
     def funnel(self, steps: Sequence[Any], **kw: Any) -> Any:
