@@ -10,6 +10,7 @@ from rich.table import Table
 
 from journeylab.cli.common import JsonOpt, LakeOpt, console, fail_cleanly, print_json
 from journeylab.lake import open_lake
+from journeylab.lake.ingest import CHUNK_ROWS
 
 __all__ = ["register"]
 
@@ -23,10 +24,13 @@ def ingest(
         str | None, typer.Option("--format", help="Force the format: jsonl|json|csv|parquet.")
     ] = None,
     as_json: JsonOpt = False,
+    chunk_rows: Annotated[
+        int, typer.Option("--chunk-rows", hidden=True, min=1, help="Records per commit.")
+    ] = CHUNK_ROWS,
 ) -> None:
     """Land event files in the lake; bad events are quarantined with a reason."""
     with fail_cleanly():
-        report = open_lake(lake).ingest(paths, format=format)
+        report = open_lake(lake).ingest(paths, format=format, chunk_rows=chunk_rows)
     if as_json:
         print_json(report.to_dict())
         return

@@ -37,7 +37,6 @@ REASONS: dict[str, str] = {
     "missing_name": "name is absent or null",
     "invalid_name": "name is not a non-empty string of at most 255 characters",
     "invalid_event_at": "eventAt is not an RFC 3339 date-time",
-    "invalid_received_at": "receivedAt is not an RFC 3339 date-time",
     "invalid_event_id": "eventId is not a non-empty string of at most 255 characters",
     "invalid_data": "data is not a JSON object (arrays and scalars are rejected)",
     "data_too_large": "data is larger than 32 KiB once serialized",
@@ -147,10 +146,7 @@ class Validator:
         at_us: int | None = None
         if raw_at is not None:
             at_us, naive = parse_rfc3339(raw_at, "invalid_event_at", "eventAt")
-        raw_recv = rec.get("receivedAt")
         recv_us = self.received_at_us
-        if raw_recv is not None:
-            recv_us, _ = parse_rfc3339(raw_recv, "invalid_received_at", "receivedAt")
         data = rec.get("data")
         text: str | None = None
         if data is not None:
@@ -164,7 +160,7 @@ class Validator:
             eid = derive_event_id(user_id, name, at_us, text)
         else:
             eid = _check_id(eid, "invalid_event_id", "invalid_event_id", "eventId")
-        if len(rec) > 6 or any(k not in _KNOWN for k in rec):
+        if len(rec) > 5 or any(k not in _KNOWN for k in rec):
             self.unknown_fields += sum(1 for k in rec if k not in _KNOWN)
         self.naive_timestamps += naive
         self.event_id.append(eid)
@@ -175,7 +171,7 @@ class Validator:
         self.data.append(text)
 
 
-_KNOWN = frozenset({"userId", "name", "eventAt", "data", "eventId", "receivedAt"})
+_KNOWN = frozenset({"userId", "name", "eventAt", "data", "eventId"})
 
 
 def _kind(value: object) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -97,16 +99,21 @@ def _json_batch(path: Path, on_bytes: Callable[[int], None]) -> Iterator[Record]
         yield no, msgspec.json.encode(rec), rec
 
 
+_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
 def _coerce(value: str) -> Any:
-    """A flat ``data.*`` CSV cell: numbers and booleans typed, empty cells absent."""
+    """A flat ``data.*`` CSV cell: JSON numbers and booleans typed, anything else a string."""
     low = value.lower()
-    if low in ("true", "false"):
+    if low in ("true", "false"):  # spreadsheets write TRUE/FALSE
         return low == "true"
-    for cast in (int, float):
-        try:
-            return cast(value)
-        except ValueError:
-            pass
+    if _INT.fullmatch(value):
+        return int(value)
+    if _FLOAT.fullmatch(value):
+        number = float(value)
+        if math.isfinite(number):
+            return number
     return value
 
 
@@ -153,7 +160,6 @@ _SNAKE = {
     "user_id": "userId",
     "event_at": "eventAt",
     "event_id": "eventId",
-    "received_at": "receivedAt",
 }
 
 
