@@ -1,0 +1,203 @@
+"""``BacktestResult``: what a backtest (or the reference replay) decided, as polars frames.
+
+``rounds`` is the primary table (one row per enrolment, or per referral link); every other
+frame is derived from it by :func:`make_result`, so the backtest and the replay only have to
+agree on ``rounds`` and ``audience``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+__all__ = ["ROUNDS_SCHEMA", "STAGES", "STATUSES", "BacktestResult", "make_result", "empty_rounds"]
+
+TS = pl.Datetime("us", "UTC")
+ROUNDS_SCHEMA: dict[str, Any] = {
+    "user_id": pl.String,
+    "round": pl.Int32,
+    "enrolled_at": TS,
+    "enrolled_event_id": pl.String,
+    "deadline": TS,
+    "satisfied_at": TS,
+    "satisfied_event_id": pl.String,
+    "exit_at": TS,
+    "status": pl.String,
+    "reason": pl.String,
+    "reward": pl.Float64,
+    "reward_referrer": pl.Float64,
+    "reward_referee": pl.Float64,
+    "reward_earned_at": TS,
+    "referrer_id": pl.String,
+}
+STATUSES = ("satisfied", "expired", "pending", "capped", "ineligible", "not_enrolled")
+STAGES = ("audience", "enrolled", *STATUSES)
+
+
+def empty_rounds() -> pl.DataFrame:
+    return pl.DataFrame(schema=ROUNDS_SCHEMA)
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Per-user outcomes of a program over a lake (or over an event list, for the replay).
+
+    - ``rounds``: one row per enrolment: user_id, round, enrolled_at, enrolled_event_id,
+      deadline, satisfied_at, satisfied_event_id, exit_at, status, reason, reward,
+      reward_referrer, reward_referee, reward_earned_at, referrer_id (referrals).
+    - ``users``: one row per audience user (their last round): user_id, enrolled_at,
+      satisfied_at, status, reason, reward (all rounds), rounds, satisfactions,
+      reward_earned_at, referrer_id. Users never enrolled have status ``not_enrolled``.
+    - ``stages``: stage, users — audience → enrolled → satisfied/expired/pending/capped/
+      ineligible/not_enrolled.
+    - ``time_to_satisfy``: user_id, round, seconds (satisfied and capped rounds).
+    - ``daily``: day, enrolled, satisfied (rounds per UTC day).
+    - ``reward_total``: every reward granted; ``reward_unearned``: the part whose
+      ``reward_earned_at`` is after ``as_of`` (referral reward_delay).
+    """
+
+    program: Any
+    rounds: pl.DataFrame
+    users: pl.DataFrame
+    stages: pl.DataFrame
+    time_to_satisfy: pl.DataFrame
+    daily: pl.DataFrame
+    reward_total: float
+    reward_unearned: float
+    as_of: datetime | None
+    start: datetime | None = None
+    end: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def stage(self, name: str) -> int:
+        row = self.stages.filter(pl.col("stage") == name)
+        return int(row["users"][0]) if row.height else 0
+
+    @property
+    def median_seconds_to_satisfy(self) -> float | None:
+        s = self.time_to_satisfy["seconds"]
+        return None if s.len() == 0 else float(s.median())  # type: ignore[arg-type]
+
+    def summary(self) -> dict[str, Any]:
+        """The CLI's numbers: stage counts, reward_total, median_seconds_to_satisfy."""
+        out: dict[str, Any] = {s: self.stage(s) for s in STAGES}
+        out["satisfactions"] = int(self.rounds["satisfied_at"].is_not_null().sum())
+        out["reward_total"] = self.reward_total
+        out["reward_unearned"] = self.reward_unearned
+        out["median_seconds_to_satisfy"] = self.median_seconds_to_satisfy
+        return out
+
+    def user(self, user_id: str) -> pl.DataFrame:
+        """The rounds of one user."""
+        return self.rounds.filter(pl.col("user_id") == user_id)
+
+    def chart(self, kind: str = "stages", **kw: Any) -> Any:
+        """Altair chart; see :mod:`journeylab.charts.backtest`."""
+        from journeylab.charts.backtest import backtest_chart  # type: ignore[import-not-found]
+
+        return backtest_chart(self, kind=kind, **kw)
+
+    def explain(self, user_id: str) -> Any:
+        """Why ``user_id`` was (not) enrolled / satisfied; see conditions.explain."""
+        from journeylab.conditions.explain import explain  # type: ignore[import-not-found]
+
+        return explain(self, user_id)
+
+
+def make_result(
+    program: Any,
+    rounds: pl.DataFrame,
+    audience: list[str] | pl.Series,
+    as_of: datetime | None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    extra: dict[str, Any] | None = None,
+) -> BacktestResult:
+    """Derive every frame of a BacktestResult from ``rounds`` and the audience users."""
+    rounds = rounds.select([pl.col(c).cast(t) for c, t in ROUNDS_SCHEMA.items()]).sort(
+        ["user_id", "round"]
+    )
+    aud = pl.DataFrame({"user_id": pl.Series(list(audience), dtype=pl.String)}).unique()
+    aud = pl.concat([aud, rounds.select("user_id").unique()]).unique().sort("user_id")
+    per_user = rounds.group_by("user_id").agg(
+        pl.col("reward").sum().alias("reward_all"),
+        pl.len().cast(pl.Int32).alias("rounds"),
+        pl.col("satisfied_at").is_not_null().sum().cast(pl.Int32).alias("satisfactions"),
+    )
+    last = rounds.group_by("user_id").agg(pl.all().sort_by("round").last())
+    users = (
+        aud.join(last, on="user_id", how="left")
+        .join(per_user, on="user_id", how="left")
+        .with_columns(
+            pl.col("status").fill_null("not_enrolled"),
+            pl.col("reward_all").fill_null(0.0).alias("reward"),
+            pl.col("rounds").fill_null(0),
+            pl.col("satisfactions").fill_null(0),
+        )
+        .select(
+            "user_id",
+            "enrolled_at",
+            "satisfied_at",
+            "status",
+            "reason",
+            "reward",
+            "rounds",
+            "satisfactions",
+            "reward_earned_at",
+            "referrer_id",
+        )
+        .sort("user_id")
+    )
+    counts = dict(users.group_by("status").len().iter_rows())
+    enrolled = users.filter(~pl.col("status").is_in(["not_enrolled", "ineligible"])).height
+    stages = pl.DataFrame(
+        {
+            "stage": list(STAGES),
+            "users": [users.height, enrolled, *(int(counts.get(s, 0)) for s in STATUSES)],
+        },
+        schema={"stage": pl.String, "users": pl.Int64},
+    )
+    done = rounds.filter(pl.col("satisfied_at").is_not_null())
+    tts = done.select(
+        "user_id",
+        "round",
+        ((pl.col("satisfied_at") - pl.col("enrolled_at")).dt.total_microseconds() / 1e6).alias(
+            "seconds"
+        ),
+    )
+    enr = (
+        rounds.filter(pl.col("status") != "ineligible")
+        .group_by(pl.col("enrolled_at").dt.date().alias("day"))
+        .agg(pl.len().cast(pl.Int64).alias("enrolled"))
+    )
+    sat = done.group_by(pl.col("satisfied_at").dt.date().alias("day")).agg(
+        pl.len().cast(pl.Int64).alias("satisfied")
+    )
+    daily = (
+        enr.join(sat, on="day", how="full", coalesce=True)
+        .with_columns(pl.col("enrolled").fill_null(0), pl.col("satisfied").fill_null(0))
+        .sort("day")
+    )
+    total = float(rounds["reward"].fill_null(0).sum())
+    unearned = 0.0
+    if as_of is not None:
+        unearned = float(
+            rounds.filter(pl.col("reward_earned_at") > as_of)["reward"].fill_null(0).sum()
+        )
+    return BacktestResult(
+        program=program,
+        rounds=rounds,
+        users=users,
+        stages=stages,
+        time_to_satisfy=tts,
+        daily=daily,
+        reward_total=total,
+        reward_unearned=unearned,
+        as_of=as_of,
+        start=start,
+        end=end,
+        extra=dict(extra or {}),
+    )
