@@ -1,5 +1,17 @@
 """journeylab: local-first product events — funnels, activation with CAC, condition backtests."""
 
+from journeylab.conditions import (
+    BacktestResult,
+    all_,
+    any_,
+    event,
+    event_sum,
+    load_program,
+    not_,
+    offer,
+    referral,
+    sequence,
+)
 from journeylab.durations import parse_duration
 from journeylab.engine import Engine
 from journeylab.errors import InputError, JourneylabError, LakeError, SpecError
@@ -8,6 +20,16 @@ from journeylab.lake import REASONS, Catalog, IngestReport, Lake, NearMiss, open
 __version__ = "0.1.0"
 
 __all__ = [
+    "BacktestResult",
+    "all_",
+    "any_",
+    "event",
+    "event_sum",
+    "load_program",
+    "not_",
+    "offer",
+    "referral",
+    "sequence",
     "REASONS",
     "Catalog",
     "Engine",
