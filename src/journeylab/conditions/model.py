@@ -44,6 +44,9 @@ __all__ = [
     "Rules",
     "Sequence",
     "SumSpec",
+    "implicit_deadline",
+    "program_deadline",
+    "relevant_names",
     "walk",
 ]
 
@@ -357,3 +360,40 @@ def walk(cond: Condition | None, path: str) -> Iterator[tuple[str, Condition]]:
     elif isinstance(cond, Sequence):
         for i, c in enumerate(cond.sequence):
             yield from walk(c, f"{path}.sequence[{i}]")
+
+
+# -- program facts shared by the replay and the backtest ----------------------------------------------
+def _conds(p: Offer | Referral) -> list[tuple[str, Condition | None]]:
+    if isinstance(p, Offer):
+        return [("audience", p.audience), ("entry", p.entry), ("satisfy", p.satisfy)]
+    return [("satisfy", p.satisfy)]
+
+
+def relevant_names(p: Offer | Referral) -> list[str]:
+    """Event names the program reads (its decision times are these users' events)."""
+    names: set[str] = {p.link.event} if isinstance(p, Referral) else set()
+    for prefix, cond in _conds(p):
+        for _, node in walk(cond, prefix):
+            if isinstance(node, Event):
+                names.add(node.event)
+                if node.from_ == "signup":
+                    names.add(p.signup_event)
+    return sorted(names)
+
+
+def implicit_deadline(cond: Condition) -> timedelta | None:
+    """Without expires_after: the longest enrolment-anchored window, when every leaf has one
+    and there is no ``not``/``sequence`` (after it nothing can change, so it is exact)."""
+    spans: list[timedelta] = []
+    for _, node in walk(cond, "satisfy"):
+        if isinstance(node, Not | Sequence):
+            return None
+        if isinstance(node, Event):
+            if node.within is None or node.from_ not in (None, "enrollment"):
+                return None
+            spans.append(node.within)
+    return max(spans) if spans else None
+
+
+def program_deadline(p: Offer | Referral) -> timedelta | None:
+    return p.expires_after if p.expires_after is not None else implicit_deadline(p.satisfy)
