@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from journeylab.cli import lake_cmds
+from journeylab.cli import lake_cmds, sample_cmds
 
 __all__ = ["app", "main"]
 
@@ -16,6 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 lake_cmds.register(app)
+sample_cmds.register(app)
 
 
 def main() -> None:
