@@ -1,6 +1,7 @@
 """A realistic sample app, generated deterministically, with its planted rates exposed."""
 
 from journeylab.sample.generator import DEFAULT_START, SampleManifest, generate, read_manifest
+from journeylab.sample.lake import SampleFiles, sample_data_dir, sample_files, sample_lake
 from journeylab.sample.planted import (
     ACTIVATION_WINDOW_DAYS,
     ACTIVATIONS,
@@ -20,7 +21,11 @@ __all__ = [
     "NOISE_EVENTS",
     "PLATFORMS",
     "PlantedRates",
+    "SampleFiles",
     "SampleManifest",
     "generate",
     "read_manifest",
+    "sample_data_dir",
+    "sample_files",
+    "sample_lake",
 ]
