@@ -96,13 +96,13 @@ class BacktestResult:
 
     def chart(self, kind: str = "stages", **kw: Any) -> Any:
         """Altair chart; see :mod:`journeylab.charts.backtest`."""
-        from journeylab.charts.backtest import backtest_chart  # type: ignore[import-not-found]
+        from journeylab.charts.backtest import backtest_chart  # type: ignore
 
         return backtest_chart(self, kind=kind, **kw)
 
     def explain(self, user_id: str) -> Any:
         """Why ``user_id`` was (not) enrolled / satisfied; see conditions.explain."""
-        from journeylab.conditions.explain import explain  # type: ignore[import-not-found]
+        from journeylab.conditions.explain import explain  # type: ignore
 
         return explain(self, user_id)
 

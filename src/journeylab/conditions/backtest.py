@@ -1,0 +1,365 @@
+"""The vectorised backtest: ``program.backtest(lake, start=, end=, as_of=)`` → BacktestResult.
+
+Each round is two Ibis passes over the user's relevant events (only the program's event
+names are read): an enrolment pass (first row where audience ∧ entry hold, inside
+[start, end), after the previous exit and its cooldown) and a satisfaction pass (first row
+strictly after the enrolling row, at or before the deadline, where satisfy holds). Rounds
+repeat for re-entry up to ``reentry.max``. Caps (per user, budget) depend on the order of
+satisfactions across users, so they are applied last, in polars, on the small per-round
+table (docs/adr/0001-backtest-sequential-steps.md). Must equal the replay on every input.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import polars as pl
+
+from journeylab.conditions.backtest_exprs import (
+    CondCtx,
+    add_condition,
+    add_signup,
+    after_row,
+    needs_signup,
+    us,
+)
+from journeylab.conditions.model import Condition, Offer, Referral, program_deadline, relevant_names
+from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, make_result
+from journeylab.engine import Engine
+from journeylab.errors import invalid
+from journeylab.where import json_string, parse_where, where_expr
+
+__all__ = ["backtest", "backtest_events"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_KEY_DIGITS = 20
+
+
+def _to_us(value: datetime | None, param: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        raise invalid(param, value, "a datetime (timezone-aware; naive is read as UTC)")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return us(value - _EPOCH)
+
+
+def _ts(col: str) -> pl.Expr:
+    return pl.from_epoch(pl.col(col), time_unit="us").dt.replace_time_zone("UTC").alias(col)
+
+
+def backtest(
+    program: Offer | Referral,
+    lake: Any,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    as_of: datetime | None = None,
+) -> BacktestResult:
+    """Who ``program`` would have enrolled and satisfied on the lake's history, and when.
+
+    ``start``/``end``: enrolments (referral links) only at times in [start, end);
+    ``as_of``: the cut (default: the lake's last time on the program's basis)."""
+    return backtest_events(program, lake.events(), lake.engine, start, end, as_of)
+
+
+def backtest_events(
+    program: Offer | Referral,
+    events: ir.Table,
+    engine: Engine,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    as_of: datetime | None = None,
+) -> BacktestResult:
+    """As :func:`backtest` over any Ibis events table (columns as ``Lake.events()``)."""
+    start_us, end_us = _to_us(start, "start"), _to_us(end, "end")
+    as_of_us = _to_us(as_of, "as_of")
+    basis = events[program.time_basis]
+    if program.time_basis == "received_at":
+        basis = basis.coalesce(events.event_at)
+    epoch = ibis.timestamp("1970-01-01 00:00:00+00:00")
+    ev = events.mutate(tu=basis.delta(epoch, unit="microsecond").cast("int64"))
+    if as_of_us is None:
+        last = engine.to_polars(ev.aggregate(last=ev.tu.max()))["last"][0]
+        as_of_us = int(last) if last is not None else 0
+    ev = ev.filter(ev.tu <= as_of_us)
+    rel = ev.filter(ev.name.isin(relevant_names(program))).select(
+        "user_id", "event_id", "name", "data", "tu"
+    )
+    run = _Run(program, engine, rel, ev, (start_us, end_us), as_of_us)
+    rounds, audience = run.offer() if isinstance(program, Offer) else run.referral()
+    rounds = _apply_caps(program, rounds)
+    as_of_dt = _EPOCH + timedelta(microseconds=as_of_us)
+    frame = rounds.with_columns(
+        [_ts(c) for c, t in ROUNDS_SCHEMA.items() if t == pl.Datetime("us", "UTC")]
+    )
+    return make_result(program, frame, audience, as_of_dt, start, end)
+
+
+def _packed(tu: ir.IntegerValue, eid: ir.StringValue) -> ir.StringValue:
+    """A string whose min is the first row in (tu, event_id) order."""
+    return tu.cast("string").lpad(_KEY_DIGITS, "0").concat(eid)
+
+
+def _unpack(frame: pl.DataFrame, key: str, tu: str, eid: str) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col(key).str.slice(0, _KEY_DIGITS).cast(pl.Int64).alias(tu),
+        pl.col(key).str.slice(_KEY_DIGITS).alias(eid),
+    ).drop(key)
+
+
+class _Run:
+    def __init__(
+        self,
+        program: Offer | Referral,
+        engine: Engine,
+        rel: ir.Table,
+        ev: ir.Table,
+        bounds: tuple[int | None, int | None],
+        as_of_us: int,
+    ) -> None:
+        self.p = program
+        self.engine = engine
+        self.rel = rel
+        self.ev = ev
+        self._bounds = bounds
+        self.as_of_us = as_of_us
+        conds: list[Condition | None] = [program.satisfy]
+        if isinstance(program, Offer):
+            conds += [program.audience, program.entry]
+        self.signup = needs_signup(conds)
+        dl = program_deadline(program)
+        self.deadline_us = us(dl) if dl is not None else None
+
+    def _base(self, state: pl.DataFrame | None) -> ir.Table:
+        t = self.rel if state is None else self.rel.inner_join(ibis.memtable(state), "user_id")
+        return add_signup(t, self.p.signup_event) if self.signup else t
+
+    # -- satisfaction pass (offers and referrals) -----------------------------------------
+    def satisfy(self, enrolled: pl.DataFrame) -> pl.DataFrame:
+        """enrolled: user_id, e_tu, e_eid, dl_tu → + s_tu, s_eid (first satisfying row)."""
+        state = enrolled.select(
+            "user_id",
+            pl.col("e_tu").alias("b_tu"),
+            pl.col("e_eid").alias("b_eid"),
+            pl.col("e_tu").alias("a_tu"),
+            pl.col("dl_tu").cast(pl.Int64),
+        )
+        t = self._base(state)
+        t, sat = add_condition(t, self.p.satisfy, CondCtx("sat", True, True, self.p.signup_event))
+        cand = sat & after_row(t, "b_tu", "b_eid") & (t.dl_tu.isnull() | (t.tu <= t.dl_tu))
+        t = t.filter(cand)
+        q = t.group_by("user_id").agg(key=_packed(t.tu, t.event_id).min())
+        found = _unpack(self.engine.to_polars(q), "key", "s_tu", "s_eid")
+        return enrolled.join(found, on="user_id", how="left")
+
+    def _status(self, frame: pl.DataFrame) -> pl.DataFrame:
+        expired = pl.col("dl_tu").is_not_null() & (pl.col("dl_tu") < self.as_of_us)
+        return frame.with_columns(
+            pl.when(pl.col("s_tu").is_not_null())
+            .then(pl.lit("satisfied"))
+            .when(expired)
+            .then(pl.lit("expired"))
+            .otherwise(pl.lit("pending"))
+            .alias("status"),
+            pl.when(pl.col("s_tu").is_not_null())
+            .then(pl.col("s_tu"))
+            .when(expired)
+            .then(pl.col("dl_tu"))
+            .alias("exit_tu"),
+        )
+
+    def _with_deadline(self, frame: pl.DataFrame) -> pl.DataFrame:
+        dl = pl.col("e_tu") + self.deadline_us if self.deadline_us is not None else None
+        return frame.with_columns((dl if dl is not None else pl.lit(None, pl.Int64)).alias("dl_tu"))
+
+    # -- offers ---------------------------------------------------------------------------
+    def _enrol(self, state: pl.DataFrame | None) -> tuple[pl.DataFrame, list[str]]:
+        p = self.p
+        assert isinstance(p, Offer)
+        t = self._base(state)
+        if p.audience is not None:
+            t, aud = add_condition(t, p.audience, CondCtx("aud", False, False, p.signup_event))
+        else:
+            aud = ibis.literal(True)
+        t, ent = add_condition(t, p.entry, CondCtx("ent", state is not None, False, p.signup_event))
+        gate = self._gate(t)
+        cand = aud & ent & gate
+        if state is not None:
+            cand = cand & after_row(t, "b_tu", "b_eid") & (t.tu >= t.gate_tu)
+            cand = cand & (t.b_time.isnull() | (t.tu > t.b_time).fill_null(False))
+        t = t.mutate(_cand=cand, _aud=aud & gate).filter(ibis._._cand | ibis._._aud)
+        q = t.group_by("user_id").agg(
+            aud=t._aud.max(), key=ibis.ifelse(t._cand, _packed(t.tu, t.event_id), None).min()
+        )
+        out = self.engine.to_polars(q)
+        audience = out.filter(pl.col("aud"))["user_id"].to_list()
+        enrolled = _unpack(
+            out.filter(pl.col("key").is_not_null()).drop("aud"), "key", "e_tu", "e_eid"
+        )
+        return enrolled, audience
+
+    def _gate(self, t: ir.Table) -> ir.BooleanValue:
+        s, e = self._bounds
+        gate = ibis.literal(True)
+        if s is not None:
+            gate = gate & (t.tu >= s)
+        if e is not None:
+            gate = gate & (t.tu < e)
+        return gate
+
+    def offer(self) -> tuple[pl.DataFrame, list[str]]:
+        p = self.p
+        assert isinstance(p, Offer)
+        cooldown = us(p.reentry.cooldown) if p.reentry.cooldown is not None else 0
+        state: pl.DataFrame | None = None
+        audience: list[str] = []
+        parts: list[pl.DataFrame] = []
+        for r in range(1, p.reentry.max_rounds + 1):
+            enrolled, aud = self._enrol(state)
+            if r == 1:
+                audience = aud
+            if enrolled.height == 0:
+                break
+            done = self._status(self.satisfy(self._with_deadline(enrolled)))
+            parts.append(done.with_columns(pl.lit(r, pl.Int32).alias("round")))
+            left = done.filter(pl.col("exit_tu").is_not_null())
+            if r == p.reentry.max_rounds or left.height == 0:
+                break
+            sat = pl.col("status") == "satisfied"
+            state = left.select(
+                "user_id",
+                pl.when(sat).then(pl.col("s_tu")).otherwise(pl.col("e_tu")).alias("b_tu"),
+                pl.when(sat).then(pl.col("s_eid")).otherwise(pl.col("e_eid")).alias("b_eid"),
+                pl.when(sat).then(None).otherwise(pl.col("dl_tu")).cast(pl.Int64).alias("b_time"),
+                (pl.col("exit_tu") + cooldown).alias("gate_tu"),
+            )
+        return _rounds_frame(parts, p), audience
+
+    # -- referrals ------------------------------------------------------------------------
+    def referral(self) -> tuple[pl.DataFrame, list[str]]:
+        p = self.p
+        assert isinstance(p, Referral)
+        t = self.rel
+        ref = json_string(t.data, p.link.referrer_field)
+        m = (t.name == p.link.event) & self._gate(t) & ref.notnull() & (ref != "")
+        w = parse_where(p.link.where)
+        if w:
+            m = m & where_expr(t.data, w)
+        t = t.filter(m).mutate(referrer_id=ref)
+        first = ibis.row_number().over(group_by="user_id", order_by=["tu", "event_id"])
+        links = t.mutate(_rn=first).filter(ibis._._rn == 0)
+        seen = self.ev.group_by("user_id").agg(first_tu=self.ev.tu.min())
+        q = links.left_join(seen, "user_id").select(
+            "user_id",
+            e_tu=links.tu,
+            e_eid=links.event_id,
+            referrer_id=links.referrer_id,
+            first_tu=ibis._.first_tu,
+        )
+        linked = self.engine.to_polars(q)
+        reason: Any = pl.when(
+            pl.lit(p.rules.no_self_referral) & (pl.col("referrer_id") == pl.col("user_id"))
+        ).then(pl.lit("self_referral"))
+        reason = reason.when(
+            pl.lit(p.rules.new_user_only) & (pl.col("first_tu") < pl.col("e_tu"))
+        ).then(pl.lit("not_new_user"))
+        linked = linked.with_columns(reason.alias("reason")).drop("first_tu")
+        bad = linked.filter(pl.col("reason").is_not_null()).with_columns(
+            pl.lit("ineligible").alias("status"), pl.lit(None, pl.Int64).alias("dl_tu")
+        )
+        ok = self._with_deadline(linked.filter(pl.col("reason").is_null()))
+        done = self._status(self.satisfy(ok)) if ok.height else None
+        parts = [
+            f.with_columns(pl.lit(1, pl.Int32).alias("round")) for f in (bad, done) if f is not None
+        ]
+        return _rounds_frame(parts, p), linked["user_id"].to_list()
+
+
+def _rounds_frame(parts: list[pl.DataFrame], p: Offer | Referral) -> pl.DataFrame:
+    """Normalise per-round frames (µs ints) to ROUNDS_SCHEMA names, rewards before caps."""
+    cols = {
+        "user_id": pl.String,
+        "round": pl.Int32,
+        "e_tu": pl.Int64,
+        "e_eid": pl.String,
+        "dl_tu": pl.Int64,
+        "s_tu": pl.Int64,
+        "s_eid": pl.String,
+        "exit_tu": pl.Int64,
+        "status": pl.String,
+        "reason": pl.String,
+        "referrer_id": pl.String,
+    }
+    frames = [
+        f.select(
+            [
+                (pl.col(c) if c in f.columns else pl.lit(None)).cast(t).alias(c)
+                for c, t in cols.items()
+            ]
+        )
+        for f in parts
+    ]
+    df = pl.concat(frames) if frames else pl.DataFrame(schema=cols)
+    sat = pl.col("s_tu").is_not_null()
+    if isinstance(p, Referral):
+        delay = us(p.rules.reward_delay) if p.rules.reward_delay is not None else 0
+        rr, re_ = p.reward.referrer, p.reward.referee
+        amount, earned = rr + re_, pl.col("s_tu") + delay
+        extra = [
+            pl.when(sat).then(pl.lit(rr)).alias("reward_referrer"),
+            pl.when(sat).then(pl.lit(re_)).alias("reward_referee"),
+        ]
+    else:
+        amount, earned = p.reward, pl.col("s_tu")
+        extra = [pl.lit(None, pl.Float64).alias(c) for c in ("reward_referrer", "reward_referee")]
+    return df.with_columns(
+        pl.when(sat).then(pl.lit(float(amount))).otherwise(0.0).alias("reward"),
+        pl.when(sat).then(earned).alias("reward_earned_at"),
+        *extra,
+    ).rename(
+        {
+            "e_tu": "enrolled_at",
+            "e_eid": "enrolled_event_id",
+            "dl_tu": "deadline",
+            "s_tu": "satisfied_at",
+            "s_eid": "satisfied_event_id",
+            "exit_tu": "exit_at",
+        }
+    )
+
+
+def _apply_caps(p: Offer | Referral, rounds: pl.DataFrame) -> pl.DataFrame:
+    """Caps in event-time order of satisfaction (the one sequential step; see ADR 0001)."""
+    caps = p.caps
+    if caps.per_user is None and caps.budget is None:
+        return rounds
+    key = "referrer_id" if isinstance(p, Referral) else "user_id"
+    order = ["satisfied_at", "satisfied_event_id"]
+    sat = rounds.filter(pl.col("satisfied_at").is_not_null()).sort(order)
+    rest = rounds.filter(pl.col("satisfied_at").is_null())
+    sat = sat.with_columns(pl.int_range(1, pl.len() + 1).over(key).alias("_n"))
+    per = pl.lit(False) if caps.per_user is None else pl.col("_n") > caps.per_user
+    sat = sat.with_columns(per.alias("_per"))
+    spent = pl.when(~pl.col("_per")).then(pl.col("reward")).otherwise(0.0).cum_sum()
+    over = pl.lit(False) if caps.budget is None else (~pl.col("_per") & (spent > caps.budget))
+    sat = sat.with_columns(over.alias("_bud"))
+    capped = pl.col("_per") | pl.col("_bud")
+    sat = sat.with_columns(
+        pl.when(capped).then(pl.lit("capped")).otherwise(pl.col("status")).alias("status"),
+        pl.when(pl.col("_per"))
+        .then(pl.lit("per_user_cap"))
+        .when(pl.col("_bud"))
+        .then(pl.lit("budget"))
+        .otherwise(pl.col("reason"))
+        .alias("reason"),
+        pl.when(capped).then(0.0).otherwise(pl.col("reward")).alias("reward"),
+        *[
+            pl.when(capped).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("reward_referrer", "reward_referee", "reward_earned_at")
+        ],
+    ).drop("_n", "_per", "_bud")
+    return pl.concat([sat, rest])
