@@ -6,10 +6,13 @@ back polars frames, so one code path serves DuckDB locally and Spark on a cluste
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import polars as pl
 import pyarrow as pa
@@ -42,8 +45,15 @@ class Engine:
         return cls(backend, "duckdb")
 
     @classmethod
-    def pyspark(cls, session: Any | None = None, master: str = "local[2]") -> Engine:
-        """A Spark engine through Ibis' pyspark backend (``pip install journeylab[spark]``)."""
+    def pyspark(
+        cls, session: Any | None = None, master: str = "local[2]", shuffle_partitions: int = 2
+    ) -> Engine:
+        """A Spark engine through Ibis' pyspark backend (``pip install journeylab[spark]``).
+
+        Without ``session``, gets or creates a local session: UTC session time zone, small
+        shuffle partitions, no UI, Arrow transfers, logs at ERROR. Needs Spark >= 4.0
+        (filters on ``data`` use the VARIANT functions).
+        """
         try:
             from pyspark.sql import SparkSession
         except ImportError as exc:  # pragma: no cover - depends on extras
@@ -52,16 +62,22 @@ class Engine:
                 "Install it with `pip install 'journeylab[spark]'`."
             ) from exc
         if session is None:
+            if master.startswith("local"):
+                os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
             session = (
                 SparkSession.builder.master(master)
                 .appName("journeylab")
                 .config("spark.sql.session.timeZone", "UTC")
-                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+                .config("spark.default.parallelism", str(shuffle_partitions))
                 .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+                .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="journeylab-spark-"))
                 .getOrCreate()
             )
-        else:
-            session.conf.set("spark.sql.session.timeZone", "UTC")
+            session.sparkContext.setLogLevel("ERROR")
+        session.conf.set("spark.sql.session.timeZone", "UTC")
         return cls(ibis.pyspark.connect(session), "pyspark")
 
     @classmethod
@@ -77,6 +93,8 @@ class Engine:
     # -- tables --------------------------------------------------------------------------
     def table(self, name: str, files: Sequence[str], schema: pa.Schema) -> ir.Table:
         """Register ``files`` (Parquet) as the view ``name`` and return it as an Ibis table."""
+        if self.kind == "pyspark":
+            return self._spark_table(name, files, schema)
         if not files:
             return self._empty(name, schema)
         return self.backend.read_parquet(list(files), table_name=name)
@@ -85,16 +103,50 @@ class Engine:
         # A view (like read_parquet's), so the name can flip between empty and files.
         return self.backend.create_view(name, ibis.memtable(schema.empty_table()), overwrite=True)
 
+    def _spark_table(self, name: str, files: Sequence[str], schema: pa.Schema) -> ir.Table:
+        # The explicit schema keeps types exact (timestamps UTC µs) and works with no files.
+        from ibis.backends.pyspark.datatypes import PySparkSchema
+
+        session = self.backend._session
+        spark_schema = PySparkSchema.from_ibis(ibis.schema(schema))
+        if files:
+            frame = session.read.schema(spark_schema).parquet(*map(_hadoop_literal, files))
+        else:
+            frame = session.createDataFrame([], spark_schema)
+        frame.createOrReplaceTempView(name)
+        # Typed with the lake schema: Ibis would read Spark's TimestampType as naive, but
+        # lake timestamps are UTC instants (the session time zone is UTC).
+        return ops.DatabaseTable(
+            name, schema=ibis.schema(schema), source=self.backend, namespace=ops.Namespace()
+        ).to_expr()
+
     def memtable(self, data: pa.Table | pl.DataFrame) -> ir.Table:
         return ibis.memtable(data.to_arrow() if isinstance(data, pl.DataFrame) else data)
 
     # -- running -------------------------------------------------------------------------
     def to_polars(self, expr: ir.Expr) -> pl.DataFrame:
         """Run ``expr``; the result as a polars DataFrame (Arrow underneath)."""
+        if self.kind == "pyspark":
+            return self._spark_to_polars(expr)
         result = self.backend.to_pyarrow(expr)
         if isinstance(result, pa.Table):
             return pl.from_arrow(result)  # type: ignore[return-value]
         return pl.DataFrame({"value": [result.as_py()]})
+
+    def _spark_to_polars(self, expr: ir.Expr) -> pl.DataFrame:
+        # Arrow straight from Spark (Ibis' own path goes through pandas, which turns
+        # nullable integers into floats), then cast to the expression's schema.
+        from ibis.formats.pyarrow import PyArrowData
+
+        table_expr = expr.as_table()
+        self.backend._run_pre_execute_hooks(table_expr)
+        frame = self.backend._session.sql(self.backend.compile(table_expr))
+        arrow = PyArrowData.convert_table(frame.toArrow(), table_expr.schema())
+        if isinstance(expr, ir.Table):
+            return pl.from_arrow(arrow)  # type: ignore[return-value]
+        if isinstance(expr, ir.Scalar):
+            return pl.DataFrame({"value": [arrow.column(0)[0].as_py()]})
+        return pl.from_arrow(arrow)  # type: ignore[return-value]
 
     def to_sql(self, expr: ir.Expr) -> str:
         """The SQL this engine would run for ``expr``."""
@@ -111,4 +163,9 @@ class Engine:
             return pl.from_arrow(rel.to_arrow_table())  # type: ignore[return-value]
         session = self.backend._session
         frame = session.sql(query, args=params) if params else session.sql(query)
-        return pl.from_pandas(frame.toPandas())
+        return pl.from_arrow(frame.toArrow())  # type: ignore[return-value]
+
+
+def _hadoop_literal(path: str) -> str:
+    """Escape Hadoop glob characters so a file path is read literally by Spark."""
+    return "".join("\\" + c if c in "\\{}[]*?" else c for c in path)

@@ -18,6 +18,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from journeylab import _spark_json
 from journeylab.errors import SpecError, invalid
 
 __all__ = [
@@ -158,24 +159,42 @@ def _pointer(key: str) -> str:
     return "/" + key.replace("~", "~0").replace("/", "~1")
 
 
+def _on_spark(data: ir.Value) -> bool:
+    """Is ``data`` bound to a Spark table? (Unbound and in-memory tables compile as DuckDB.)"""
+    backends, _ = data._find_backends()
+    return any(getattr(b, "name", "") == "pyspark" for b in backends)
+
+
 def json_string(data: ir.StringValue, key: str) -> ir.StringValue:
     """``data[key]`` when it is a JSON string, else NULL."""
+    if _on_spark(data):
+        return _spark_json.string(data, key)
     path = _pointer(key)
     return ibis.cases((_json_type(data, path) == "VARCHAR", _json_extract_string(data, path)))
 
 
 def json_number(data: ir.StringValue, key: str) -> ir.FloatingValue:
     """``data[key]`` as float64 when it is a JSON number, else NULL."""
+    if _on_spark(data):
+        return _spark_json.number(data, key)
     path = _pointer(key)
     is_num = _json_type(data, path).isin(["BIGINT", "UBIGINT", "DOUBLE", "HUGEINT"])
     return ibis.cases((is_num, _json_extract_string(data, path).cast("float64")))
 
 
 def _json_bool(data: ir.StringValue, key: str) -> ir.BooleanValue:
+    if _on_spark(data):
+        return _spark_json.boolean(data, key)
     path = _pointer(key)
     return ibis.cases(
         (_json_type(data, path) == "BOOLEAN", _json_extract_string(data, path) == "true")
     )
+
+
+def _json_exists(data: ir.StringValue, key: str) -> ir.BooleanValue:
+    if _on_spark(data):
+        return _spark_json.exists(data, key)
+    return _json_type(data, _pointer(key)).notnull()
 
 
 def _eq_expr(data: ir.StringValue, key: str, value: Scalar) -> ir.BooleanValue:
@@ -188,7 +207,7 @@ def _eq_expr(data: ir.StringValue, key: str, value: Scalar) -> ir.BooleanValue:
 
 def _pred_expr(data: ir.StringValue, p: Predicate) -> ir.BooleanValue:
     if p.op == "exists":
-        present = _json_type(data, _pointer(p.key)).notnull()
+        present = _json_exists(data, p.key)
         return present if p.value else ~present
     if p.op == "eq":
         return _eq_expr(data, p.key, p.value)
