@@ -1,0 +1,141 @@
+"""Funnels: spec -> Ibis expression -> engine -> FunnelResult (see docs/funnels.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from journeylab.durations import Duration
+from journeylab.funnels.compile import compile_funnel
+from journeylab.funnels.reference import format_value, reference_funnel
+from journeylab.funnels.result import NONE, OTHER, FunnelResult, FunnelTrend, TimeToConvert, summarize
+from journeylab.funnels.spec import Exclusion, FunnelSpec, make_spec
+from journeylab.steps import Step
+
+if TYPE_CHECKING:
+    from journeylab.lake.core import Lake
+
+__all__ = [
+    "Exclusion",
+    "FunnelResult",
+    "FunnelSpec",
+    "FunnelTrend",
+    "TimeToConvert",
+    "funnel",
+    "make_spec",
+    "reference_funnel",
+    "build_result",
+]
+
+
+def _normalize(frame: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
+    """Per-user frame: user_id, reached, t1..tn (chain order), in_progress, segment."""
+    n = spec.n
+    tcols = [f"t{k}" for k in range(1, n + 1)]
+    if frame.height and frame.schema["t1"] != pl.Datetime("us", "UTC"):
+        frame = frame.with_columns(
+            [pl.col(c).cast(pl.Datetime("us")).dt.replace_time_zone("UTC") for c in tcols]
+        )
+    if spec.order == "any" and frame.height:
+        # reached-k time = k-th smallest of the start and the counted steps' times
+        srt = frame.select(pl.concat_list(tcols).list.drop_nulls().list.sort().alias("ts"))
+        frame = frame.with_columns(
+            [srt["ts"].list.get(k - 1, null_on_oob=True).alias(f"t{k}") for k in range(1, n + 1)]
+        )
+    cols: list[Any] = [
+        pl.col("user_id"),
+        pl.col("reached").cast(pl.Int64),
+        *[pl.col(c) for c in tcols],
+        pl.col("in_progress").cast(pl.Boolean),
+    ]
+    if spec.by is not None:
+        vals = [
+            (s if s is not None else format_value(v))
+            for s, v in zip(frame["vs"].to_list(), frame["vn"].to_list(), strict=True)
+        ]
+        frame = frame.with_columns(raw=pl.Series(vals, dtype=pl.String).fill_null(NONE))
+        top = (
+            frame.group_by("raw")
+            .agg(pl.len().alias("c"))
+            .sort(["c", "raw"], descending=[True, False])
+            .head(spec.top)["raw"]
+            .to_list()
+        )
+        frame = frame.with_columns(
+            segment=pl.when(pl.col("raw").is_in(top)).then(pl.col("raw")).otherwise(pl.lit(OTHER))
+        )
+        cols.append(pl.col("segment"))
+    return frame.select(cols).sort("user_id")
+
+
+def build_result(
+    spec: FunnelSpec, frame: pl.DataFrame, as_of: datetime | None, sql: str
+) -> FunnelResult:
+    users = _normalize(frame, spec)
+    steps = summarize(users, spec)
+    by_segment = None
+    if spec.by is not None:
+        parts = []
+        counts = users.group_by("segment").agg(pl.len().alias("c"))
+        order = counts.sort(
+            [pl.col("segment") == OTHER, "c", "segment"], descending=[False, True, False]
+        )["segment"].to_list()
+        for seg in order:
+            part = summarize(users.filter(pl.col("segment") == seg), spec)
+            parts.append(part.with_columns(segment=pl.lit(seg)).select("segment", *part.columns))
+        by_segment = pl.concat(parts) if parts else None
+    return FunnelResult(spec, as_of, users, steps, by_segment, sql)
+
+
+def funnel(
+    lake: Lake,
+    steps: Sequence[str | Step | Mapping[str, Any]],
+    within: Duration = "7d",
+    order: str = "ordered",
+    exclude: Any = None,
+    max_gap: Any = None,
+    by: str | None = None,
+    attribution: str = "first_touch",
+    as_of: Any = None,
+    start: Any = None,
+    end: Any = None,
+    top: int = 10,
+    method: str = "auto",
+) -> FunnelResult:
+    """A conversion funnel over ``lake``; see docs/funnels.md for every parameter."""
+    spec = make_spec(
+        steps,
+        within=within,
+        order=order,
+        exclude=exclude,
+        max_gap=max_gap,
+        by=by,
+        attribution=attribution,
+        as_of=as_of,
+        start=start,
+        end=end,
+        top=top,
+    )
+    cut = spec.as_of or lake.last_event_at()
+    if cut is None:  # empty lake: no entrants
+        empty = pl.DataFrame(
+            {"user_id": [], "reached": [], "in_progress": [], "vs": [], "vn": []},
+            schema={
+                "user_id": pl.String,
+                "reached": pl.Int64,
+                "in_progress": pl.Boolean,
+                "vs": pl.String,
+                "vn": pl.Float64,
+            },
+        ).with_columns(
+            [pl.lit(None, pl.Datetime("us", "UTC")).alias(f"t{k}") for k in range(1, spec.n + 1)]
+        )
+        return build_result(spec, empty, None, "")
+    expr = compile_funnel(
+        lake.events(), spec, cut, filter_as_of=spec.as_of is not None, method=method
+    )
+    frame = lake.execute(expr)
+    return build_result(spec, frame, cut, lake.to_sql(expr))

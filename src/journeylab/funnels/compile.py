@@ -1,0 +1,39 @@
+"""Spec -> one Ibis expression: the per-user funnel table.
+
+Columns: user_id, reached (1..n), t1..tn (the chosen chain's step times; for order="any"
+per step, unsorted), last_start, in_progress, and with ``by`` the attributed event's raw
+value (vs: JSON string, vn: JSON number).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import ibis.expr.types as ir
+
+from journeylab.funnels.compile_any import any_instants, compile_any
+from journeylab.funnels.compile_common import finish_users, instants, tagged_events
+from journeylab.funnels.compile_dp import compile_dp
+from journeylab.funnels.compile_greedy import compile_greedy
+from journeylab.funnels.spec import FunnelSpec
+
+__all__ = ["compile_funnel"]
+
+
+def compile_funnel(
+    events: ir.Table,
+    spec: FunnelSpec,
+    as_of: datetime,
+    filter_as_of: bool = True,
+    method: str = "auto",
+) -> ir.Table:
+    """``method``: auto | dp (force the general DP; greedy is used only when spec.simple)."""
+    strict = spec.order == "strict"
+    tagged = tagged_events(events, spec, as_of if filter_as_of else None, all_events=strict)
+    if spec.order == "any":
+        users = compile_any(any_instants(tagged, spec), spec)
+    elif spec.simple and method in ("auto", "greedy"):
+        users = compile_greedy(tagged, spec)
+    else:
+        users = compile_dp(instants(tagged, spec, strict=strict), spec)
+    return finish_users(users, tagged, spec, as_of)

@@ -1,0 +1,146 @@
+"""Shared pieces of the funnel compilers: step rows, the per-instant table, attribution.
+
+Everything is portable Ibis (filters, CASE, window functions, joins, aggregations) so the
+same expression runs on DuckDB and on Spark. Times stay timestamps; durations are Ibis
+intervals. Step names are distinct (spec), so an event matches at most one step and all
+chain constraints depend on instants only: the compilers work on one row per
+(user, instant) and return to events only to pick the attributed event.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from journeylab.funnels.spec import FunnelSpec
+from journeylab.where import json_number, json_string
+
+__all__ = [
+    "interval",
+    "tagged_events",
+    "instants",
+    "finish_users",
+    "ts_literal",
+]
+
+
+def interval(td: timedelta) -> Any:
+    us = round(td.total_seconds() * 1_000_000)
+    if us % 1_000_000 == 0:
+        return ibis.interval(seconds=us // 1_000_000)
+    return ibis.interval(microseconds=us)
+
+
+def ts_literal(value: datetime) -> ir.TimestampScalar:
+    return ibis.literal(value.replace(tzinfo=None), type="timestamp(6)")
+
+
+def _ts(col: ir.TimestampValue) -> ir.TimestampValue:
+    """Event times without the time zone tag (UTC already), so literals compare cleanly."""
+    return col.cast("timestamp(6)")
+
+
+def tagged_events(
+    events: ir.Table, spec: FunnelSpec, as_of: datetime | None, all_events: bool = False
+) -> ir.Table:
+    """Rows: user_id, t, event_id, k (step number or 0), x0..xE (1 if excluded event), and
+    the breakdown's raw value (vs, vn). Reads only the named events unless ``all_events``."""
+    names = sorted({s.name for s in spec.steps} | {x.step.name for x in spec.exclude})
+    ev = events if all_events else events.filter(events.name.isin(names))
+    if as_of is not None:
+        ev = ev.filter(_ts(ev.event_at) <= ts_literal(as_of))
+    t = _ts(ev.event_at)
+    branches = []
+    for k, st in enumerate(spec.steps, start=1):
+        cond = st.expr(ev)
+        if k == 1 and spec.start is not None:
+            cond = cond & (t >= ts_literal(spec.start))
+        if k == 1 and spec.end is not None:
+            cond = cond & (t < ts_literal(spec.end))
+        branches.append((cond, k))
+    cols: dict[str, Any] = {
+        "user_id": ev.user_id,
+        "t": t,
+        "event_id": ev.event_id,
+        "k": ibis.cases(*branches, else_=0).cast("int16"),
+    }
+    for i, x in enumerate(spec.exclude):
+        cols[f"x{i}"] = ibis.cases((x.step.expr(ev), 1), else_=0).cast("int32")
+    if spec.by is not None:
+        cols["vs"] = json_string(ev.data, spec.by)
+        cols["vn"] = json_number(ev.data, spec.by)
+    out = ev.select(**cols)
+    if not all_events:
+        keep = out.k > 0
+        for i in range(len(spec.exclude)):
+            keep = keep | (out[f"x{i}"] > 0)
+        out = out.filter(keep)
+    return out
+
+
+def instants(tagged: ir.Table, spec: FunnelSpec, strict: bool = False) -> ir.Table:
+    """One row per (user, instant) with a step event: h1..hn (0/1), seg0..segE (excluded
+    events at or before the instant), and for strict the neighbouring instants of any
+    event (prv, nxt)."""
+    aggs: dict[str, Any] = {
+        f"h{k}": ibis.cases((tagged.k == k, 1), else_=0).max() for k in range(1, spec.n + 1)
+    }
+    for i in range(len(spec.exclude)):
+        aggs[f"c{i}"] = tagged[f"x{i}"].sum()
+    u = tagged.group_by(["user_id", "t"]).agg(**aggs)
+    if spec.exclude or strict:
+        w = ibis.window(group_by="user_id", order_by="t")
+        cum = ibis.window(group_by="user_id", order_by="t", rows=(None, 0))
+        extra: dict[str, Any] = {f"seg{i}": u[f"c{i}"].sum().over(cum) for i in range(len(spec.exclude))}
+        if strict:
+            extra["prv"] = u.t.lag().over(w)
+            extra["nxt"] = u.t.lead().over(w)
+        u = u.mutate(**extra)
+    anyh = u.h1 > 0
+    for k in range(2, spec.n + 1):
+        anyh = anyh | (u[f"h{k}"] > 0)
+    return u.filter(anyh).drop(*[f"c{i}" for i in range(len(spec.exclude))])
+
+
+def finish_users(
+    users: ir.Table, tagged: ir.Table, spec: FunnelSpec, as_of: datetime
+) -> ir.Table:
+    """Add in_progress and the attributed breakdown value to a per-user table with columns
+    user_id, reached, t1..tn (per-step times), last_start."""
+    open_ = users.last_start + interval(spec.within) > ts_literal(as_of)
+    users = users.mutate(in_progress=(users.reached < spec.n) & open_)
+    if spec.by is None:
+        return users
+    n = spec.n
+    if spec.attribution == "first_touch":
+        att_k: Any = ibis.literal(1).cast("int16")
+    elif spec.attribution == "last_touch":
+        att_k = _last_touch(users, spec)
+    else:
+        sn = spec.attribution_step or 1
+        att_k = ibis.cases((users[f"t{sn}"].notnull(), sn)).cast("int16")
+    att_t = ibis.cases(*[(att_k == k, users[f"t{k}"]) for k in range(1, n + 1)])
+    att = users.select("user_id", ak=att_k, at=att_t).filter(ibis._.ak.notnull())
+    hits = tagged.join(
+        att,
+        [tagged.user_id == att.user_id, tagged.k == att.ak, tagged.t == att.at],
+    )
+    first_id = hits.group_by(hits.user_id).agg(eid=hits.event_id.min())
+    vals = tagged.join(
+        first_id, [tagged.user_id == first_id.user_id, tagged.event_id == first_id.eid]
+    ).select(vu=tagged.user_id, vs=tagged.vs, vn=tagged.vn)
+    joined = users.left_join(vals, users.user_id == vals.vu)
+    return joined.drop("vu")
+
+
+def _last_touch(users: ir.Table, spec: FunnelSpec) -> Any:
+    """The step of the latest time on the chain; ties -> the earliest step in funnel order
+    (for ordered/strict this is the furthest step reached)."""
+    n = spec.n
+    latest = ibis.greatest(*[users[f"t{k}"].coalesce(users.t1) for k in range(1, n + 1)])
+    if spec.order != "any":
+        return users.reached.cast("int16")
+    return ibis.cases(*[(users[f"t{k}"] == latest, k) for k in range(1, n + 1)]).cast("int16")

@@ -1,0 +1,238 @@
+"""FunnelResult: a frozen result holding polars frames, built from the per-user table.
+
+Per step: users, conversion from step 1, step-to-step conversion, Wilson 95% intervals,
+median/mean/p90 seconds from the previous step and from step 1, the same conversions over
+matured users (window closed at as-of), and in-progress (censored) users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import polars as pl
+
+from journeylab.errors import invalid
+from journeylab.funnels.spec import FunnelSpec
+from journeylab.stats import rate, wilson
+
+if TYPE_CHECKING:
+    import altair as alt
+
+__all__ = ["FunnelResult", "TimeToConvert", "FunnelTrend", "summarize", "OTHER", "NONE"]
+
+OTHER = "other"
+NONE = "(none)"
+PERIODS = {"day": "1d", "week": "1w", "month": "1mo"}
+STATUSES = ("converted", "dropped", "in_progress")
+
+
+def _secs(later: pl.Expr, earlier: pl.Expr) -> pl.Expr:
+    return (later - earlier).dt.total_microseconds() / 1_000_000
+
+
+def summarize(users: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
+    """The per-step table for one group of users."""
+    n = spec.n
+    total = users.height
+    matured = users.filter(~pl.col("in_progress"))
+    rows: list[dict[str, Any]] = []
+    prev_users = total
+    for k in range(1, n + 1):
+        at = users.filter(pl.col("reached") >= k)
+        cnt = at.height
+        cnt_m = matured.filter(pl.col("reached") >= k).height
+        lo, hi = wilson(cnt, total)
+        slo, shi = wilson(cnt, prev_users)
+        mlo, mhi = wilson(cnt_m, matured.height)
+        row: dict[str, Any] = {
+            "step": k,
+            "name": spec.steps[k - 1].title,
+            "users": cnt,
+            "conversion": rate(cnt, total),
+            "step_conversion": rate(cnt, prev_users),
+            "ci_low": lo,
+            "ci_high": hi,
+            "step_ci_low": slo,
+            "step_ci_high": shi,
+            "users_matured": cnt_m,
+            "conversion_matured": rate(cnt_m, matured.height),
+            "ci_low_matured": mlo,
+            "ci_high_matured": mhi,
+            "in_progress": users.filter(
+                (pl.col("reached") == k - 1) & pl.col("in_progress")
+            ).height
+            if k > 1
+            else 0,
+        }
+        for ref, col in (("prev", f"t{k - 1}"), ("start", "t1")):
+            if k == 1:
+                row.update({f"{s}_seconds_from_{ref}": None for s in ("median", "mean", "p90")})
+                continue
+            d = at.select(_secs(pl.col(f"t{k}"), pl.col(col)).alias("d"))["d"]
+            row[f"median_seconds_from_{ref}"] = d.median() if cnt else None
+            row[f"mean_seconds_from_{ref}"] = d.mean() if cnt else None
+            row[f"p90_seconds_from_{ref}"] = d.quantile(0.9, "linear") if cnt else None
+        rows.append(row)
+        prev_users = cnt
+    schema_floats = {
+        c: pl.Float64
+        for c in rows[0]
+        if c not in ("step", "name", "users", "users_matured", "in_progress")
+    }
+    return pl.DataFrame(
+        rows,
+        schema={
+            "step": pl.Int64,
+            "name": pl.String,
+            "users": pl.Int64,
+            "users_matured": pl.Int64,
+            "in_progress": pl.Int64,
+            **schema_floats,
+        },
+    ).select(list(rows[0]))
+
+
+@dataclass(frozen=True)
+class TimeToConvert:
+    """Histogram of seconds from step ``from_step`` to step ``to_step`` (converted users)."""
+
+    from_step: int
+    to_step: int
+    seconds: pl.DataFrame  # user_id, seconds
+    histogram: pl.DataFrame  # bin_start_seconds, bin_end_seconds, users
+
+    def chart(self) -> alt.Chart:
+        from journeylab.charts.funnel import time_to_convert_chart
+
+        return time_to_convert_chart(self)
+
+
+@dataclass(frozen=True)
+class FunnelTrend:
+    """The funnel per cohort of step-1 time (``period``)."""
+
+    period: str
+    table: pl.DataFrame  # cohort, step, name, users, conversion, ci_low, ci_high, ...
+
+    def chart(self) -> alt.Chart:
+        from journeylab.charts.funnel import trend_chart
+
+        return trend_chart(self)
+
+
+@dataclass(frozen=True)
+class FunnelResult:
+    """A funnel over a lake. ``users_frame``: one row per entrant (user_id, reached,
+    t1..tn, in_progress, segment)."""
+
+    spec: FunnelSpec
+    as_of: datetime | None
+    users_frame: pl.DataFrame
+    steps: pl.DataFrame
+    by_segment: pl.DataFrame | None
+    sql: str
+
+    @property
+    def in_progress(self) -> int:
+        return int(self.users_frame["in_progress"].sum()) if self.users_frame.height else 0
+
+    @property
+    def entrants(self) -> int:
+        return self.users_frame.height
+
+    def table(self) -> pl.DataFrame:
+        """The per-step table; with ``by``, one block per segment after the overall rows
+        (column ``segment``, overall = "all")."""
+        if self.by_segment is None:
+            return self.steps
+        overall = self.steps.with_columns(segment=pl.lit("all")).select(
+            "segment", *self.steps.columns
+        )
+        return pl.concat([overall, self.by_segment])
+
+    def chart(self) -> alt.Chart:
+        from journeylab.charts.funnel import funnel_chart
+
+        return funnel_chart(self)
+
+    def to_sql(self) -> str:
+        return self.sql
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI contract: steps (name, users, conversion, step_conversion, ci_low, ci_high,
+        median_seconds from the previous step) and in_progress."""
+        keep = ["name", "users", "conversion", "step_conversion", "ci_low", "ci_high"]
+        steps = [
+            {**{c: r[c] for c in keep}, "median_seconds": r["median_seconds_from_prev"]}
+            for r in self.steps.iter_rows(named=True)
+        ]
+        return {"steps": steps, "in_progress": self.in_progress}
+
+    def users(self, step: int = 2, status: str = "converted") -> list[str]:
+        """User ids at ``step``: converted (reached it), dropped (reached step-1 only, window
+        closed) or in_progress (reached step-1 only, window still open). Sorted."""
+        n = self.spec.n
+        if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= n:
+            raise invalid("step", step, f"a step number 1..{n}")
+        if status not in STATUSES:
+            raise invalid("status", status, STATUSES)
+        u = self.users_frame
+        if status == "converted":
+            sel = u.filter(pl.col("reached") >= step)
+        else:
+            sel = u.filter(
+                (pl.col("reached") == step - 1)
+                & (pl.col("in_progress") if status == "in_progress" else ~pl.col("in_progress"))
+            )
+        return sorted(sel["user_id"].to_list())
+
+    def time_to_convert(
+        self, to_step: int | None = None, from_step: int = 1, bins: int = 20
+    ) -> TimeToConvert:
+        """Seconds from ``from_step`` to ``to_step`` (default the last) for users who got
+        there, with a histogram of ``bins`` equal-width bins."""
+        n = self.spec.n
+        to = n if to_step is None else to_step
+        if not 1 <= from_step < to <= n:
+            raise invalid("to_step", to_step, f"steps with 1 <= from_step < to_step <= {n}")
+        if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
+            raise invalid("bins", bins, "an integer >= 1")
+        got = self.users_frame.filter(pl.col("reached") >= to).select(
+            "user_id", seconds=_secs(pl.col(f"t{to}"), pl.col(f"t{from_step}"))
+        )
+        if got.height == 0:
+            hist = pl.DataFrame(
+                schema={
+                    "bin_start_seconds": pl.Float64,
+                    "bin_end_seconds": pl.Float64,
+                    "users": pl.Int64,
+                }
+            )
+            return TimeToConvert(from_step, to, got, hist)
+        lo, hi = float(got["seconds"].min()), float(got["seconds"].max())  # type: ignore[arg-type]
+        width = (hi - lo) / bins if hi > lo else 1.0
+        idx = ((pl.col("seconds") - lo) / width).floor().cast(pl.Int64).clip(0, bins - 1)
+        counts = got.group_by(idx.alias("b")).agg(users=pl.len())
+        full = pl.DataFrame({"b": list(range(bins))}).join(counts, on="b", how="left")
+        hist = full.select(
+            bin_start_seconds=lo + pl.col("b") * width,
+            bin_end_seconds=lo + (pl.col("b") + 1) * width,
+            users=pl.col("users").fill_null(0).cast(pl.Int64),
+        )
+        return TimeToConvert(from_step, to, got, hist)
+
+    def trend(self, period: Literal["day", "week", "month"] = "week") -> FunnelTrend:
+        """The funnel per cohort of step-1 time (the chosen chain's start)."""
+        if period not in PERIODS:
+            raise invalid("period", period, tuple(PERIODS))
+        u = self.users_frame.with_columns(cohort=pl.col("t1").dt.truncate(PERIODS[period]))
+        parts = []
+        for (cohort,), grp in u.group_by("cohort", maintain_order=True):
+            parts.append(summarize(grp, self.spec).with_columns(cohort=pl.lit(cohort)))
+        if not parts:
+            empty = summarize(u, self.spec).clear().with_columns(cohort=pl.lit(None))
+            return FunnelTrend(period, empty.select("cohort", *empty.columns[:-1]))
+        table = pl.concat(parts).sort(["cohort", "step"])
+        return FunnelTrend(period, table.select("cohort", *table.columns[:-1]))
