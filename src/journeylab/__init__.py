@@ -12,6 +12,7 @@ from journeylab.conditions import (
     referral,
     sequence,
 )
+from journeylab.conditions.compare import compare
 from journeylab.durations import parse_duration
 from journeylab.engine import Engine
 from journeylab.errors import InputError, JourneylabError, LakeError, SpecError
@@ -23,6 +24,7 @@ __all__ = [
     "BacktestResult",
     "all_",
     "any_",
+    "compare",
     "event",
     "event_sum",
     "load_program",
