@@ -101,7 +101,7 @@ def backtest_chart(result: BacktestResult, kind: str = "stages", **kw: Any) -> A
     raise invalid("kind", kind, KINDS)
 
 
-def explanation_chart(expl: Explanation) -> alt.LayerChart:
+def explanation_chart(expl: Explanation) -> Any:
     """Each satisfy/entry leaf's count or sum at every decision time, with what it needs."""
     frame = expl.frame.filter(pl.col("value").is_not_null() & pl.col("need").is_not_null())
     base = alt.Chart(frame, title=f"{expl.program.name}: user {expl.user_id} ({expl.status})")
