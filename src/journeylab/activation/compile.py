@@ -1,0 +1,193 @@
+"""ActivationSpec → Ibis expressions (portable: DuckDB and PySpark through Ibis).
+
+``per_user_expr`` gives one row per started user: ``user_id``, ``channel``, ``start_at``,
+``matured`` (window closed at as-of) and, for definition *i*, ``act_i`` (earliest
+activation moment in the window, or NULL) and ``sec_i`` (seconds from start to it).
+The aggregates (:func:`definitions_expr`, :func:`overlap_expr`, :func:`channel_expr`) take
+that table, materialized or not, so the same code computes the numbers and prints the SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import ibis
+import ibis.expr.types as ir
+
+from journeylab.activation.spec import UNKNOWN_CHANNEL, ActivationSpec, Definition
+from journeylab.steps import Step
+from journeylab.where import json_string
+
+__all__ = [
+    "act_col",
+    "sec_col",
+    "start_bounds",
+    "per_user_expr",
+    "definitions_expr",
+    "overlap_expr",
+    "channel_expr",
+]
+
+
+def act_col(i: int) -> str:
+    return f"act_{i}"
+
+
+def sec_col(i: int) -> str:
+    return f"sec_{i}"
+
+
+def _micros(td: timedelta) -> int:
+    return (td.days * 86_400 + td.seconds) * 1_000_000 + td.microseconds
+
+
+def start_bounds(spec: ActivationSpec) -> tuple[datetime | None, datetime | None]:
+    """Half-open UTC bounds on the first start time from ``start_date``/``end_date``."""
+    lo = hi = None
+    if spec.start_date is not None:
+        lo = datetime(spec.start_date.year, spec.start_date.month, spec.start_date.day)
+    if spec.end_date is not None:
+        hi = datetime(spec.end_date.year, spec.end_date.month, spec.end_date.day)
+        hi += timedelta(days=1)
+    return lo, hi
+
+
+def _candidates(defn: Definition, events: ir.Table, starts: ir.Table) -> ir.Table:
+    """(user_id, activated_at) rows of one definition's moments."""
+    src = defn.source
+    if isinstance(src, Step):
+        hits = events.filter(src.expr(events))
+        return hits.select(user_id=hits.user_id, activated_at=hits.event_at)
+    out = src.activation_events(events, starts)
+    return out.select(user_id=out.user_id, activated_at=out.activated_at)
+
+
+def per_user_expr(
+    events: ir.Table,
+    spec: ActivationSpec,
+    as_of: datetime,
+    channels: ir.Table | None = None,
+) -> ir.Table:
+    """One row per started user with their earliest in-window activation per definition.
+
+    Only events at or before ``as_of`` are seen. A user's start is their first start event
+    (ties by ``event_id``); a moment counts when ``start_at <= activated_at`` and
+    ``activated_at - start_at <= within`` (inclusive edge). ``channels`` (user_id,
+    channel) overrides the start event's ``data`` field; missing channels are 'unknown'.
+    """
+    as_of_lit = ibis.literal(as_of.replace(tzinfo=None), type="timestamp")
+    ev = events.filter(events.event_at <= as_of_lit)
+    s = ev.filter(spec.start.expr(ev))
+    s = s.mutate(_rn=ibis.row_number().over(group_by=s.user_id, order_by=[s.event_at, s.event_id]))
+    first = s.filter(s._rn == 0)
+    first = first.select(
+        user_id=first.user_id,
+        start_at=first.event_at,
+        channel=json_string(first.data, spec.channel),
+    )
+    lo, hi = start_bounds(spec)
+    if lo is not None:
+        first = first.filter(first.start_at >= ibis.literal(lo, type="timestamp"))
+    if hi is not None:
+        first = first.filter(first.start_at < ibis.literal(hi, type="timestamp"))
+    if channels is not None:
+        ch = channels.select(_uid=channels.user_id, _ch=channels.channel)
+        first = first.left_join(ch, first.user_id == ch._uid).select(
+            user_id=first.user_id, start_at=first.start_at, channel=ch._ch
+        )
+    cutoff = ibis.literal((as_of - spec.within).replace(tzinfo=None), type="timestamp")
+    base = first.select(
+        user_id=first.user_id,
+        channel=first.channel.fill_null(UNKNOWN_CHANNEL),
+        start_at=first.start_at,
+        matured=first.start_at <= cutoff,
+    )
+    starts = base.select(user_id=base.user_id, start_at=base.start_at)
+    within_us = _micros(spec.within)
+    out = base
+    for i, defn in enumerate(spec.definitions):
+        cand = _candidates(defn, ev, starts)
+        j = cand.join(starts, cand.user_id == starts.user_id).select(
+            user_id=cand.user_id, start_at=starts.start_at, activated_at=cand.activated_at
+        )
+        gap = j.activated_at.delta(j.start_at, unit="microsecond")
+        j = j.filter((j.activated_at >= j.start_at) & (gap <= within_us))
+        first_act = j.group_by(_u=j.user_id).aggregate(_a=j.activated_at.min())
+        joined = out.left_join(first_act, out.user_id == first_act._u)
+        out = joined.select(*[out[c] for c in out.columns], **{act_col(i): first_act._a})
+    secs = {
+        sec_col(i): out[act_col(i)].delta(out.start_at, unit="microsecond").cast("float64") / 1e6
+        for i in range(len(spec.definitions))
+    }
+    return out.mutate(**secs)
+
+
+def definitions_expr(per_user: ir.Table, spec: ActivationSpec) -> ir.Table:
+    """One row per definition: counts over everyone and over matured users; time quantiles."""
+    parts = []
+    for i, defn in enumerate(spec.definitions):
+        act = per_user[act_col(i)].notnull()
+        sec = per_user[sec_col(i)]
+        mat = per_user.matured
+        uid = per_user.user_id
+        agg = per_user.aggregate(
+            started=ibis._.count(),
+            activated=uid.count(where=act),
+            matured=uid.count(where=mat),
+            activated_matured=uid.count(where=act & mat),
+            in_progress=uid.count(where=~act & ~mat),
+            median_seconds=sec.quantile(0.5),
+            p75_seconds=sec.quantile(0.75),
+        )
+        parts.append(
+            agg.mutate(
+                ord=ibis.literal(i, type="int64"),
+                definition=ibis.literal(defn.label, type="string"),
+            )
+        )
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]
+
+
+def overlap_expr(per_user: ir.Table, spec: ActivationSpec) -> ir.Table | None:
+    """One row per pair (a before b in definition order): both, only_a, only_b, neither."""
+    parts = []
+    n = len(spec.definitions)
+    for i in range(n):
+        for k in range(i + 1, n):
+            a = per_user[act_col(i)].notnull()
+            b = per_user[act_col(k)].notnull()
+            uid = per_user.user_id
+            agg = per_user.aggregate(
+                both=uid.count(where=a & b),
+                only_a=uid.count(where=a & ~b),
+                only_b=uid.count(where=~a & b),
+                neither=uid.count(where=~a & ~b),
+            )
+            parts.append(
+                agg.mutate(
+                    ord_a=ibis.literal(i, type="int64"),
+                    ord_b=ibis.literal(k, type="int64"),
+                    a=ibis.literal(spec.definitions[i].label, type="string"),
+                    b=ibis.literal(spec.definitions[k].label, type="string"),
+                )
+            )
+    if not parts:
+        return None
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]
+
+
+def channel_expr(per_user: ir.Table, spec: ActivationSpec) -> ir.Table:
+    """Started and activated users per (channel, definition)."""
+    parts = []
+    for i, defn in enumerate(spec.definitions):
+        act = per_user[act_col(i)].notnull()
+        agg = per_user.group_by("channel").aggregate(
+            started=ibis._.count(), activated=per_user.user_id.count(where=act)
+        )
+        parts.append(
+            agg.mutate(
+                ord=ibis.literal(i, type="int64"),
+                definition=ibis.literal(defn.label, type="string"),
+            )
+        )
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]

@@ -1,0 +1,124 @@
+"""``ActivationComparison``: the typed, frozen result (polars frames; charts never query)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import ibis
+import polars as pl
+
+from journeylab.activation.compile import act_col, sec_col
+from journeylab.activation.spec import ActivationSpec
+from journeylab.errors import InputError, invalid
+
+__all__ = ["ActivationComparison", "STATUSES", "SQL_PARTS"]
+
+STATUSES = ("started", "activated", "not_activated", "in_progress")
+SQL_PARTS = ("definitions", "users", "overlap", "cac")
+
+
+@dataclass(frozen=True)
+class ActivationComparison:
+    """Activation definitions compared on the same started users.
+
+    Frames: ``definitions_frame`` (one row per definition), ``overlap_frame`` (one row per
+    pair), ``cac_frame`` (channel × definition; None without spend), ``users_frame`` (one
+    row per started user; ``act_i``/``sec_i`` columns per definition *i*).
+    """
+
+    spec: ActivationSpec
+    as_of: datetime | None
+    date_range: tuple[date, date] | None
+    definitions_frame: pl.DataFrame
+    overlap_frame: pl.DataFrame
+    cac_frame: pl.DataFrame | None
+    users_frame: pl.DataFrame
+    queries: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    dialect: str = "duckdb"
+
+    # -- frames ----------------------------------------------------------------------
+    def table(self) -> pl.DataFrame:
+        """Per definition: started, activated, rate + Wilson 95% CI (everyone and matured
+        users), in_progress, median/p75 seconds to activate (and spend, blended CAC)."""
+        return self.definitions_frame
+
+    def overlap(self) -> pl.DataFrame:
+        """Per pair of definitions: both, only_a, only_b, neither, jaccard (started users)."""
+        return self.overlap_frame
+
+    def cac(self) -> pl.DataFrame:
+        """Per channel and definition: started, activated, rate, spend, cac."""
+        if self.cac_frame is None:
+            raise InputError(
+                "Invalid value for spend: None. CAC needs a spend table "
+                "(date, channel, amount): pass spend=PATH or a polars DataFrame."
+            )
+        return self.cac_frame
+
+    def users(self, label: str, status: str = "activated") -> pl.DataFrame:
+        """Started users of one definition by status: started, activated, not_activated
+        (window closed without activation), in_progress (window still open at as-of).
+
+        Columns: user_id, channel, start_at, activated_at, seconds_to_activate."""
+        i = self.spec.labels.index(self.spec.definition(label).label)
+        if status not in STATUSES:
+            raise invalid("status", status, STATUSES)
+        f = self.users_frame
+        act = pl.col(act_col(i)).is_not_null()
+        cond = {
+            "started": pl.lit(True),
+            "activated": act,
+            "not_activated": ~act & pl.col("matured"),
+            "in_progress": ~act & ~pl.col("matured"),
+        }[status]
+        return (
+            f.filter(cond)
+            .select(
+                "user_id",
+                "channel",
+                "start_at",
+                pl.col(act_col(i)).alias("activated_at"),
+                pl.col(sec_col(i)).alias("seconds_to_activate"),
+            )
+            .sort("user_id")
+        )
+
+    def to_sql(self, part: str = "definitions") -> str:
+        """The SQL of one part, compiled from the events: definitions, users, overlap, cac."""
+        if part not in self.queries:
+            raise invalid("part", part, tuple(self.queries))
+        return str(ibis.to_sql(self.queries[part], dialect=self.dialect))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: spec, as_of, date range, definitions, overlap, cac (lists of objects)."""
+        return {
+            "spec": self.spec.to_dict(),
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "date_range": None
+            if self.date_range is None
+            else [d.isoformat() for d in self.date_range],
+            "definitions": self.definitions_frame.to_dicts(),
+            "overlap": self.overlap_frame.to_dicts(),
+            "cac": [] if self.cac_frame is None else self.cac_frame.to_dicts(),
+        }
+
+    # -- charts ----------------------------------------------------------------------
+    def chart(self) -> Any:
+        """Rates per definition with Wilson 95% intervals (matured users and everyone)."""
+        from journeylab.charts.activation import comparison_chart
+
+        return comparison_chart(self)
+
+    def overlap_chart(self) -> Any:
+        """Jaccard heatmap of which definitions activate the same users."""
+        from journeylab.charts.activation import overlap_chart
+
+        return overlap_chart(self)
+
+    def cac_chart(self) -> Any:
+        """CAC per channel for each definition (grouped bars)."""
+        from journeylab.charts.activation import cac_chart
+
+        return cac_chart(self)

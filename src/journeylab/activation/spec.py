@@ -1,0 +1,185 @@
+"""What an activation comparison asks: frozen, pure, hashable (no data, no connections).
+
+A definition is a label plus a *source* of activation moments. A source is either a
+:class:`~journeylab.steps.Step` (an event name plus a filter on ``data``) or anything that
+follows :class:`ActivationSource`: given the events and the users' starts it yields an Ibis
+table of candidate ``(user_id, activated_at)`` moments. The comparison keeps, per user, the
+earliest candidate at or after the start and inside the window, so a condition (issue 4)
+plugs in by implementing one method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol, runtime_checkable
+
+import ibis.expr.types as ir
+
+from journeylab.durations import Duration, format_duration, parse_duration
+from journeylab.errors import SpecError, invalid
+from journeylab.steps import Step, as_step
+
+__all__ = [
+    "ActivationSource",
+    "ActivationSpec",
+    "Definition",
+    "as_definition",
+    "activation_spec",
+    "UNKNOWN_CHANNEL",
+]
+
+UNKNOWN_CHANNEL = "unknown"
+
+
+@runtime_checkable
+class ActivationSource(Protocol):
+    """A pluggable activation moment (e.g. a condition from ``journeylab.conditions``).
+
+    ``activation_events`` returns an Ibis table with columns ``user_id`` (string) and
+    ``activated_at`` (timestamp): every moment at which the user counts as activated.
+    ``starts`` has columns ``user_id`` and ``start_at`` (one row per started user) for
+    sources whose moments depend on the start. The comparison applies the window itself.
+    """
+
+    def activation_events(self, events: ir.Table, starts: ir.Table) -> ir.Table: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One activation definition: a label and its source (a Step or an ActivationSource)."""
+
+    label: str
+    source: Step | ActivationSource
+
+    def describe(self) -> str:
+        """A short human description: ``purchase where {...}`` or the source's dict."""
+        if isinstance(self.source, Step):
+            d = self.source.to_dict()
+            return d["event"] + (f" where {d['where']}" if "where" in d else "")
+        return str(self.source.to_dict())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "definition": self.source.to_dict()}
+
+
+def as_definition(label: Any, value: Any) -> Definition:
+    """``"purchase"``, ``step(...)``, ``{"event": ..., "where": ...}`` or an ActivationSource."""
+    if not isinstance(label, str) or not label.strip():
+        raise invalid("activations label", label, "a non-empty string", cls=SpecError)
+    if isinstance(value, str | Step | Mapping):
+        return Definition(label, as_step(value, f"activations[{label!r}]"))
+    if isinstance(value, ActivationSource):
+        return Definition(label, value)
+    raise invalid(
+        f"activations[{label!r}]",
+        value,
+        "an event name, journeylab.step(...), {'event': NAME, 'where': {...}} "
+        "or an object with activation_events(events, starts)",
+        cls=SpecError,
+    )
+
+
+def _utc(value: datetime | str | None, param: str) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise invalid(param, value, "an ISO 8601 time like '2026-03-01T00:00:00Z'") from None
+    if not isinstance(value, datetime):
+        raise invalid(param, value, "a datetime or an ISO 8601 string")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _date(value: date | str | None, param: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise invalid(param, value, "a date like '2026-03-01'")
+
+
+@dataclass(frozen=True)
+class ActivationSpec:
+    """Start step, definitions (in order), window, channel field, as-of and start-date range.
+
+    ``channel`` names the start event's ``data`` field that holds the acquisition channel
+    (ignored when a user table is given). ``start_date``/``end_date`` (inclusive, UTC dates)
+    select users by the date of their first start event; CAC uses the same dates.
+    """
+
+    start: Step
+    definitions: tuple[Definition, ...]
+    within: timedelta
+    channel: str = "channel"
+    as_of: datetime | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(d.label for d in self.definitions)
+
+    def definition(self, label: str) -> Definition:
+        for d in self.definitions:
+            if d.label == label:
+                return d
+        raise invalid("label", label, self.labels)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.to_dict(),
+            "activations": [d.to_dict() for d in self.definitions],
+            "within": format_duration(self.within),
+            "channel": self.channel,
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "start_date": None if self.start_date is None else self.start_date.isoformat(),
+            "end_date": None if self.end_date is None else self.end_date.isoformat(),
+        }
+
+
+def activation_spec(
+    start: str | Step | Mapping[str, Any] = "signup",
+    activations: Mapping[str, Any] | None = None,
+    within: Duration = "14d",
+    channel: str = "channel",
+    as_of: datetime | str | None = None,
+    start_date: date | str | None = None,
+    end_date: date | str | None = None,
+) -> ActivationSpec:
+    """Validate user arguments into an :class:`ActivationSpec` (errors name the fix)."""
+    if not isinstance(activations, Mapping) or not activations:
+        raise invalid(
+            "activations",
+            activations,
+            "a non-empty mapping of label to event name, step or condition",
+            "Example: activations={'purchase': 'first_widget_purchase'}.",
+            cls=SpecError,
+        )
+    definitions = tuple(as_definition(label, v) for label, v in activations.items())
+    if not isinstance(channel, str) or not channel:
+        raise invalid("channel", channel, "the name of a data field such as 'channel'")
+    lo, hi = _date(start_date, "start_date"), _date(end_date, "end_date")
+    if lo is not None and hi is not None and lo > hi:
+        raise invalid("end_date", hi, f"a date on or after start_date {lo.isoformat()}")
+    return ActivationSpec(
+        start=as_step(start, "start"),
+        definitions=definitions,
+        within=parse_duration(within, "within"),
+        channel=channel,
+        as_of=_utc(as_of, "as_of"),
+        start_date=lo,
+        end_date=hi,
+    )

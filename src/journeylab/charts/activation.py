@@ -1,0 +1,137 @@
+"""Charts for an activation comparison (read the result's frames; never query)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import altair as alt
+import polars as pl
+
+from journeylab.errors import InputError
+
+if TYPE_CHECKING:
+    from journeylab.activation.result import ActivationComparison
+
+__all__ = ["comparison_chart", "overlap_chart", "cac_chart"]
+
+
+def comparison_chart(result: ActivationComparison) -> alt.LayerChart | alt.FacetChart:
+    """Activation rate per definition with Wilson 95% intervals.
+
+    Two rows per definition: over users whose window has closed ("matured") and over
+    everyone who started (in-progress users count as not activated there)."""
+    t = result.table()
+    rows = []
+    for r in t.to_dicts():
+        for basis, sfx, n, k in (
+            ("matured users", "_matured", r["matured"], r["activated_matured"]),
+            ("everyone", "", r["started"], r["activated"]),
+        ):
+            rows.append(
+                {
+                    "definition": r["definition"],
+                    "basis": basis,
+                    "rate": r[f"rate{sfx}"],
+                    "ci_low": r[f"ci_low{sfx}"],
+                    "ci_high": r[f"ci_high{sfx}"],
+                    "users": n,
+                    "activated": k,
+                    "in_progress": r["in_progress"],
+                    "median_hours": None
+                    if r["median_seconds"] is None
+                    else r["median_seconds"] / 3600,
+                }
+            )
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "definition": pl.String,
+            "basis": pl.String,
+            "rate": pl.Float64,
+            "ci_low": pl.Float64,
+            "ci_high": pl.Float64,
+            "users": pl.Int64,
+            "activated": pl.Int64,
+            "in_progress": pl.Int64,
+            "median_hours": pl.Float64,
+        },
+    )
+    order = list(result.spec.labels)
+    within = result.spec.to_dict()["within"]
+    base = alt.Chart(frame, title=f"Activation within {within} of the first start").encode(
+        y=alt.Y("definition:N", sort=order, title=None),
+        yOffset=alt.YOffset("basis:N", sort=["matured users", "everyone"]),
+        color=alt.Color("basis:N", title="rate over", sort=["matured users", "everyone"]),
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X("rate:Q", title="activation rate (95% CI)", axis=alt.Axis(format="%")),
+        tooltip=[
+            "definition",
+            "basis",
+            alt.Tooltip("rate:Q", format=".1%"),
+            alt.Tooltip("ci_low:Q", format=".1%"),
+            alt.Tooltip("ci_high:Q", format=".1%"),
+            "activated",
+            "users",
+            "in_progress",
+            alt.Tooltip("median_hours:Q", format=".1f", title="median hours to activate"),
+        ],
+    )
+    errors = base.mark_errorbar(ticks=True, color="black").encode(
+        x=alt.X("ci_low:Q", title="activation rate (95% CI)"), x2="ci_high:Q"
+    )
+    return alt.layer(bars, errors)
+
+
+def overlap_chart(result: ActivationComparison) -> alt.LayerChart | alt.FacetChart:
+    """Jaccard similarity of activated users for every pair (1 on the diagonal)."""
+    labels = list(result.spec.labels)
+    rows = [{"a": x, "b": x, "jaccard": 1.0, "both": None} for x in labels]
+    for r in result.overlap().to_dicts():
+        rows.append({"a": r["a"], "b": r["b"], "jaccard": r["jaccard"], "both": r["both"]})
+        rows.append({"a": r["b"], "b": r["a"], "jaccard": r["jaccard"], "both": r["both"]})
+    frame = pl.DataFrame(
+        rows, schema={"a": pl.String, "b": pl.String, "jaccard": pl.Float64, "both": pl.Int64}
+    )
+    base = alt.Chart(frame, title="Do the definitions activate the same users? (Jaccard)").encode(
+        x=alt.X("a:N", sort=labels, title=None),
+        y=alt.Y("b:N", sort=labels, title=None),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("jaccard:Q", scale=alt.Scale(domain=[0, 1]), title="Jaccard"),
+        tooltip=["a", "b", alt.Tooltip("jaccard:Q", format=".2f"), "both"],
+    )
+    text = base.mark_text().encode(text=alt.Text("jaccard:Q", format=".2f"))
+    return alt.layer(heat, text)
+
+
+def cac_chart(result: ActivationComparison) -> alt.Chart:
+    """CAC (spend ÷ activated users) per channel, one bar per definition."""
+    if result.cac_frame is None:
+        raise InputError(
+            "Invalid value for spend: None. The CAC chart needs a spend table: "
+            "pass spend=PATH or a polars DataFrame to compare_activations."
+        )
+    frame = result.cac_frame.filter(pl.col("cac").is_not_null())
+    labels = list(result.spec.labels)
+    lo, hi = result.date_range or (None, None)
+    title = f"CAC by channel ({lo} to {hi})" if lo else "CAC by channel"
+    return (
+        alt.Chart(frame, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("channel:N", title="channel"),
+            xOffset=alt.XOffset("definition:N", sort=labels),
+            y=alt.Y("cac:Q", title="spend per activated user"),
+            color=alt.Color("definition:N", sort=labels, title="activation"),
+            tooltip=[
+                "channel",
+                "definition",
+                alt.Tooltip("cac:Q", format=",.2f"),
+                alt.Tooltip("spend:Q", format=",.2f"),
+                "activated",
+                "started",
+                alt.Tooltip("rate:Q", format=".1%"),
+            ],
+        )
+    )
