@@ -1,0 +1,306 @@
+"""Condition commands: backtest, explain, check (golden users for CI), compare, schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.markup import escape
+from rich.table import Table
+
+from journeylab.cli.common import JsonOpt, LakeOpt, console, err_console, fail_cleanly, print_json
+from journeylab.conditions.describe import fmt_num, fmt_span
+from journeylab.conditions.validate import validate_program
+from journeylab.errors import InputError, JourneylabError, SpecError, invalid
+from journeylab.lake import open_lake
+
+__all__ = ["check_expectations", "load_expectations", "register"]
+
+SpecArg = Annotated[Path, typer.Argument(help="Offer or referral YAML/JSON file.")]
+StartOpt = Annotated[
+    str | None, typer.Option("--start", help="Enrol only at or after this time (ISO 8601).")
+]
+EndOpt = Annotated[str | None, typer.Option("--end", help="Enrol only before this time.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Cut-off time (default: the lake's last event).")
+]
+SUMMARY_KEYS = (
+    "audience",
+    "enrolled",
+    "satisfied",
+    "expired",
+    "pending",
+    "ineligible",
+    "capped",
+    "not_enrolled",
+    "satisfactions",
+    "reward_total",
+    "reward_unearned",
+    "median_seconds_to_satisfy",
+)
+
+
+def _time(value: Any, param: str) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        t = value
+    else:
+        try:
+            t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            raise invalid(param, value, "an ISO 8601 time like 2024-02-01T00:00:00Z") from None
+    if t is not None and t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return t
+
+
+def _one_line(exc: JourneylabError) -> JourneylabError:
+    """Spec errors may quote multi-line parser output: keep the reason on one line."""
+    return type(exc)(" ".join(str(exc).split()))
+
+
+def _load(path: Path) -> Any:
+    from journeylab.conditions.io import load_program
+
+    if not path.exists():
+        raise invalid("SPEC", str(path), "an existing YAML/JSON file", cls=InputError)
+    try:
+        return load_program(path)
+    except JourneylabError as exc:
+        raise _one_line(exc) from None
+
+
+def _warn(program: Any, lake: Any) -> list[dict[str, Any]]:
+    warnings = validate_program(program, lake)
+    for w in warnings:
+        err_console.print(
+            f"[yellow]warning:[/yellow] {escape(w.message())}", highlight=False, soft_wrap=True
+        )
+    return [w.to_dict() for w in warnings]
+
+
+def summary(result: Any) -> dict[str, Any]:
+    """The backtest's numbers (the CLI contract), plus name, kind and the time range."""
+    s = result.summary()
+    out: dict[str, Any] = {"name": result.program.name, "kind": result.program.kind}
+    out.update({k: s.get(k) for k in SUMMARY_KEYS})
+    out["as_of"] = result.as_of.isoformat().replace("+00:00", "Z") if result.as_of else None
+    return out
+
+
+def backtest(
+    spec: SpecArg,
+    lake: LakeOpt,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Backtest an offer or referral on the lake's history: stage counts, reward, timing."""
+    with fail_cleanly():
+        program = _load(spec)
+        lk = open_lake(lake, create=False)
+        warnings = _warn(program, lk)
+        result = program.backtest(
+            lk,
+            start=_time(start, "--start"),
+            end=_time(end, "--end"),
+            as_of=_time(as_of, "--as-of"),
+        )
+    out = summary(result)
+    if as_json:
+        print_json({**out, "warnings": warnings})
+        return
+    table = Table("stage", "users", title=f"{out['kind']} {out['name']!r} as of {out['as_of']}")
+    for stage in ("audience", "enrolled", "satisfied", "expired", "pending", "capped"):
+        table.add_row(stage, f"{out[stage]:,}")
+    table.add_row("ineligible", f"{out['ineligible']:,}")
+    table.add_row("not_enrolled", f"{out['not_enrolled']:,}")
+    console.print(table)
+    median = out["median_seconds_to_satisfy"]
+    from datetime import timedelta
+
+    med = fmt_span(timedelta(seconds=median)) if median is not None else "—"
+    console.print(
+        f"reward_total {fmt_num(out['reward_total'])} "
+        f"(not yet earned at as-of: {fmt_num(out['reward_unearned'])}); "
+        f"median time to satisfy {med}",
+        highlight=False,
+    )
+
+
+def explain(
+    spec: SpecArg,
+    lake: LakeOpt,
+    user: Annotated[str, typer.Option("--user", help="The user id to explain.")],
+    start: StartOpt = None,
+    end: EndOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Why one user was (not) enrolled, satisfied, expired, capped or ineligible."""
+    from journeylab.conditions.explain import explain as explain_user
+
+    with fail_cleanly():
+        program = _load(spec)
+        lk = open_lake(lake, create=False)
+        _warn(program, lk)
+        expl = explain_user(
+            program,
+            lk,
+            user,
+            start=_time(start, "--start"),
+            end=_time(end, "--end"),
+            as_of=_time(as_of, "--as-of"),
+        )
+    if as_json:
+        print_json(expl.to_dict())
+        return
+    console.print(expl.text(), highlight=False, soft_wrap=True, markup=False)
+
+
+# -- check: golden users -----------------------------------------------------------------
+def load_expectations(path: Path) -> dict[str, Any]:
+    """Read an expect file: ``users: {id: status | {status, reason, reward}}`` and optional
+    ``as_of``, ``start``, ``end`` (pin them so the check does not drift as the lake grows)."""
+    if not path.exists():
+        raise invalid("--expect", str(path), "an existing YAML file", cls=InputError)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SpecError(
+            " ".join(f"Invalid expect file {path}: not YAML ({exc}).".split())
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("users"), dict) or not data["users"]:
+        raise SpecError(
+            f"Invalid expect file {path} at users: expected a mapping of user id to status, "
+            "e.g. users: {{u1: satisfied, u2: {{status: ineligible, reason: self_referral}}}}."
+        )
+    from journeylab.conditions.result import STATUSES
+
+    users: dict[str, dict[str, Any]] = {}
+    for uid, want in data["users"].items():
+        want = {"status": want} if isinstance(want, str) else want
+        if not isinstance(want, dict) or want.get("status") not in STATUSES:
+            got = want.get("status") if isinstance(want, dict) else want
+            raise SpecError(
+                f"Invalid value at users.{uid}.status in {path}: {got!r}. Valid choices: "
+                + ", ".join(repr(s) for s in STATUSES)
+                + "."
+            )
+        extra = set(want) - {"status", "reason", "reward"}
+        if extra:
+            raise SpecError(
+                f"Invalid key at users.{uid} in {path}: {sorted(extra)[0]!r}. "
+                "Valid keys: 'status', 'reason', 'reward'."
+            )
+        users[str(uid)] = want
+    unknown = set(data) - {"users", "as_of", "start", "end", "spec", "description"}
+    if unknown:
+        raise SpecError(
+            f"Invalid key in {path}: {sorted(unknown)[0]!r}. "
+            "Valid keys: 'users', 'as_of', 'start', 'end', 'spec', 'description'."
+        )
+    return {
+        "users": users,
+        **{k: _time(data.get(k), f"{k} (in {path})") for k in ("as_of", "start", "end")},
+    }
+
+
+def check_expectations(result: Any, users: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per golden user whose status (or reason, reward) differs."""
+    got = {r["user_id"]: r for r in result.users.iter_rows(named=True)}
+    diffs = []
+    for uid, want in users.items():
+        row = got.get(uid, {"status": "not_enrolled", "reason": None, "reward": 0.0})
+        bad = {
+            k: {"expected": v, "actual": row.get(k)}
+            for k, v in want.items()
+            if (float(row.get(k) or 0.0) != float(v) if k == "reward" else row.get(k) != v)
+        }
+        if bad:
+            diffs.append({"user_id": uid, **bad})
+    return diffs
+
+
+def check(
+    spec: SpecArg,
+    lake: LakeOpt,
+    expect: Annotated[Path, typer.Option("--expect", help="Golden users YAML.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Gate a condition change in CI: exit 1 with a diff when a golden user's status differs."""
+    with fail_cleanly():
+        program = _load(spec)
+        want = load_expectations(expect)
+        lk = open_lake(lake, create=False)
+        _warn(program, lk)
+        result = program.backtest(lk, start=want["start"], end=want["end"], as_of=want["as_of"])
+        diffs = check_expectations(result, want["users"])
+    n = len(want["users"])
+    if as_json:
+        print_json({"ok": not diffs, "checked": n, "differences": diffs})
+    elif diffs:
+        console.print(f"[red]{len(diffs)} of {n} golden user(s) differ[/red] ({spec} vs {expect}):")
+        for d in diffs:
+            parts = [
+                f"{k}: expected {v['expected']!r}, got {v['actual']!r}"
+                for k, v in d.items()
+                if k != "user_id"
+            ]
+            console.print(f"  {d['user_id']}: " + "; ".join(parts), highlight=False, markup=False)
+        console.print(f"explain one: journeylab explain {spec} --lake {lake} --user USER_ID")
+    else:
+        console.print(f"[green]all {n} golden users match[/green] ({spec} vs {expect})")
+    if diffs:
+        raise typer.Exit(1)
+
+
+def compare(
+    a: Annotated[Path, typer.Argument(help="Program A (YAML/JSON).")],
+    b: Annotated[Path, typer.Argument(help="Program B (YAML/JSON).")],
+    lake: LakeOpt,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Two programs side by side: stages, users satisfied under one only, reward difference."""
+    from journeylab.conditions.compare import compare as compare_programs
+
+    with fail_cleanly():
+        pa, pb = _load(a), _load(b)
+        lk = open_lake(lake, create=False)
+        _warn(pa, lk)
+        _warn(pb, lk)
+        cmp = compare_programs(
+            pa,
+            pb,
+            lk,
+            start=_time(start, "--start"),
+            end=_time(end, "--end"),
+            as_of=_time(as_of, "--as-of"),
+        )
+    if as_json:
+        print_json(cmp.to_dict())
+        return
+    console.print(cmp.text(), highlight=False, soft_wrap=True, markup=False)
+
+
+def schema() -> None:
+    """Print the JSON Schema of offer/referral files (for editor completion and checks)."""
+    from journeylab.conditions.io import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(backtest)
+    app.command()(explain)
+    app.command()(check)
+    app.command()(compare)
+    app.command()(schema)
