@@ -159,6 +159,31 @@ def _spend(rates: PlantedRates, signups: Any, start: date, rng: np.random.Genera
     return out.getvalue()
 
 
+def _distinct_instants(frame: pl.DataFrame, lo: int, start_ms: int) -> pl.DataFrame:
+    """Move the rare same-user, same-name, same-millisecond events apart by 1 ms each.
+
+    Otherwise two random page views could share an instant and ingest would (rightly) see
+    one event, making the planted duplicate count off by one.
+    """
+    while True:
+        key = (
+            ((frame["uid"].to_numpy() - lo) << 40)
+            | (frame["code"].to_numpy().astype(np.int64) << 36)
+            | (frame["t"].to_numpy() - start_ms)
+        )
+        clash = pl.Series(key).is_duplicated()
+        if not clash.any():
+            return frame
+        rank = (
+            frame.with_row_index("row")
+            .filter(clash)
+            .select("row", bump=pl.int_range(pl.len()).over(["uid", "code", "t"]))
+        )
+        bump = np.zeros(frame.height, np.int64)
+        bump[rank["row"].to_numpy()] = rank["bump"].to_numpy()
+        frame = frame.with_columns(t=pl.col("t") + pl.Series(bump))
+
+
 def generate(
     out_dir: str | Path,
     users: int = 5_000,
@@ -177,8 +202,10 @@ def generate(
     """
     if not isinstance(users, int) or not 1 <= users < 100_000_000:
         raise invalid("users", users, "an integer from 1 to 99,999,999")
-    if not isinstance(days, int) or days < 15:
-        raise invalid("days", days, "an integer of at least 15 (the activation window is 14d)")
+    if not isinstance(days, int) or not 15 <= days <= 730:
+        raise invalid("days", days, "an integer from 15 (the activation window is 14d) to 730")
+    if not 1 <= chunk_users <= 1_000_000:
+        raise invalid("chunk_users", chunk_users, "an integer from 1 to 1,000,000")
     if not isinstance(seed, int) or seed < 0:
         raise invalid("seed", seed, "a non-negative integer")
     began = time.perf_counter()
@@ -204,6 +231,7 @@ def generate(
             chunk = journeys(plan, rng, lo, hi)
             frame = pl.concat(chunk.frames + sessions(plan, rng, chunk))
             frame = frame.filter((pl.col("t") >= start_ms) & (pl.col("t") < plan.end_ms))
+            frame = _distinct_instants(frame, lo, start_ms)
             by_code += np.bincount(frame["code"].to_numpy(), minlength=len(NAMES))
             text, dups, bad = format_chunk(frame, rng, rates)
             buf = io.BytesIO()
