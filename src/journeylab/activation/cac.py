@@ -25,6 +25,7 @@ __all__ = ["SpendInput", "load_spend", "load_channels", "spend_expr", "cac_expr"
 SpendInput = str | os.PathLike[str] | pl.DataFrame
 
 SPEND_COLUMNS = ("date", "channel", "amount")
+COUNTS = ("started", "activated", "matured", "activated_matured", "in_progress")
 
 
 def _read(path: Path, param: str) -> pl.DataFrame:
@@ -125,7 +126,7 @@ def cac_expr(
     hi: date,
     labels: Sequence[str],
 ) -> ir.Table:
-    """(channel, ord, definition, started, activated, spend, cac) from per-channel counts.
+    """Per-channel counts (see ``channel_expr``) plus ``spend`` and ``cac``.
 
     Every channel with spend in ``[lo, hi]`` or with users appears for every definition.
     """
@@ -150,8 +151,7 @@ def cac_expr(
         channel=grid.channel,
         ord=grid.ord,
         definition=grid.definition,
-        started=by_channel.started.fill_null(0),
-        activated=by_channel.activated.fill_null(0),
+        **{c: by_channel[c].fill_null(0) for c in COUNTS},
     )
     k = j.left_join(totals, j.channel == totals.channel)
     spent = totals.spend.fill_null(0.0)
@@ -160,8 +160,7 @@ def cac_expr(
         channel=j.channel,
         ord=j.ord,
         definition=j.definition,
-        started=j.started,
-        activated=act,
+        **{c: j[c] for c in COUNTS},
         spend=spent,
         cac=ibis.cases((act > 0, spent / act.cast("float64"))),
     )

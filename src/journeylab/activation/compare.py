@@ -32,6 +32,23 @@ if TYPE_CHECKING:
 
 __all__ = ["compare_activations", "run_comparison"]
 
+CHANNEL_COLUMNS = (
+    "channel",
+    "definition",
+    "started",
+    "activated",
+    "rate",
+    "ci_low",
+    "ci_high",
+    "matured",
+    "activated_matured",
+    "rate_matured",
+    "ci_low_matured",
+    "ci_high_matured",
+    "in_progress",
+    "spend",
+    "cac",
+)
 OVERLAP_SCHEMA = {
     "a": pl.String,
     "b": pl.String,
@@ -124,16 +141,17 @@ def run_comparison(
         )
 
     date_range = _date_range(spec, per_user)
-    cac = None
     spend_t = None if spend_df is None else engine.memtable(spend_df)
+    by_channel_q = channel_expr(pu, spec)
     if spend_t is not None:
         lo, hi = date_range or (date(1, 1, 2), date(1, 1, 1))  # empty range: no spend
-        cac = engine.to_polars(cac_expr(channel_expr(pu, spec), spend_t, lo, hi, spec.labels))
-        cac = cac.with_columns(
-            rate=pl.when(pl.col("started") > 0).then(pl.col("activated") / pl.col("started"))
-        ).sort(["ord", "channel"])
-        cac = cac.select("channel", "definition", "started", "activated", "rate", "spend", "cac")
-        totals = cac.group_by("definition").agg(pl.col("spend").sum().alias("spend"))
+        by_channel_q = cac_expr(by_channel_q, spend_t, lo, hi, spec.labels)
+    by_channel = engine.to_polars(by_channel_q).sort(["ord", "channel"])
+    by_channel = _with_wilson(by_channel, "activated", "started", "")
+    by_channel = _with_wilson(by_channel, "activated_matured", "matured", "_matured")
+    by_channel = by_channel.select([c for c in CHANNEL_COLUMNS if c in by_channel.columns])
+    if spend_t is not None:
+        totals = by_channel.group_by("definition").agg(pl.col("spend").sum().alias("spend"))
         defs = defs.join(totals, on="definition", how="left").with_columns(
             cac=pl.when(pl.col("activated") > 0).then(pl.col("spend") / pl.col("activated"))
         )
@@ -177,7 +195,8 @@ def run_comparison(
         date_range=date_range,
         definitions_frame=defs,
         overlap_frame=overlap,
-        cac_frame=cac,
+        channel_frame=by_channel,
+        has_spend=spend_t is not None,
         users_frame=per_user,
         queries=queries,
         dialect=engine.kind,

@@ -177,12 +177,18 @@ def overlap_expr(per_user: ir.Table, spec: ActivationSpec) -> ir.Table | None:
 
 
 def channel_expr(per_user: ir.Table, spec: ActivationSpec) -> ir.Table:
-    """Started and activated users per (channel, definition)."""
+    """Per (channel, definition): started, activated, matured, activated_matured, in_progress."""
     parts = []
+    uid = per_user.user_id
+    mat = per_user.matured
     for i, defn in enumerate(spec.definitions):
         act = per_user[act_col(i)].notnull()
         agg = per_user.group_by("channel").aggregate(
-            started=ibis._.count(), activated=per_user.user_id.count(where=act)
+            started=ibis._.count(),
+            activated=uid.count(where=act),
+            matured=uid.count(where=mat),
+            activated_matured=uid.count(where=act & mat),
+            in_progress=uid.count(where=~act & ~mat),
         )
         parts.append(
             agg.mutate(

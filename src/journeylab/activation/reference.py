@@ -51,7 +51,9 @@ def reference_comparison(
     spend: Iterable[tuple[date, str, float]] | None = None,
     channels: Mapping[str, str | None] | None = None,
 ) -> dict[str, Any]:
-    """``{"users", "definitions", "overlap", "cac", "date_range"}`` computed by hand."""
+    """``{"users", "definitions", "overlap", "by_channel", "date_range", "as_of"}`` by hand.
+
+    Without ``spend`` only channels with users appear and ``spend``/``cac`` are None."""
     evs = sorted(
         ({**e, "event_at": _naive(e["event_at"]), "data": _data(e.get("data"))} for e in events),
         key=lambda e: (e["event_at"], e["event_id"]),
@@ -145,35 +147,38 @@ def reference_comparison(
     d_lo = spec.start_date or (min(dates) if dates else None)
     d_hi = spec.end_date or (max(dates) if dates else None)
     date_range = None if d_lo is None or d_hi is None else (d_lo, d_hi)
-    cac = None
-    if spend is not None:
-        per_channel: dict[str, float] = {}
-        for day, ch, amount in spend:
-            if date_range is not None and date_range[0] <= day <= date_range[1]:
-                per_channel[ch] = per_channel.get(ch, 0.0) + amount
-        user_channels = {u["channel"] for u in users.values()}
-        keys = sorted(user_channels | set(per_channel))
-        cac = []
-        for i, d in enumerate(spec.definitions):
-            for ch in keys:
-                members = [u for u in users.values() if u["channel"] == ch]
-                activated = sum(1 for u in members if u["acts"][i] is not None)
-                spent = per_channel.get(ch, 0.0)
-                cac.append(
-                    {
-                        "channel": ch,
-                        "definition": d.label,
-                        "started": len(members),
-                        "activated": activated,
-                        "spend": spent,
-                        "cac": spent / activated if activated else None,
-                    }
-                )
+    per_channel: dict[str, float] = {}
+    for day, ch, amount in spend or ():
+        if date_range is not None and date_range[0] <= day <= date_range[1]:
+            per_channel[ch] = per_channel.get(ch, 0.0) + amount
+    keys = sorted({u["channel"] for u in users.values()} | set(per_channel))
+    by_channel = []
+    for i, d in enumerate(spec.definitions):
+        for ch in keys:
+            members = [u for u in users.values() if u["channel"] == ch]
+            act = [u for u in members if u["acts"][i] is not None]
+            mat = [u for u in members if u["matured"]]
+            spent = per_channel.get(ch, 0.0) if spend is not None else None
+            by_channel.append(
+                {
+                    "channel": ch,
+                    "definition": d.label,
+                    "started": len(members),
+                    "activated": len(act),
+                    "matured": len(mat),
+                    "activated_matured": sum(1 for u in mat if u["acts"][i] is not None),
+                    "in_progress": sum(
+                        1 for u in members if u["acts"][i] is None and not u["matured"]
+                    ),
+                    "spend": spent,
+                    "cac": spent / len(act) if spent is not None and act else None,
+                }
+            )
     return {
         "users": users,
         "definitions": definitions,
         "overlap": overlap,
-        "cac": cac,
+        "by_channel": by_channel,
         "date_range": date_range,
         "as_of": cut,
     }

@@ -24,7 +24,8 @@ class ActivationComparison:
     """Activation definitions compared on the same started users.
 
     Frames: ``definitions_frame`` (one row per definition), ``overlap_frame`` (one row per
-    pair), ``cac_frame`` (channel × definition; None without spend), ``users_frame`` (one
+    pair), ``channel_frame`` (channel × definition; spend and CAC when spend was given),
+    ``users_frame`` (one
     row per started user; ``act_i``/``sec_i`` columns per definition *i*).
     """
 
@@ -33,7 +34,8 @@ class ActivationComparison:
     date_range: tuple[date, date] | None
     definitions_frame: pl.DataFrame
     overlap_frame: pl.DataFrame
-    cac_frame: pl.DataFrame | None
+    channel_frame: pl.DataFrame
+    has_spend: bool
     users_frame: pl.DataFrame
     queries: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     dialect: str = "duckdb"
@@ -48,14 +50,21 @@ class ActivationComparison:
         """Per pair of definitions: both, only_a, only_b, neither, jaccard (started users)."""
         return self.overlap_frame
 
+    def by_channel(self) -> pl.DataFrame:
+        """Per channel and definition: the same counts, rates and intervals as ``table``."""
+        return self.channel_frame
+
     def cac(self) -> pl.DataFrame:
-        """Per channel and definition: started, activated, rate, spend, cac."""
-        if self.cac_frame is None:
+        """Per channel and definition: started, activated, rate, spend, cac (= spend over
+        the date range ÷ activated users; NULL when none activated)."""
+        if not self.has_spend:
             raise InputError(
                 "Invalid value for spend: None. CAC needs a spend table "
                 "(date, channel, amount): pass spend=PATH or a polars DataFrame."
             )
-        return self.cac_frame
+        return self.channel_frame.select(
+            "channel", "definition", "started", "activated", "rate", "spend", "cac"
+        )
 
     def users(self, label: str, status: str = "activated") -> pl.DataFrame:
         """Started users of one definition by status: started, activated, not_activated
@@ -101,7 +110,8 @@ class ActivationComparison:
             else [d.isoformat() for d in self.date_range],
             "definitions": self.definitions_frame.to_dicts(),
             "overlap": self.overlap_frame.to_dicts(),
-            "cac": [] if self.cac_frame is None else self.cac_frame.to_dicts(),
+            "by_channel": self.channel_frame.to_dicts(),
+            "cac": self.cac().to_dicts() if self.has_spend else [],
         }
 
     # -- charts ----------------------------------------------------------------------

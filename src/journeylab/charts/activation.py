@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 import altair as alt
 import polars as pl
 
-from journeylab.errors import InputError
-
 if TYPE_CHECKING:
     from journeylab.activation.result import ActivationComparison
 
@@ -107,12 +105,7 @@ def overlap_chart(result: ActivationComparison) -> alt.LayerChart | alt.FacetCha
 
 def cac_chart(result: ActivationComparison) -> alt.Chart:
     """CAC (spend ÷ activated users) per channel, one bar per definition."""
-    if result.cac_frame is None:
-        raise InputError(
-            "Invalid value for spend: None. The CAC chart needs a spend table: "
-            "pass spend=PATH or a polars DataFrame to compare_activations."
-        )
-    frame = result.cac_frame.filter(pl.col("cac").is_not_null())
+    frame = result.cac().filter(pl.col("cac").is_not_null())
     labels = list(result.spec.labels)
     lo, hi = result.date_range or (None, None)
     title = f"CAC by channel ({lo} to {hi})" if lo else "CAC by channel"
