@@ -115,7 +115,8 @@ def backtest(
     if as_json:
         print_json({**out, "warnings": warnings})
         return
-    table = Table("stage", "users", title=f"{out['kind']} {out['name']!r} as of {out['as_of']}")
+    console.print(f"{out['kind']} {out['name']!r} as of {out['as_of']}", highlight=False)
+    table = Table("stage", "users")
     for stage in ("audience", "enrolled", "satisfied", "expired", "pending", "capped"):
         table.add_row(stage, f"{out[stage]:,}")
     table.add_row("ineligible", f"{out['ineligible']:,}")
@@ -245,17 +246,31 @@ def check(
     if as_json:
         print_json({"ok": not diffs, "checked": n, "differences": diffs})
     elif diffs:
-        console.print(f"[red]{len(diffs)} of {n} golden user(s) differ[/red] ({spec} vs {expect}):")
+        console.print(
+            f"[red]{len(diffs)} of {n} golden user(s) differ[/red] ({spec} vs {expect}):",
+            soft_wrap=True,
+        )
         for d in diffs:
             parts = [
                 f"{k}: expected {v['expected']!r}, got {v['actual']!r}"
                 for k, v in d.items()
                 if k != "user_id"
             ]
-            console.print(f"  {d['user_id']}: " + "; ".join(parts), highlight=False, markup=False)
-        console.print(f"explain one: journeylab explain {spec} --lake {lake} --user USER_ID")
+            console.print(
+                f"  {d['user_id']}: " + "; ".join(parts),
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+        console.print(
+            f"explain one: journeylab explain {spec} --lake {lake} --user USER_ID",
+            soft_wrap=True,
+            highlight=False,
+        )
     else:
-        console.print(f"[green]all {n} golden users match[/green] ({spec} vs {expect})")
+        console.print(
+            f"[green]all {n} golden users match[/green] ({spec} vs {expect})", soft_wrap=True
+        )
     if diffs:
         raise typer.Exit(1)
 

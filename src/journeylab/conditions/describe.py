@@ -15,8 +15,10 @@ def fmt_t(t: datetime | None) -> str:
     if t is None:
         return "—"
     t = t.astimezone(UTC) if t.tzinfo else t.replace(tzinfo=UTC)
-    if t.microsecond:
+    if t.microsecond % 1000:
         return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if t.microsecond:
+        return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
     if t.second:
         return t.strftime("%Y-%m-%dT%H:%M:%SZ")
     return t.strftime("%Y-%m-%dT%H:%MZ")

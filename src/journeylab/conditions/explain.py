@@ -17,7 +17,7 @@ from typing import Any
 import ibis
 import polars as pl
 
-from journeylab.conditions.describe import anchor_of, describe, fmt_t, need_of
+from journeylab.conditions.describe import anchor_of, describe, fmt_num, fmt_t, need_of
 from journeylab.conditions.explain_story import story
 from journeylab.conditions.model import Event, Offer, Referral, walk
 from journeylab.conditions.replay import replay
@@ -150,6 +150,13 @@ def trace_frame(
 
 
 # -- entry point -----------------------------------------------------------------------
+def _ref_text(row: dict[str, Any]) -> str:
+    status = row["status"] + (f": {row['reason']}" if row.get("reason") else "")
+    if row["status"] == "satisfied" and row.get("reward_referrer"):
+        status += f", referrer reward {fmt_num(row['reward_referrer'])}"
+    return status
+
+
 def _has_caps(program: Offer | Referral) -> bool:
     return program.caps.budget is not None or program.caps.per_user is not None
 
@@ -199,9 +206,16 @@ def explain(
     auth = (result if result is not None else rep).user(user_id)
     refs = referees(lake, program, user_id) if isinstance(program, Referral) else []
     ref_status: dict[str, str] = {}
-    if refs and result is not None:
-        rows = result.users.filter(pl.col("user_id").is_in(refs))
-        ref_status = dict(zip(rows["user_id"].to_list(), rows["status"].to_list(), strict=True))
+    if refs:
+        if result is not None:
+            ref_rounds = result.rounds.filter(pl.col("user_id").is_in(refs))
+        else:
+            ev = lake.events()
+            ref_events = lake.execute(ev.filter(ev.user_id.isin(refs)))
+            ref_rounds = replay(program, ref_events, start=start, end=end, as_of=as_of).rounds
+        for row in ref_rounds.sort("round").iter_rows(named=True):
+            if row["referrer_id"] == user_id:
+                ref_status[row["user_id"]] = _ref_text(row)
     users = (result if result is not None else rep).users.filter(pl.col("user_id") == user_id)
     in_audience = users.height > 0
     status = users["status"][0] if in_audience else "not_enrolled"
