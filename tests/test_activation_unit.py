@@ -18,6 +18,7 @@ from journeylab.activation import ActivationComparison, activation_spec, run_com
 from journeylab.engine import Engine
 from journeylab.errors import InputError, JourneylabError, SpecError
 from journeylab.lake.layout import EVENT_SCHEMA
+from journeylab.stats import wilson
 from journeylab.steps import step
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -217,6 +218,10 @@ def test_cac_unknown_channel_and_spend_outside_range(engine: Engine) -> None:
     assert (cac["unknown"]["spend"], cac["unknown"]["cac"]) == (0.0, 0.0)
     r = row(res)
     assert (r["spend"], r["cac"]) == (200.0, pytest.approx(200.0 / 3))
+    lo, hi = wilson(2, 2)  # ads: 2 of 2 activated, spend 150
+    assert cac["ads"]["cac_low"] == pytest.approx(150 / 2 / hi)
+    assert cac["ads"]["cac_high"] == pytest.approx(150 / 2 / lo)
+    assert cac["seo"]["cac_low"] is not None and cac["seo"]["cac_high"] is None
 
 
 def test_start_and_end_dates_select_users_and_spend(engine: Engine) -> None:
@@ -396,7 +401,8 @@ def test_charts_are_valid_vega_lite(engine: Engine) -> None:
     cells = next(iter(heat["datasets"].values()))
     assert len(cells) == 4  # 2 diagonal + 2 mirrored pair cells
     cac = res.cac_chart().to_dict()
-    assert cac["encoding"]["y"]["field"] == "cac"
+    assert cac["layer"][0]["encoding"]["y"]["field"] == "cac"
+    assert cac["layer"][1]["encoding"]["y2"]["field"] == "cac_high"
     bars = next(iter(cac["datasets"].values()))
     assert {(b["channel"], b["definition"], b["cac"]) for b in bars} == {
         ("ads", "buy", 10.0),

@@ -48,6 +48,8 @@ CHANNEL_COLUMNS = (
     "in_progress",
     "spend",
     "cac",
+    "cac_low",
+    "cac_high",
 )
 OVERLAP_SCHEMA = {
     "a": pl.String,
@@ -149,6 +151,13 @@ def run_comparison(
     by_channel = engine.to_polars(by_channel_q).sort(["ord", "channel"])
     by_channel = _with_wilson(by_channel, "activated", "started", "")
     by_channel = _with_wilson(by_channel, "activated_matured", "matured", "_matured")
+    if spend_t is not None:
+        # spend is known; the uncertainty is in the rate: spend / (started × Wilson bound)
+        per_start = pl.col("spend") / pl.col("started")
+        by_channel = by_channel.with_columns(
+            cac_low=pl.when(pl.col("ci_high") > 0).then(per_start / pl.col("ci_high")),
+            cac_high=pl.when(pl.col("ci_low") > 0).then(per_start / pl.col("ci_low")),
+        )
     by_channel = by_channel.select([c for c in CHANNEL_COLUMNS if c in by_channel.columns])
     if spend_t is not None:
         totals = by_channel.group_by("definition").agg(pl.col("spend").sum().alias("spend"))

@@ -56,14 +56,23 @@ class ActivationComparison:
 
     def cac(self) -> pl.DataFrame:
         """Per channel and definition: started, activated, rate, spend, cac (= spend over
-        the date range ÷ activated users; NULL when none activated)."""
+        the date range ÷ activated users; NULL when none activated) and cac_low/cac_high
+        (spend ÷ (started × the rate's Wilson 95% bounds); NULL when unbounded)."""
         if not self.has_spend:
             raise InputError(
                 "Invalid value for spend: None. CAC needs a spend table "
                 "(date, channel, amount): pass spend=PATH or a polars DataFrame."
             )
         return self.channel_frame.select(
-            "channel", "definition", "started", "activated", "rate", "spend", "cac"
+            "channel",
+            "definition",
+            "started",
+            "activated",
+            "rate",
+            "spend",
+            "cac",
+            "cac_low",
+            "cac_high",
         )
 
     def users(self, label: str, status: str = "activated") -> pl.DataFrame:

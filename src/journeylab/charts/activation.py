@@ -103,28 +103,33 @@ def overlap_chart(result: ActivationComparison) -> alt.LayerChart | alt.FacetCha
     return alt.layer(heat, text)
 
 
-def cac_chart(result: ActivationComparison) -> alt.Chart:
-    """CAC (spend ÷ activated users) per channel, one bar per definition."""
+def cac_chart(result: ActivationComparison) -> alt.LayerChart | alt.FacetChart:
+    """CAC (spend ÷ activated users) per channel, one bar per definition, with the
+    interval implied by the rate's Wilson 95% bounds (spend taken as known)."""
     frame = result.cac().filter(pl.col("cac").is_not_null())
     labels = list(result.spec.labels)
     lo, hi = result.date_range or (None, None)
     title = f"CAC by channel ({lo} to {hi})" if lo else "CAC by channel"
-    return (
-        alt.Chart(frame, title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X("channel:N", title="channel"),
-            xOffset=alt.XOffset("definition:N", sort=labels),
-            y=alt.Y("cac:Q", title="spend per activated user"),
-            color=alt.Color("definition:N", sort=labels, title="activation"),
-            tooltip=[
-                "channel",
-                "definition",
-                alt.Tooltip("cac:Q", format=",.2f"),
-                alt.Tooltip("spend:Q", format=",.2f"),
-                "activated",
-                "started",
-                alt.Tooltip("rate:Q", format=".1%"),
-            ],
-        )
+    base = alt.Chart(frame, title=title).encode(
+        x=alt.X("channel:N", title="channel"),
+        xOffset=alt.XOffset("definition:N", sort=labels),
+        color=alt.Color("definition:N", sort=labels, title="activation"),
     )
+    bars = base.mark_bar().encode(
+        y=alt.Y("cac:Q", title="spend per activated user (95% CI)"),
+        tooltip=[
+            "channel",
+            "definition",
+            alt.Tooltip("cac:Q", format=",.2f"),
+            alt.Tooltip("cac_low:Q", format=",.2f"),
+            alt.Tooltip("cac_high:Q", format=",.2f"),
+            alt.Tooltip("spend:Q", format=",.2f"),
+            "activated",
+            "started",
+            alt.Tooltip("rate:Q", format=".1%"),
+        ],
+    )
+    errors = base.mark_errorbar(ticks=True, color="black").encode(
+        y=alt.Y("cac_low:Q", title="spend per activated user (95% CI)"), y2="cac_high:Q"
+    )
+    return alt.layer(bars, errors)
