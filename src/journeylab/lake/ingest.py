@@ -7,25 +7,30 @@ against the lake), so the lake ends equal to a clean run's.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import multiprocessing
+import os
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import ibis
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from journeylab.engine import Engine
 from journeylab.errors import InputError
-from journeylab.lake.layout import EVENT_SCHEMA, REJECTED_SCHEMA, Layout
+from journeylab.lake.batch import Block, Reject, events_table, validate_block
+from journeylab.lake.layout import REJECTED_SCHEMA, Layout
 from journeylab.lake.model import EPOCH, Rejection, Validator
 from journeylab.lake.readers import detect_format, raw_text, read_records
 
@@ -33,6 +38,12 @@ __all__ = ["IngestReport", "ingest_paths", "CHUNK_ROWS"]
 
 CHUNK_ROWS = 1_000_000
 PROGRESS_MIN_BYTES = 32 * 1024 * 1024
+#: Records validated together (one task for a worker process).
+BLOCK_ROWS = 50_000
+#: JSONL inputs at least this large are validated by worker processes.
+PARALLEL_MIN_BYTES = 64 * 1024 * 1024
+#: Worker processes (JOURNEYLAB_INGEST_WORKERS; 0 or 1 = validate in-process).
+WORKERS = int(os.environ.get("JOURNEYLAB_INGEST_WORKERS", min(2, os.cpu_count() or 1)))
 
 
 @dataclass(frozen=True)
@@ -132,13 +143,17 @@ def ingest_paths(
         if show
         else None
     )
-    with layout.locked(), bar or nullcontext():
+    jsonl_bytes = sum(
+        p.stat().st_size for p, f in zip(sources, formats, strict=True) if f == "jsonl"
+    )
+    parallel = WORKERS > 1 and jsonl_bytes >= PARALLEL_MIN_BYTES
+    with layout.locked(), _pool(parallel) as pool, bar or contextlib.nullcontext():
         task = bar.add_task("ingest", total=total_bytes) if bar else None
         on_bytes: Callable[[int], None] = (
             (lambda n: bar.advance(task, n)) if bar and task is not None else (lambda n: None)
         )
         for path, form in zip(sources, formats, strict=True):
-            _ingest_one(layout, engine, path, form, recv_us, on_bytes, chunk_rows, tally)
+            _ingest_one(layout, engine, path, form, recv_us, on_bytes, chunk_rows, tally, pool)
     return IngestReport(
         records=tally.records,
         accepted=tally.accepted,
@@ -155,8 +170,84 @@ def ingest_paths(
     )
 
 
+@contextlib.contextmanager
+def _pool(parallel: bool) -> Iterator[Any]:
+    """Worker processes for big JSONL inputs (fork: they inherit the loaded modules)."""
+    if not parallel:
+        yield None
+        return
+    pool = multiprocessing.get_context("fork").Pool(WORKERS)
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
+
+
 def _dt(us: int | None) -> datetime | None:
     return None if us is None else datetime.fromtimestamp(us / 1_000_000, UTC)
+
+
+def _record_blocks(
+    path: Path, fmt: str, recv_us: int, on_bytes: Callable[[int], None], block_rows: int
+) -> Iterator[Block]:
+    """Non-JSONL formats: records one by one through the Validator, grouped in blocks."""
+    val, records = Validator(recv_us), 0
+    rejects: list[Reject] = []
+
+    def flush() -> Block:
+        table = events_table(val.event_id, val.user_id, val.name, val.event_at, recv_us, val.data)
+        return Block(table, rejects, records, val.naive_timestamps, val.unknown_fields)
+
+    for no, raw, obj in read_records(path, fmt, on_bytes):
+        records += 1
+        try:
+            if isinstance(obj, Rejection):
+                raise obj
+            val.add(obj)
+        except Rejection as rej:
+            rejects.append((no, raw_text(raw), rej.reason, rej.detail))
+        if records >= block_rows:
+            yield flush()
+            val, rejects, records = Validator(recv_us), [], 0
+    yield flush()
+
+
+def _line_blocks(
+    path: Path, block_rows: int, on_bytes: Callable[[int], None]
+) -> Iterator[tuple[bytes, int]]:
+    """JSONL: (block of up to ``block_rows`` lines, number of its first line)."""
+    with open(path, "rb", buffering=1 << 20) as fh:
+        first = 1
+        while lines := list(islice(fh, block_rows)):
+            block = b"".join(lines)
+            if not block.endswith(b"\n"):
+                block += b"\n"
+            on_bytes(len(block))
+            yield block, first
+            first += len(lines)
+
+
+def _jsonl_blocks(
+    path: Path,
+    recv_us: int,
+    on_bytes: Callable[[int], None],
+    block_rows: int,
+    pool: Any | None,
+) -> Iterator[Block]:
+    blocks = _line_blocks(path, block_rows, on_bytes)
+    if pool is None:
+        for block, first in blocks:
+            yield validate_block(block, first, recv_us)
+        return
+    # at most a few blocks in flight: bounded memory, results in input order
+    pending: deque[Any] = deque()
+    for block, first in blocks:
+        pending.append(pool.apply_async(validate_block, (block, first, recv_us)))
+        if len(pending) > 2 * WORKERS:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _ingest_one(
@@ -168,48 +259,40 @@ def _ingest_one(
     on_bytes: Callable[[int], None],
     chunk_rows: int,
     tally: _Tally,
+    pool: Any | None,
 ) -> None:
     source = path.name
-    val = Validator(recv_us)
-    rejects: list[tuple[int, str, str, str]] = []
-    for no, raw, obj in read_records(path, fmt, on_bytes):
-        tally.records += 1
-        try:
-            if isinstance(obj, Rejection):
-                raise obj
-            val.add(obj)
-        except Rejection as rej:
-            rejects.append((no, raw_text(raw), rej.reason, rej.detail))
-        if len(val) + len(rejects) >= chunk_rows:
-            _commit(layout, engine, source, val, rejects, tally)
-            val, rejects = Validator(recv_us), []
-    _commit(layout, engine, source, val, rejects, tally)
+    block_rows = min(chunk_rows, BLOCK_ROWS)
+    if fmt == "jsonl":
+        blocks = _jsonl_blocks(path, recv_us, on_bytes, block_rows, pool)
+    else:
+        blocks = _record_blocks(path, fmt, recv_us, on_bytes, block_rows)
+    pending: list[Block] = []
+    size = 0
+    for block in blocks:
+        tally.records += block.records
+        pending.append(block)
+        size += block.records
+        if size >= chunk_rows:
+            _commit(layout, engine, source, pending, recv_us, tally)
+            pending, size = [], 0
+    _commit(layout, engine, source, pending, recv_us, tally)
 
 
 def _commit(
     layout: Layout,
     engine: Engine,
     source: str,
-    val: Validator,
-    rejects: list[tuple[int, str, str, str]],
+    blocks: list[Block],
+    recv_us: int,
     tally: _Tally,
 ) -> None:
-    tally.naive += val.naive_timestamps
-    tally.unknown += val.unknown_fields
-    if len(val):
-        events = pa.table(
-            {
-                "event_id": val.event_id,
-                "user_id": val.user_id,
-                "name": val.name,
-                "event_at": pa.array(val.event_at, pa.int64()).cast(pa.timestamp("us", tz="UTC")),
-                "received_at": pa.array(val.received_at, pa.int64()).cast(
-                    pa.timestamp("us", tz="UTC")
-                ),
-                "data": pa.array(val.data, pa.string()),
-            },
-            schema=EVENT_SCHEMA,
-        )
+    """Land one chunk: its new events in one file, then its new rejects in one file."""
+    tally.naive += sum(b.naive for b in blocks)
+    tally.unknown += sum(b.unknown for b in blocks)
+    tables = [b.events for b in blocks if b.events.num_rows]
+    if tables:
+        events = pa.concat_tables(tables).combine_chunks()
         fresh = _new_rows(engine, layout.event_files(), events, "event_id", "events_existing")
         tally.duplicates += len(events) - len(fresh)
         tally.accepted += len(fresh)
@@ -228,6 +311,7 @@ def _commit(
             tally.last = hi if tally.last is None else max(tally.last, hi)
             layout.write_parquet(fresh, layout.events_dir, _stem(fresh["event_id"]))
             tally.files += 1
+    rejects = [r for b in blocks for r in b.rejects]
     if rejects:
         for _, _, reason, _ in rejects:
             tally.reasons[reason] += 1
@@ -239,7 +323,7 @@ def _commit(
                 "raw": [raw for _, raw, _, _ in rejects],
                 "reason": [r for _, _, r, _ in rejects],
                 "detail": [d for _, _, _, d in rejects],
-                "received_at": pa.array([val.received_at_us] * len(rejects), pa.int64()).cast(
+                "received_at": pa.array([recv_us] * len(rejects), pa.int64()).cast(
                     pa.timestamp("us", tz="UTC")
                 ),
             },
@@ -253,11 +337,9 @@ def _commit(
 
 def _new_rows(engine: Engine, files: list[str], batch: pa.Table, key: str, view: str) -> pa.Table:
     """Rows of ``batch`` whose ``key`` is new: first occurrence in the batch, absent from files."""
-    keys = batch[key].to_pylist()
-    seen: set[str] = set()
-    keep = [not (k in seen or seen.add(k)) for k in keys]  # type: ignore[func-returns-value]
-    if not all(keep):
-        batch = batch.filter(pa.array(keep))
+    first = pl.from_arrow(batch[key]).is_first_distinct()  # type: ignore[union-attr]
+    if not first.all():
+        batch = batch.filter(first.to_arrow())
     if not files:
         return batch
     existing = engine.table(view, files, batch.schema)
