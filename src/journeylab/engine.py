@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import ibis
@@ -147,6 +147,14 @@ class Engine:
         if isinstance(expr, ir.Scalar):
             return pl.DataFrame({"value": [arrow.column(0)[0].as_py()]})
         return pl.from_arrow(arrow)  # type: ignore[return-value]
+
+    def to_batches(self, expr: ir.Table, rows: int) -> Iterator[pa.RecordBatch]:
+        """Run ``expr`` and stream its result in record batches of about ``rows`` rows."""
+        if self.kind == "duckdb":  # ibis' to_pyarrow_batches calls an API DuckDB 2 removed
+            result = self.backend.con.execute(self.to_sql(expr))
+            yield from result.to_arrow_reader(rows)
+            return
+        yield from self.backend.to_pyarrow_batches(expr, chunk_size=rows)
 
     def to_sql(self, expr: ir.Expr) -> str:
         """The SQL this engine would run for ``expr``."""
