@@ -130,3 +130,29 @@ def test_row_groups_carry_statistics(lake: Lake, write_jsonl) -> None:
     assert (stats.min, stats.max) == ("a", "c")
     assert pq.read_table(f)["name"].to_pylist() == ["a", "b", "c"]
     assert datetime(2024, 1, 1, tzinfo=UTC) == lake.last_event_at()
+
+
+def test_compaction_streams_into_row_groups(
+    lake: Lake, write_jsonl, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow.parquet as pq
+
+    from journeylab.lake import layout
+
+    monkeypatch.setattr(layout, "ROW_GROUP_ROWS", 16)
+    for i in range(3):
+        lake.ingest(write_jsonl([_ev(f"u{j}", f"n{j % 4}", 1) for j in range(i * 50, i * 50 + 50)]))
+    before = _content(lake)
+    assert lake.compact(file_rows=64) == 3  # 150 rows: 64 + 64 + 22
+    files = lake.layout.event_files()
+    sizes = [[rg.num_rows for rg in _groups(f)] for f in files]
+    assert sizes == [[16, 16, 16, 16], [16, 16, 16, 16], [16, 6]]
+    assert _content(lake) == before
+    assert all(pq.ParquetFile(f).metadata.row_group(0).column(2).statistics for f in files)
+
+
+def _groups(path: str) -> list:
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    return [meta.row_group(i) for i in range(meta.num_row_groups)]

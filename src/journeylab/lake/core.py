@@ -10,6 +10,7 @@ from typing import Any
 
 import ibis.expr.types as ir
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from journeylab.engine import Engine, EngineKind
@@ -95,10 +96,10 @@ class Lake:
                 return len(files)
             events = self.engine.table("events_compact", files, EVENT_SCHEMA)
             ordered = events.order_by(["name", "user_id", "event_at", "event_id"])
-            table = self.engine.backend.to_pyarrow(ordered).cast(EVENT_SCHEMA)
+            batches = self.engine.to_batches(ordered, ROW_GROUP_ROWS)
+            tables = (pa.Table.from_batches([b]).cast(EVENT_SCHEMA) for b in batches)
             gen = self.layout.next_generation()
-            for i, start in enumerate(range(0, table.num_rows, file_rows)):
-                self.layout.write_parquet(table.slice(start, file_rows), gen, f"part-c{i:05d}")
+            self.layout.write_parquet_stream(tables, gen, file_rows, "part-c")
             self.layout.switch_generation(gen)
             return len(self.layout.event_files())
 

@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +153,40 @@ class Layout:
         _fsync_dir(dest_dir)
         return dest
 
+    def write_parquet_stream(
+        self, tables: Iterable[pa.Table], dest_dir: Path, file_rows: int, prefix: str
+    ) -> int:
+        """Stream ``tables`` (already ordered) into files of ``file_rows`` rows, each written
+        under _tmp and renamed into ``dest_dir``; memory stays at about one row group."""
+        state: dict[str, Any] = {"writer": None, "rows": 0, "files": 0, "tmp": None}
+
+        def close() -> None:
+            if state["writer"] is None:
+                return
+            state["writer"].close()
+            tmp: Path = state["tmp"]
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, dest_dir / tmp.name)
+            state.update(writer=None, rows=0, files=state["files"] + 1)
+
+        for table in _row_groups(tables, min(ROW_GROUP_ROWS, file_rows)):
+            while table.num_rows:
+                if state["writer"] is None:
+                    state["tmp"] = self.tmp_dir / f"{prefix}{state['files']:05d}.parquet"
+                    state["writer"] = pq.ParquetWriter(
+                        state["tmp"], table.schema, compression="zstd", write_statistics=True
+                    )
+                room = file_rows - state["rows"]
+                part, table = table.slice(0, room), table.slice(room)
+                state["writer"].write_table(part, row_group_size=ROW_GROUP_ROWS)
+                state["rows"] += part.num_rows
+                if state["rows"] >= file_rows:
+                    close()
+        close()
+        _fsync_dir(dest_dir)
+        return int(state["files"])
+
     # -- generations (compaction swaps the whole events folder at once) -------------
     def _generation(self) -> int:
         target = os.readlink(self.events_dir)
@@ -186,6 +220,23 @@ class Layout:
                 shutil.rmtree(path, ignore_errors=True)
         for path in self.root.glob(".events.*.lnk"):
             path.unlink(missing_ok=True)
+
+
+def _row_groups(tables: Iterable[pa.Table], rows: int) -> Iterator[pa.Table]:
+    """Re-cut a stream of tables into tables of exactly ``rows`` rows (the last may be less)."""
+    buf: list[pa.Table] = []
+    size = 0
+    for table in tables:
+        buf.append(table)
+        size += table.num_rows
+        if size >= rows:
+            whole = pa.concat_tables(buf).combine_chunks()
+            cut = size - size % rows
+            for start in range(0, cut, rows):
+                yield whole.slice(start, rows)
+            buf, size = [whole.slice(cut)], size - cut
+    if size:
+        yield pa.concat_tables(buf).combine_chunks()
 
 
 def _fsync_dir(path: Path) -> None:
