@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 
 from journeylab.errors import invalid
-from journeylab.sample.export import MALFORMED, format_chunk
+from journeylab.sample.export import MALFORMED, format_chunk, to_bytes
 from journeylab.sample.noise import sessions
 from journeylab.sample.planted import CHANNELS, JOURNEY_EVENTS, PlantedRates
 from journeylab.sample.users import DAY_MS, NAMES, Plan, journeys
@@ -171,9 +171,10 @@ def _distinct_instants(frame: pl.DataFrame, lo: int, start_ms: int) -> pl.DataFr
             | (frame["code"].to_numpy().astype(np.int64) << 36)
             | (frame["t"].to_numpy() - start_ms)
         )
-        clash = pl.Series(key).is_duplicated()
-        if not clash.any():
+        ordered = np.sort(key)
+        if not (ordered[1:] == ordered[:-1]).any():
             return frame
+        clash = pl.Series(key).is_duplicated()
         rank = (
             frame.with_row_index("row")
             .filter(clash)
@@ -234,11 +235,9 @@ def generate(
             frame = _distinct_instants(frame, lo, start_ms)
             by_code += np.bincount(frame["code"].to_numpy(), minlength=len(NAMES))
             text, dups, bad = format_chunk(frame, rng, rates)
-            buf = io.BytesIO()
-            text.write_csv(buf, include_header=False, quote_style="never")
-            sink.write(buf.getvalue())
+            sink.write(to_bytes(text))
             events += frame.height
-            lines += text.height
+            lines += len(text)
             duplicates += dups
             for k, v in bad.items():
                 malformed[k] += v

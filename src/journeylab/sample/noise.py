@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 
 from journeylab.sample.planted import PLATFORMS
-from journeylab.sample.users import CODE, DAY_MS, FRAME_SCHEMA, Chunk, Plan, nulls
+from journeylab.sample.users import CODE, DATA, DAY_MS, FRAME_SCHEMA, Chunk, Plan, nulls
 
 __all__ = ["sessions"]
 
@@ -27,7 +27,7 @@ QUERIES = ("widget", "gizmo", "red sprocket", "gift ideas", "sale")
 
 
 def _json(key: str, values: tuple[str, ...]) -> pl.Series:
-    return pl.Series([f'{{"{key}":"{v}"}}' for v in values], dtype=pl.String)
+    return pl.Series([DATA + f'{{"{key}":"{v}"}}' for v in values], dtype=pl.String)
 
 
 _PATH_JSON = _json("path", PATHS)

@@ -21,11 +21,14 @@ from journeylab.sample.planted import (
     PlantedRates,
 )
 
-__all__ = ["NAMES", "CODE", "DAY_MS", "Plan", "Chunk", "journeys", "nulls", "uid_text"]
+__all__ = ["NAMES", "CODE", "DATA", "DAY_MS", "Plan", "Chunk", "journeys", "nulls", "uid_text"]
 
 NAMES: tuple[str, ...] = JOURNEY_EVENTS + NOISE_EVENTS
 CODE: dict[str, int] = {n: i for i, n in enumerate(NAMES)}
 DAY_MS = 86_400_000
+#: The ``data`` column holds the wire text that follows ``eventAt``: ``,"data":{...}``;
+#: ``eid`` holds ``"eventId":"...",``. Nulls mean "absent".
+DATA = ',"data":'
 HOUR_MS = 3_600_000
 WINDOW_MS = ACTIVATION_WINDOW_DAYS * DAY_MS
 COUNTRIES = ("US", "GB", "DE", "FR", "BR", "IN")
@@ -106,11 +109,11 @@ def _frame(
 
 def _eid(prefix: str, uid: np.ndarray, seq: np.ndarray | None = None) -> pl.Series:
     frame = pl.DataFrame({"u": uid.astype(np.int64)})
-    expr = pl.lit(prefix) + uid_text(pl.col("u"))
+    expr = pl.lit('"eventId":"' + prefix) + uid_text(pl.col("u"))
     if seq is not None:
         frame = frame.with_columns(s=pl.Series(seq.astype(np.int64)))
         expr = expr + pl.lit("-") + pl.col("s").cast(pl.String)
-    return frame.select(expr.alias("e")).to_series()
+    return frame.select((expr + pl.lit('",')).alias("e")).to_series()
 
 
 def _pick(values: list[str], idx: np.ndarray) -> pl.Series:
@@ -149,7 +152,7 @@ def journeys(plan: Plan, rng: np.random.Generator, lo: int, hi: int) -> Chunk:
     frames: list[pl.DataFrame] = []
 
     combos = [
-        f'{{"channel":"{c}","country":"{k}","platform":"{p}"}}'
+        DATA + f'{{"channel":"{c}","country":"{k}","platform":"{p}"}}'
         for c in CHANNELS
         for p in PLATFORMS
         for k in COUNTRIES
@@ -157,7 +160,7 @@ def journeys(plan: Plan, rng: np.random.Generator, lo: int, hi: int) -> Chunk:
     combo = (channel * len(PLATFORMS) + platform) * len(COUNTRIES) + country
     frames.append(_frame(uid, "signup", signup, _pick(combos, combo), None))
     legacy = (platform == PLATFORMS.index("android")) & (rng.random(n) < r.legacy_signup_event)
-    legacy_data = [f'{{"channel":"{c}"}}' for c in CHANNELS]
+    legacy_data = [DATA + f'{{"channel":"{c}"}}' for c in CHANNELS]
     frames.append(
         _frame(uid[legacy], "Sign Up", signup[legacy], _pick(legacy_data, channel[legacy]), None)
     )
@@ -178,7 +181,7 @@ def journeys(plan: Plan, rng: np.random.Generator, lo: int, hi: int) -> Chunk:
     ref_time = np.where(is_ref, ref_t, late_ref_t)
     ref_by = np.where(is_ref, referrer, other)
     ref_data = pl.DataFrame({"r": ref_by[link]}).select(
-        pl.lit('{"referrerId":"') + uid_text(pl.col("r")) + pl.lit('"}')
+        pl.lit(DATA + '{"referrerId":"') + uid_text(pl.col("r")) + pl.lit('"}')
     )
     frames.append(_frame(uid[link], "referral", ref_time[link], ref_data.to_series(), None))
     in_horizon = ref_time < plan.end_ms
@@ -229,12 +232,12 @@ def journeys(plan: Plan, rng: np.random.Generator, lo: int, hi: int) -> Chunk:
             uid[pc],
             "profile_completed",
             at[pc, 0],
-            pl.select(pl.lit('{"fields":') + pl.lit(fields) + pl.lit("}")).to_series(),
+            pl.select(pl.lit(DATA + '{"fields":') + pl.lit(fields) + pl.lit("}")).to_series(),
             None,
         )
     )
     pm = fired[:, 1]
-    method = [f'{{"method":"{m}"}}' for m in METHODS]
+    method = [DATA + f'{{"method":"{m}"}}' for m in METHODS]
     pm_data = _pick(method, rng.choice(len(METHODS), int(pm.sum()), p=[0.6, 0.2, 0.12, 0.08]))
     frames.append(
         _frame(uid[pm], "payment_method_updated", at[pm, 1], pm_data, _eid("pm-", uid[pm]))
@@ -252,7 +255,7 @@ def journeys(plan: Plan, rng: np.random.Generator, lo: int, hi: int) -> Chunk:
             "first_widget_purchase",
             first_t,
             pl.select(
-                pl.lit('{"amount":')
+                pl.lit(DATA + '{"amount":')
                 + _amount_json(cents)
                 + pl.lit(',"widget":"')
                 + pl.lit(_pick(list(WIDGETS), widget))
@@ -275,7 +278,7 @@ def journeys(plan: Plan, rng: np.random.Generator, lo: int, hi: int) -> Chunk:
     p_widget = np.concatenate([widget, rng.choice(len(WIDGETS), len(owner))])
     p_cents = np.concatenate([cents, _cents(rng, r, len(owner))])
     p_data = pl.select(
-        pl.lit('{"amount":')
+        pl.lit(DATA + '{"amount":')
         + _amount_json(p_cents)
         + pl.lit(',"currency":"USD","item":"')
         + pl.lit(_pick(list(WIDGETS), p_widget))
@@ -302,7 +305,7 @@ def journeys(plan: Plan, rng: np.random.Generator, lo: int, hi: int) -> Chunk:
             uid[back],
             "reactivated",
             react[back],
-            pl.select(pl.lit('{"daysAway":') + pl.lit(away) + pl.lit("}")).to_series(),
+            pl.select(pl.lit(DATA + '{"daysAway":') + pl.lit(away) + pl.lit("}")).to_series(),
             None,
         )
     )
