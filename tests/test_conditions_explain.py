@@ -45,6 +45,7 @@ ROWS = [
     ev("u1", "signup", "2024-01-01", channel="ads"),
     ev("u1", "purchase", "2024-01-02"),
     ev("u1", "purchase", "2024-01-03"),
+    ev("u1", "purchase", "2024-02-10"),  # after the deadline
     ev("u2", "signup", "2024-01-01", channel="ads"),
     *(ev("u2", "purchase", f"2024-01-0{d}") for d in (2, 3, 4)),
     ev("u3", "signup", "2024-01-02", channel="ads"),
@@ -77,6 +78,11 @@ def test_expired_user_names_count_and_deadline(hand_lake: Lake) -> None:
     assert "'purchase' count >= 3 within 30d of enrollment" in text
     assert "had 2 of 3 [not met]" in text
     assert "enrolled at 2024-01-01T00:00Z by 'signup'" in text
+    assert "1 matching 'purchase' event(s) came after the deadline (first at 2024-02-10" in text
+    strict = load_program({**OFFER, "satisfy": {**OFFER["satisfy"], "where": {"amount": 10}}})
+    assert "2 'purchase' event(s) before the deadline did not match where amount eq 10" in str(
+        explain(strict, hand_lake, "u1")
+    )
 
 
 def test_satisfied_user_names_the_satisfying_event(hand_lake: Lake) -> None:

@@ -249,6 +249,7 @@ def check(
         console.print(
             f"[red]{len(diffs)} of {n} golden user(s) differ[/red] ({spec} vs {expect}):",
             soft_wrap=True,
+            highlight=False,
         )
         for d in diffs:
             parts = [
@@ -269,7 +270,9 @@ def check(
         )
     else:
         console.print(
-            f"[green]all {n} golden users match[/green] ({spec} vs {expect})", soft_wrap=True
+            f"[green]all {n} golden users match[/green] ({spec} vs {expect})",
+            soft_wrap=True,
+            highlight=False,
         )
     if diffs:
         raise typer.Exit(1)

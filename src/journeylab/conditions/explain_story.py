@@ -8,9 +8,18 @@ from typing import Any
 
 import polars as pl
 
-from journeylab.conditions.describe import anchor_of, describe, fmt_num, fmt_span, fmt_t, need_of
+from journeylab.conditions.describe import (
+    anchor_of,
+    describe,
+    fmt_num,
+    fmt_span,
+    fmt_t,
+    need_of,
+    where_text,
+)
 from journeylab.conditions.model import Event, Offer, Referral, relevant_names, walk
 from journeylab.conditions.replay import Ctx, Ev, holds
+from journeylab.where import parse_where, where_match
 
 __all__ = ["history", "node_lines", "story", "values_at"]
 
@@ -99,6 +108,35 @@ def _cap_text(program: Offer | Referral, reason: str | None) -> str:
     return f"capped: {reason}"
 
 
+def _missed(
+    program: Offer | Referral, hist: list[Ev], r: dict[str, Any], dl: datetime | None
+) -> list[str]:
+    """Near misses of an expired round: leaf events filtered out by ``where`` inside the
+    window, and matching events that came only after the deadline."""
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for _, leaf in walk(program.satisfy, "satisfy"):
+        if not isinstance(leaf, Event) or (leaf.event, repr(leaf.where)) in seen:
+            continue
+        seen.add((leaf.event, repr(leaf.where)))
+        where = parse_where(leaf.where)
+        named = [e for e in hist if e.name == leaf.event and e.t > r["enrolled_at"]]
+        inside = [e for e in named if dl is None or e.t <= dl]
+        filtered = [e for e in inside if not where_match(e.data, where)]
+        late = [e for e in named if dl is not None and e.t > dl and where_match(e.data, where)]
+        if filtered:
+            out.append(
+                f"      note: {len(filtered)} {leaf.event!r} event(s) before the deadline "
+                f"did not match{where_text(leaf.where)}"
+            )
+        if late:
+            out.append(
+                f"      note: {len(late)} matching {leaf.event!r} event(s) came after the "
+                f"deadline (first at {fmt_t(late[0].t)})"
+            )
+    return out
+
+
 def _round_lines(
     program: Offer | Referral,
     hist: list[Ev],
@@ -153,6 +191,7 @@ def _round_lines(
                         line += " (not yet earned at as-of)"
             lines.append(line)
     elif status == "expired":
+        lines += _missed(program, hist, r, dl)
         lines.append(f"    -> expired at {fmt_t(dl)}: satisfy was not met by the deadline")
     elif status == "pending":
         until = f"window open until {fmt_t(dl)}" if dl is not None else "no deadline"
