@@ -292,3 +292,27 @@ def test_cli_sample(tmp_path: Path) -> None:
     assert d["users"] == 200 and d["days"] == 20 and d["lines"] > 0
     bad = runner.invoke(app, ["sample", "--users", "0", "--out", str(out)])
     assert bad.exit_code == 2 and "users" in bad.output
+
+
+def test_activation_delays_recovered(committed: tuple[SampleManifest, Lake]) -> None:
+    """Half of the within-14-days delays lie below the planted median (a binomial check)."""
+    m, lake = committed
+    ev = lake.events()
+    signups = ev.filter(ev.name == "signup")
+    first = signups.group_by("user_id").agg(
+        signup_at=signups.event_at.min(), data=signups.data.arbitrary()
+    )
+    first = first.mutate(channel=json_string(first.data, "channel")).drop("data")
+    for definition in ACTIVATIONS:
+        hits = ev.filter(ev.name == definition).select("user_id", act_at="event_at")
+        joined = first.join(hits, "user_id")
+        delays = (
+            lake.execute(joined.select("channel", "signup_at", "act_at"))
+            .select("channel", delay=pl.col("act_at") - pl.col("signup_at"))
+            .filter(pl.col("delay") <= pl.duration(days=14))
+        )
+        for (channel,), group in delays.group_by("channel"):
+            median = pl.duration(hours=m.rates.median_delay_hours(channel, definition))
+            k = group.select((pl.col("delay") <= median).sum()).item()
+            lo, hi = wilson(k, group.height)
+            assert lo <= 0.5 <= hi, (channel, definition, k, group.height)
