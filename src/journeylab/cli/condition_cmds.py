@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from journeylab.cli.common import JsonOpt, LakeOpt, console, err_console, fail_cleanly, print_json
-from journeylab.conditions.describe import fmt_num, fmt_span
+from journeylab.conditions.describe import fmt_num, fmt_span, fmt_t
 from journeylab.conditions.validate import validate_program
 from journeylab.errors import InputError, JourneylabError, SpecError, invalid
 from journeylab.lake import open_lake
@@ -88,7 +88,7 @@ def summary(result: Any) -> dict[str, Any]:
     s = result.summary()
     out: dict[str, Any] = {"name": result.program.name, "kind": result.program.kind}
     out.update({k: s.get(k) for k in SUMMARY_KEYS})
-    out["as_of"] = result.as_of.isoformat().replace("+00:00", "Z") if result.as_of else None
+    out["as_of"] = fmt_t(result.as_of) if result.as_of else None
     return out
 
 
