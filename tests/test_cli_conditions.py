@@ -206,3 +206,38 @@ def test_schema_is_json_schema() -> None:
     assert schema["$schema"].startswith("https://json-schema.org/")
     text = json.dumps(schema)
     assert "referrer_field" in text and "expires_after" in text
+
+
+# -- the examples on the committed sample lake -------------------------------------------
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from journeylab.sample import sample_lake
+
+    return sample_lake(tmp_path_factory.mktemp("sample") / "lake", REPO / "sample_data").path
+
+
+@pytest.mark.parametrize(
+    ("spec", "expect"),
+    [
+        ("offer_three_purchases.yaml", "expect_offer_three_purchases.yaml"),
+        ("referral_invite_a_friend.yaml", "expect_referral_invite_a_friend.yaml"),
+    ],
+)
+def test_examples_meet_their_golden_users(sample: Path, spec: str, expect: str) -> None:
+    res = run("backtest", EXAMPLES / spec, "--lake", sample, "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["warnings"] == [] and out["satisfied"] > 0 and out["expired"] > 0
+    check = run("check", EXAMPLES / spec, "--lake", sample, "--expect", EXAMPLES / expect)
+    assert check.exit_code == 0, check.output
+
+
+def test_example_variant_fails_the_gate(sample: Path) -> None:
+    expect = EXAMPLES / "expect_offer_three_purchases.yaml"
+    res = run("check", EXAMPLES / "offer_two_purchases.yaml", "--lake", sample, "--expect", expect)
+    assert res.exit_code == 1
+    assert "u00000743: status: expected 'satisfied', got 'capped'" in res.stdout
