@@ -316,3 +316,21 @@ def test_activation_delays_recovered(committed: tuple[SampleManifest, Lake]) -> 
             k = group.select((pl.col("delay") <= median).sum()).item()
             lo, hi = wilson(k, group.height)
             assert lo <= 0.5 <= hi, (channel, definition, k, group.height)
+
+
+def test_sample_files_and_lake_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journeylab.errors import InputError
+    from journeylab.sample import sample_files, sample_lake
+
+    m = generate(tmp_path / "gen", users=150, seed=9, days=20, compress=True)
+    monkeypatch.setenv("JOURNEYLAB_SAMPLE_DATA", str(tmp_path / "gen"))
+    files = sample_files(tmp_path / "work")
+    assert files.events == tmp_path / "work" / "events.jsonl"
+    assert files.events.read_bytes() == gzip.decompress(m.events_path.read_bytes())
+    lake = sample_lake(tmp_path / "lakes" / "lake")
+    assert lake.count() == m.events
+    assert sample_lake(tmp_path / "lakes" / "lake").count() == m.events  # reused, not re-landed
+    with pytest.raises(InputError, match="planted.json"):
+        sample_files(tmp_path / "w2", sample_dir=tmp_path / "nowhere")

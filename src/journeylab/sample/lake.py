@@ -27,21 +27,23 @@ class SampleFiles:
 def sample_data_dir(sample_dir: str | Path | None = None) -> Path:
     """Where the committed sample lives.
 
-    Order: ``sample_dir``; ``$JOURNEYLAB_SAMPLE_DATA``; ``$JOURNEYLAB_REPO/sample_data``;
-    the repository this package was installed from; ``./sample_data``; ``../sample_data``.
+    ``sample_dir`` if given; else the first of ``$JOURNEYLAB_SAMPLE_DATA``,
+    ``$JOURNEYLAB_REPO/sample_data``, the repository this package was installed from,
+    ``./sample_data`` and ``../sample_data`` that holds a ``planted.json``.
     """
     candidates: list[Path] = []
     if sample_dir is not None:
-        candidates.append(Path(sample_dir))
-    if os.environ.get("JOURNEYLAB_SAMPLE_DATA"):
-        candidates.append(Path(os.environ["JOURNEYLAB_SAMPLE_DATA"]))
-    if os.environ.get("JOURNEYLAB_REPO"):
-        candidates.append(Path(os.environ["JOURNEYLAB_REPO"]) / "sample_data")
-    candidates += [
-        Path(__file__).resolve().parents[3] / "sample_data",
-        Path.cwd() / "sample_data",
-        Path.cwd().parent / "sample_data",
-    ]
+        candidates.append(Path(sample_dir))  # asked for explicitly: nothing else will do
+    else:
+        if os.environ.get("JOURNEYLAB_SAMPLE_DATA"):
+            candidates.append(Path(os.environ["JOURNEYLAB_SAMPLE_DATA"]))
+        if os.environ.get("JOURNEYLAB_REPO"):
+            candidates.append(Path(os.environ["JOURNEYLAB_REPO"]) / "sample_data")
+        candidates += [
+            Path(__file__).resolve().parents[3] / "sample_data",
+            Path.cwd() / "sample_data",
+            Path.cwd().parent / "sample_data",
+        ]
     for candidate in candidates:
         if (candidate / PLANTED_FILE).is_file():
             return candidate
