@@ -93,7 +93,7 @@ def section_quarantine(demo: Demo) -> None:
     rejected = demo.lake.rejected()
     table = Table("line", "reason", "detail", "raw (start)")
     for row in rejected.group_by("reason", maintain_order=True).head(1).iter_rows(named=True):
-        table.add_row(str(row["record"]), row["reason"], row["detail"][:40], row["raw"][:40])
+        table.add_row(str(row["record"]), row["reason"], row["detail"][:70], row["raw"][:40])
     console.print(table)
     console.print(f"{rejected.height:,} rejected records in all: lake.rejected()")
 
