@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import altair as alt
 import polars as pl
 
+from journeylab.durations import format_duration
+
 if TYPE_CHECKING:
     from journeylab.activation.result import ActivationComparison
 
 __all__ = ["comparison_chart", "overlap_chart", "cac_chart"]
+
+
+def _days(td: timedelta) -> str:
+    """``14d`` rather than ``2w``: windows read in days when they are whole days."""
+    if td.total_seconds() % 86400 == 0 and td.days:
+        return f"{td.days}d"
+    return format_duration(td)
 
 
 def comparison_chart(result: ActivationComparison) -> alt.LayerChart | alt.FacetChart:
@@ -55,13 +65,13 @@ def comparison_chart(result: ActivationComparison) -> alt.LayerChart | alt.Facet
         },
     )
     order = list(result.spec.labels)
-    within = result.spec.to_dict()["within"]
-    base = alt.Chart(frame, title=f"Activation within {within} of the first start").encode(
+    title = f"Activation within {_days(result.spec.within)} of the first start"
+    base = alt.Chart(frame, title=title).encode(
         y=alt.Y("definition:N", sort=order, title=None),
         yOffset=alt.YOffset("basis:N", sort=["matured users", "everyone"]),
-        color=alt.Color("basis:N", title="rate over", sort=["matured users", "everyone"]),
     )
     bars = base.mark_bar().encode(
+        color=alt.Color("basis:N", title="rate over", sort=["matured users", "everyone"]),
         x=alt.X("rate:Q", title="activation rate (95% CI)", axis=alt.Axis(format="%")),
         tooltip=[
             "definition",
@@ -99,8 +109,12 @@ def overlap_chart(result: ActivationComparison) -> alt.LayerChart | alt.FacetCha
         color=alt.Color("jaccard:Q", scale=alt.Scale(domain=[0, 1]), title="Jaccard"),
         tooltip=["a", "b", alt.Tooltip("jaccard:Q", format=".2f"), "both"],
     )
-    text = base.mark_text().encode(text=alt.Text("jaccard:Q", format=".2f"))
-    return alt.layer(heat, text)
+    text = base.mark_text(fontSize=13).encode(
+        text=alt.Text("jaccard:Q", format=".2f"),
+        color=alt.condition(alt.datum.jaccard > 0.6, alt.value("white"), alt.value("black")),
+    )
+    side = max(160, 70 * len(labels))
+    return alt.layer(heat, text).properties(width=side, height=side)
 
 
 def cac_chart(result: ActivationComparison) -> alt.LayerChart | alt.FacetChart:
