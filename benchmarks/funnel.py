@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import FUNNEL_STEPS, bench_data, measure, self_rss_kb  # noqa: E402
+from common import CACHE, FUNNEL_STEPS, bench_data, measure, self_rss_kb  # noqa: E402
 
 WINDOW_DAYS = 7
 ENGINES = ("journeylab", "chdb", "duckdb_sql")
@@ -148,6 +148,7 @@ def main() -> None:
         summary["engines"][engine] = {
             "median_seconds": round(statistics.median(r["seconds"] for r in runs), 2),
             "min_seconds": round(min(r["seconds"] for r in runs), 2),
+            "median_cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in runs), 2),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
             "counts": runs[0]["counts"],
         }
@@ -162,6 +163,12 @@ def main() -> None:
                 summary[f"journeylab_vs_{other}"] = round(
                     jl_s / engines[other]["median_seconds"], 3
                 )
+                summary[f"journeylab_vs_{other}_cpu"] = round(
+                    engines["journeylab"]["median_cpu_seconds"]
+                    / engines[other]["median_cpu_seconds"],
+                    3,
+                )
+    (CACHE / f"funnel-results-u{a.users}.json").write_text(json.dumps(summary, indent=1))
     print(json.dumps(summary, indent=1))
 
 
