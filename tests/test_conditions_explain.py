@@ -107,6 +107,7 @@ def test_budget_cap_from_the_whole_lake(hand_lake: Lake) -> None:
     e = explain(program, hand_lake, "u3")  # u2 spent the budget of 10 first
     assert (e.status, e.reason, e.reward) == ("capped", "budget", 0.0)
     assert "but capped: budget (the total budget of 10 was used up" in str(e)
+    assert "(1 reward(s) totalling 10 had been granted by then; 0 was left)" in str(e)
 
 
 def test_not_in_audience_and_pending(hand_lake: Lake) -> None:

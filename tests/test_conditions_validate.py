@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from journeylab import Lake
+from journeylab import Lake, load_program
 from journeylab.conditions.validate import ConditionWarning, event_refs, validate_program
 
 OFFER = {
@@ -85,3 +85,18 @@ def test_unknown_name_without_near_names_has_no_suggestions(small_lake: Lake) ->
     (w,) = validate_program({"satisfy": {"event": "zzzzzzzzzzzz"}}, small_lake)
     assert w == ConditionWarning("satisfy.event", "zzzzzzzzzzzz", "unknown_event", ())
     assert "nearest" not in str(w)
+
+
+def test_from_signup_checks_the_signup_event(small_lake: Lake) -> None:
+    prog = {
+        "entry": {"event": "signup"},
+        "satisfy": {"event": "purchase", "within": "7d", "from": "signup"},
+        "signup_event": "sign_up",
+    }
+    assert event_refs(prog)[-1] == ("signup_event", "sign_up")
+    (w,) = validate_program(prog, small_lake)
+    assert (w.path, w.kind, w.suggestions[0]) == ("signup_event", "unknown_event", "signup")
+    # through the model too (the default signup_event is "signup")
+    program = load_program({"name": "p"} | {k: v for k, v in prog.items() if k != "signup_event"})
+    assert ("signup_event", "signup") in event_refs(program)
+    assert validate_program(program, small_lake) == []

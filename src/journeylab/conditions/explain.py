@@ -150,6 +150,28 @@ def trace_frame(
 
 
 # -- entry point -----------------------------------------------------------------------
+def cap_details(program: Any, whole: BacktestResult | None, rounds: pl.DataFrame) -> dict[int, str]:
+    """For each capped round: what had been granted by the time it was met."""
+    out: dict[int, str] = {}
+    if whole is None:
+        return out
+    for row in rounds.filter(pl.col("status") == "capped").iter_rows(named=True):
+        t = row["satisfied_at"]
+        granted = whole.rounds.filter((pl.col("reward") > 0) & (pl.col("satisfied_at") <= t))
+        if row["reason"] == "budget":
+            total = float(granted["reward"].sum())
+            out[row["round"]] = (
+                f"{granted.height} reward(s) totalling {fmt_num(total)} had been granted by "
+                f"then; {fmt_num(program.caps.budget - total)} was left"
+            )
+        elif row["reason"] == "per_user_cap" and isinstance(program, Referral):
+            mine = granted.filter(pl.col("referrer_id") == row["referrer_id"])
+            out[row["round"]] = (
+                f"referrer {row['referrer_id']!r} already had {mine.height} rewarded referral(s)"
+            )
+    return out
+
+
 def _ref_text(row: dict[str, Any]) -> str:
     status = row["status"] + (f": {row['reason']}" if row.get("reason") else "")
     if row["status"] == "satisfied" and row.get("reward_referrer"):
@@ -235,6 +257,7 @@ def explain(
         start=start,
         end=end,
         referees=[(u, ref_status.get(u)) for u in refs],
+        cap_notes=cap_details(program, result, auth),
     )
     return Explanation(
         user_id=user_id,

@@ -173,6 +173,8 @@ def _round_lines(
                 f"    -> met at {fmt_t(r['satisfied_at'])} by {what}, {span} after {anchor}, "
                 f"but {_cap_text(program, a.get('reason'))}; no reward"
             )
+            if a.get("cap_note"):
+                lines.append(f"       ({a['cap_note']})")
         else:
             reward = a.get("reward") if a.get("reward") is not None else r.get("reward")
             line = (
@@ -237,6 +239,7 @@ def story(
     start: datetime | None,
     end: datetime | None,
     referees: list[tuple[str, str | None]],
+    cap_notes: dict[int, str] | None = None,
 ) -> list[str]:
     hist = history(program, events, as_of)
     head = f"{program.kind} {program.name!r}, user {user_id!r}: {status}"
@@ -276,7 +279,7 @@ def story(
         else:
             lines.append("  entry was never evaluated: no decision time in the enrolment period")
     for r in rounds:
-        a = auth.get(r["round"], {})
+        a = {**auth.get(r["round"], {}), "cap_note": (cap_notes or {}).get(r["round"])}
         if r["status"] == "ineligible":
             lines.append(
                 f"  link at {fmt_t(r['enrolled_at'])} (event {r['enrolled_event_id']}) "

@@ -85,9 +85,28 @@ def event_refs(program: Any) -> list[tuple[str, str]]:
     """Every event name the program refers to, as ``(yaml_path, name)`` in document order.
 
     Walks audience, entry, satisfy (leaves inside ``all``/``any``/``not``/``sequence``) and
-    a referral's ``link``; ``where`` filters are not descended into.
+    a referral's ``link``; ``where`` filters are not descended into. When a leaf counts
+    ``from: signup``, the program's ``signup_event`` is listed too.
     """
-    return list(_walk(program_dict(program), ""))
+    doc = program_dict(program)
+    refs = list(_walk(doc, ""))
+    if isinstance(doc, Mapping) and any(_uses_signup(doc.get(k)) for k in CONDITION_KEYS):
+        refs.append(("signup_event", str(doc.get("signup_event") or "signup")))
+    return refs
+
+
+CONDITION_KEYS = ("audience", "entry", "satisfy")
+
+
+def _uses_signup(node: Any) -> bool:
+    """Does any leaf count ``from: signup`` (which reads the program's signup_event)?"""
+    if isinstance(node, Mapping):
+        if node.get("from") == "signup":
+            return True
+        return any(_uses_signup(v) for k, v in node.items() if k != "where")
+    if isinstance(node, Sequence) and not isinstance(node, str | bytes):
+        return any(_uses_signup(v) for v in node)
+    return False
 
 
 def validate_program(program: Any, lake_or_catalog: Any) -> list[ConditionWarning]:
