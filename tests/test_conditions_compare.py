@@ -100,3 +100,24 @@ def test_yaml_paths_text_json_and_chart(small_lake: Lake, tmp_path: Path) -> Non
     spec = cmp.chart().to_dict()
     values = spec["datasets"][next(iter(spec["datasets"]))]
     assert {"stage": "satisfied", "program": "B: three (B)", "users": 3} in values
+
+
+def test_backtest_charts(small_lake: Lake) -> None:
+    from journeylab.errors import InputError
+
+    result = load_program(offer("three", 3)).backtest(small_lake)
+    stages = result.chart().to_dict()
+    rows = stages["datasets"][next(iter(stages["datasets"]))]
+    assert {"stage": "satisfied", "users": 1, "group": "outcome"} in rows
+    assert stages["encoding"]["y"]["sort"][:2] == ["audience", "enrolled"]
+    tts = result.chart("time_to_satisfy").to_dict()
+    assert tts["encoding"]["x"]["bin"] == {"maxbins": 30}
+    tts_rows = tts["datasets"][next(iter(tts["datasets"]))]
+    assert [r["hours"] for r in tts_rows] == [72.0]
+    daily = result.chart("daily").to_dict()
+    daily_rows = daily["datasets"][next(iter(daily["datasets"]))]
+    assert {r["what"] for r in daily_rows} == {"enrolled", "satisfied"}
+    assert sum(r["count"] for r in daily_rows if r["what"] == "enrolled") == 4
+    assert len(result.chart("all").to_dict()["vconcat"]) == 3
+    with pytest.raises(InputError, match="kind"):
+        result.chart("pie")
