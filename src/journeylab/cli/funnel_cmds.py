@@ -1,0 +1,71 @@
+"""``journeylab funnel``: a conversion funnel over a lake."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from journeylab.cli.common import JsonOpt, LakeOpt, console, fail_cleanly, print_json
+from journeylab.lake import open_lake
+
+__all__ = ["register"]
+
+
+def _fmt(x: float | None, pct: bool = True) -> str:
+    if x is None:
+        return "—"
+    return f"{x:.1%}" if pct else f"{x:,.0f}"
+
+
+def funnel(
+    lake: LakeOpt,
+    steps: Annotated[str, typer.Option("--steps", help="Comma-separated event names, in order.")],
+    within: Annotated[str, typer.Option("--within", help="Window from step 1: 30s, 2h, 7d.")] = "7d",
+    order: Annotated[str, typer.Option("--order", help="ordered | strict | any.")] = "ordered",
+    by: Annotated[
+        str | None, typer.Option("--by", help="Break down by this data field (first touch).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Where users drop between steps: users, conversion with 95% intervals, median times."""
+    names = [s.strip() for s in steps.split(",") if s.strip()]
+    with fail_cleanly():
+        result = open_lake(lake, create=False).funnel(names, within=within, order=order, by=by)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    table = Table("step", "users", "conversion", "95% CI", "step conv.", "median from prev (s)")
+    for row in result.to_dict()["steps"]:
+        table.add_row(
+            row["name"],
+            f"{row['users']:,}",
+            _fmt(row["conversion"]),
+            f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}",
+            _fmt(row["step_conversion"]),
+            _fmt(row["median_seconds"], pct=False),
+        )
+    console.print(table)
+    console.print(f"{result.in_progress:,} users in progress (window still open at as-of)")
+    if result.by_segment is not None:
+        seg = Table("segment", "entrants", "converted", "conversion", "95% CI")
+        last = result.spec.n
+        for row in result.by_segment.filter(result.by_segment["step"] == last).iter_rows(
+            named=True
+        ):
+            first = result.by_segment.filter(
+                (result.by_segment["segment"] == row["segment"]) & (result.by_segment["step"] == 1)
+            )["users"][0]
+            seg.add_row(
+                str(row["segment"]),
+                f"{first:,}",
+                f"{row['users']:,}",
+                _fmt(row["conversion"]),
+                f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}",
+            )
+        console.print(seg)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(funnel)
