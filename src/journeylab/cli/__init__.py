@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from journeylab.cli import activation_cmds, condition_cmds, lake_cmds, sample_cmds
+from journeylab.cli import activation_cmds, condition_cmds, funnel_cmds, lake_cmds, sample_cmds
 
 __all__ = ["app", "main"]
 
@@ -19,6 +19,7 @@ lake_cmds.register(app)
 sample_cmds.register(app)
 condition_cmds.register(app)
 activation_cmds.register(app)
+funnel_cmds.register(app)
 
 
 def main() -> None:
