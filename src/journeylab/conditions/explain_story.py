@@ -276,8 +276,11 @@ def story(
         if tried:
             lines.append(f"  entry never held at {len(tried)} decision time(s); at the last:")
             lines += node_lines(program.entry, "entry", tried[-1]["values"])
-        else:
+        elif hist:
             lines.append("  entry was never evaluated: no decision time in the enrolment period")
+        else:
+            names = ", ".join(repr(n) for n in relevant_names(program))
+            lines.append(f"  never enrolled: the user has no events named {names}")
     for r in rounds:
         a = {**auth.get(r["round"], {}), "cap_note": (cap_notes or {}).get(r["round"])}
         if r["status"] == "ineligible":
