@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import journeylab.conditions as cond
 from journeylab.activation import activation_spec, run_comparison
 from journeylab.activation.reference import reference_comparison
 from journeylab.engine import Engine
@@ -101,6 +102,9 @@ ACTIVATIONS = {
     "b": step("b"),
     "big_c": {"event": "c", "where": {"amount": {"gte": 2}}},
     "signup_again": "signup",
+    # conditions (journeylab.conditions): a count leaf counts matching events from the start
+    "a_twice": {"event": "a", "count": 2},
+    "big_c_cond": cond.event("c", where={"amount": {"gte": 2}}),
 }
 
 
@@ -192,7 +196,7 @@ def _check(engine: Engine, sc: dict[str, Any], channels: dict[str, str | None] |
 
 
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -202,7 +206,7 @@ def test_duckdb_equals_reference(engine: Engine, sc: dict[str, Any]) -> None:
 
 
 @settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -409,3 +409,39 @@ def test_charts_are_valid_vega_lite(engine: Engine) -> None:
         ("ads", "profile", 10.0),
         ("seo", "profile", 4.0),
     }
+
+
+def test_conditions_plug_in_counted_from_the_start(engine: Engine) -> None:
+    import journeylab.conditions as c
+
+    events = [
+        ev("a", "buy", T0 - H),  # before the start: not counted (count_from enrollment)
+        ev("a", "signup", T0),
+        ev("a", "buy", T0 + H),
+        ev("a", "profile", T0 + 2 * H),
+        ev("a", "buy", T0 + 3 * H),
+        ev("b", "signup", T0),
+        ev("b", "buy", T0 + H),
+        ev("b", "profile", T0 + 2 * H),
+    ]
+    res = run(
+        engine,
+        events,
+        within="1d",
+        activations={
+            "twice": {"event": "buy", "count": 2},
+            "lifetime_twice": c.event("buy", count=2, count_from="lifetime"),
+            "profile_then_buy": c.sequence(c.event("profile"), c.event("buy")),
+            "buy_within_90m": c.event("buy", within="90m"),
+        },
+    )
+    got = {r["definition"]: (r["activated"], r["median_seconds"]) for r in res.table().to_dicts()}
+    assert got == {
+        "twice": (1, 3 * 3600.0),
+        "lifetime_twice": (1, 3600.0),  # a's earlier buy counts: 2nd buy at T0+1h
+        "profile_then_buy": (1, 3 * 3600.0),
+        "buy_within_90m": (2, 3600.0),
+    }
+    assert res.table()["event"][0] == "'buy' count >= 2 (events after the start)"
+    with pytest.raises(SpecError, match=r"activations\['x'\]"):
+        activation_spec("signup", {"x": {"event": "buy", "count": 0}})

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from journeylab.activation.compile import start_bounds
 from journeylab.activation.spec import UNKNOWN_CHANNEL, ActivationSpec
 from journeylab.stats import wilson
-from journeylab.steps import Step
+from journeylab.steps import Step, step
 
 __all__ = ["reference_comparison", "quantile"]
 
@@ -38,6 +38,17 @@ def _data(value: Any) -> dict[str, Any]:
         out = json.loads(value)
         return out if isinstance(out, dict) else {}
     return dict(value)
+
+
+def _need(source: Any) -> tuple[Step, int]:
+    """A step (need 1) or a plain count leaf of journeylab.conditions (need N)."""
+    if isinstance(source, Step):
+        return source, 1
+    leaf: Any = getattr(source, "condition", None)
+    plain = ("sum", "within", "from_", "count_from")
+    if type(leaf).__name__ != "Event" or any(getattr(leaf, k) is not None for k in plain):
+        raise NotImplementedError(f"the reference evaluates steps and count leaves: {source!r}")
+    return step(leaf.event, leaf.where), int(leaf.need)
 
 
 def _naive(t: datetime) -> datetime:
@@ -86,16 +97,22 @@ def reference_comparison(
         u["matured"] = u["start_at"] + spec.within <= cut
         u["acts"] = [None] * len(spec.definitions)
 
-    # activation: the earliest matching event at/after the start, within the window
+    # activation: the earliest moment at/after the start, within the window. A step's
+    # moment is a matching event; a count leaf's is its N-th matching event from the start.
+    needs = [_need(d.source) for d in spec.definitions]
+    seen: dict[tuple[str, int], int] = {}
     for e in evs:
         if e["user_id"] not in users:
             continue
         u = users[e["user_id"]]
-        for i, d in enumerate(spec.definitions):
-            if not isinstance(d.source, Step) or not d.source.matches(e["name"], e["data"]):
+        for i, (matcher, need) in enumerate(needs):
+            if e["event_at"] < u["start_at"] or not matcher.matches(e["name"], e["data"]):
                 continue
-            gap = e["event_at"] - u["start_at"]
-            if timedelta(0) <= gap <= spec.within and u["acts"][i] is None:
+            key = (e["user_id"], i)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] < need:
+                continue
+            if e["event_at"] - u["start_at"] <= spec.within and u["acts"][i] is None:
                 u["acts"][i] = e["event_at"]
 
     definitions = []

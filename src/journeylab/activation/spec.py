@@ -60,25 +60,59 @@ class Definition:
         if isinstance(self.source, Step):
             d = self.source.to_dict()
             return d["event"] + (f" where {d['where']}" if "where" in d else "")
-        return str(self.source.to_dict())
+        text = getattr(self.source, "describe", None)
+        return str(text()) if callable(text) else str(self.source.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "definition": self.source.to_dict()}
 
 
-def as_definition(label: Any, value: Any) -> Definition:
-    """``"purchase"``, ``step(...)``, ``{"event": ..., "where": ...}`` or an ActivationSource."""
+_CONDITION_KEYS = frozenset(
+    {"all", "any", "not", "sequence", "count", "sum", "within", "from", "count_from"}
+)
+
+
+def _condition(label: str, value: Any, signup_event: str) -> ActivationSource:
+    """A ``journeylab.conditions`` condition (model or mapping) as an ActivationSource."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from journeylab.activation.condition import ConditionActivation
+    from journeylab.conditions.model import Condition
+
+    if isinstance(value, Mapping):
+        try:
+            value = TypeAdapter(Condition).validate_python(dict(value))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            raise invalid(
+                f"activations[{label!r}]" + (f".{where}" if where else ""),
+                first.get("input"),
+                first["msg"],
+                cls=SpecError,
+            ) from None
+    return ConditionActivation(value, signup_event)
+
+
+def as_definition(label: Any, value: Any, signup_event: str = "signup") -> Definition:
+    """``"purchase"``, ``step(...)``, ``{"event": ..., "where": ...}``, a condition from
+    ``journeylab.conditions`` (or its mapping, e.g. ``{"event": "purchase", "count": 3}``)
+    or any ActivationSource. Conditions count from the start (see ConditionActivation)."""
     if not isinstance(label, str) or not label.strip():
         raise invalid("activations label", label, "a non-empty string", cls=SpecError)
+    if isinstance(value, Mapping) and set(value) & _CONDITION_KEYS:
+        return Definition(label, _condition(label, value, signup_event))
     if isinstance(value, str | Step | Mapping):
         return Definition(label, as_step(value, f"activations[{label!r}]"))
+    if type(value).__module__ == "journeylab.conditions.model":
+        return Definition(label, _condition(label, value, signup_event))
     if isinstance(value, ActivationSource):
         return Definition(label, value)
     raise invalid(
         f"activations[{label!r}]",
         value,
-        "an event name, journeylab.step(...), {'event': NAME, 'where': {...}} "
-        "or an object with activation_events(events, starts)",
+        "an event name, journeylab.step(...), {'event': NAME, 'where': {...}}, "
+        "a condition or an object with activation_events(events, starts)",
         cls=SpecError,
     )
 
@@ -168,14 +202,17 @@ def activation_spec(
             "Example: activations={'purchase': 'first_widget_purchase'}.",
             cls=SpecError,
         )
-    definitions = tuple(as_definition(label, v) for label, v in activations.items())
+    start_step = as_step(start, "start")
+    definitions = tuple(
+        as_definition(label, v, start_step.name) for label, v in activations.items()
+    )
     if not isinstance(channel, str) or not channel:
         raise invalid("channel", channel, "the name of a data field such as 'channel'")
     lo, hi = _date(start_date, "start_date"), _date(end_date, "end_date")
     if lo is not None and hi is not None and lo > hi:
         raise invalid("end_date", hi, f"a date on or after start_date {lo.isoformat()}")
     return ActivationSpec(
-        start=as_step(start, "start"),
+        start=start_step,
         definitions=definitions,
         within=parse_duration(within, "within"),
         channel=channel,
