@@ -16,7 +16,6 @@ from pathlib import Path
 import ibis
 import ibis.expr.types as ir
 import polars as pl
-import pyarrow as pa
 
 from journeylab.errors import InputError, invalid
 
@@ -130,14 +129,15 @@ def cac_expr(
 
     Every channel with spend in ``[lo, hi]`` or with users appears for every definition.
     """
-    defs = ibis.memtable(
-        pa.table(
-            {
-                "ord": pa.array(range(len(labels)), pa.int64()),
-                "definition": pa.array(labels, pa.string()),
-            }
+    # one row per definition; an aggregate without keys always has exactly one row
+    one = spend.aggregate(_n=ibis._.count())
+    rows = [
+        one.select(
+            ord=ibis.literal(i, type="int64"), definition=ibis.literal(label, type="string")
         )
-    )
+        for i, label in enumerate(labels)
+    ]
+    defs = ibis.union(*rows) if len(rows) > 1 else rows[0]
     totals = spend_expr(spend, lo, hi)
     keys = ibis.union(
         by_channel.select("channel").distinct(), totals.select("channel"), distinct=True
