@@ -23,7 +23,7 @@ def _label(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def funnel_chart(result: FunnelResult) -> alt.LayerChart | alt.FacetChart:
+def funnel_chart(result: FunnelResult) -> alt.LayerChart:
     """Conversion from step 1 per step, with the 95% interval as an error bar; one colour per
     segment when the funnel has a breakdown."""
     spec = result.spec
@@ -56,7 +56,7 @@ def funnel_chart(result: FunnelResult) -> alt.LayerChart | alt.FacetChart:
     errs = base.mark_errorbar().encode(
         y=alt.Y("ci_low:Q", title="conversion from step 1"), y2="ci_high:Q", **offset
     )
-    return alt.layer(bars, errs)
+    return alt.LayerChart(layer=[bars, errs])
 
 
 def time_to_convert_chart(ttc: TimeToConvert) -> alt.Chart:
@@ -105,4 +105,4 @@ def trend_chart(trend: FunnelTrend) -> alt.LayerChart:
             "in_progress",
         ],
     )
-    return alt.layer(band, line)
+    return alt.LayerChart(layer=[band, line])

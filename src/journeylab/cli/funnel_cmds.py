@@ -22,7 +22,9 @@ def _fmt(x: float | None, pct: bool = True) -> str:
 def funnel(
     lake: LakeOpt,
     steps: Annotated[str, typer.Option("--steps", help="Comma-separated event names, in order.")],
-    within: Annotated[str, typer.Option("--within", help="Window from step 1: 30s, 2h, 7d.")] = "7d",
+    within: Annotated[
+        str, typer.Option("--within", help="Window from step 1: 30s, 2h, 7d.")
+    ] = "7d",
     order: Annotated[str, typer.Option("--order", help="ordered | strict | any.")] = "ordered",
     by: Annotated[
         str | None, typer.Option("--by", help="Break down by this data field (first touch).")

@@ -11,7 +11,14 @@ import polars as pl
 from journeylab.durations import Duration
 from journeylab.funnels.compile import compile_funnel
 from journeylab.funnels.reference import format_value, reference_funnel
-from journeylab.funnels.result import NONE, OTHER, FunnelResult, FunnelTrend, TimeToConvert, summarize
+from journeylab.funnels.result import (
+    NONE,
+    OTHER,
+    FunnelResult,
+    FunnelTrend,
+    TimeToConvert,
+    summarize,
+)
 from journeylab.funnels.spec import Exclusion, FunnelSpec, make_spec
 from journeylab.steps import Step
 
@@ -137,5 +144,6 @@ def funnel(
     expr = compile_funnel(
         lake.events(), spec, cut, filter_as_of=spec.as_of is not None, method=method
     )
-    frame = lake.execute(expr)
-    return build_result(spec, frame, cut, lake.to_sql(expr))
+    sql = lake.to_sql(expr)  # compile once (Ibis compilation dominates small funnels)
+    frame = lake.engine.sql(sql)
+    return build_result(spec, frame, cut, sql)

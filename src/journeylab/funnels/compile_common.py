@@ -94,7 +94,9 @@ def instants(tagged: ir.Table, spec: FunnelSpec, strict: bool = False) -> ir.Tab
     if spec.exclude or strict:
         w = ibis.window(group_by="user_id", order_by="t")
         cum = ibis.window(group_by="user_id", order_by="t", rows=(None, 0))
-        extra: dict[str, Any] = {f"seg{i}": u[f"c{i}"].sum().over(cum) for i in range(len(spec.exclude))}
+        extra: dict[str, Any] = {
+            f"seg{i}": u[f"c{i}"].sum().over(cum) for i in range(len(spec.exclude))
+        }
         if strict:
             extra["prv"] = u.t.lag().over(w)
             extra["nxt"] = u.t.lead().over(w)
@@ -105,9 +107,7 @@ def instants(tagged: ir.Table, spec: FunnelSpec, strict: bool = False) -> ir.Tab
     return u.filter(anyh).drop(*[f"c{i}" for i in range(len(spec.exclude))])
 
 
-def finish_users(
-    users: ir.Table, tagged: ir.Table, spec: FunnelSpec, as_of: datetime
-) -> ir.Table:
+def finish_users(users: ir.Table, tagged: ir.Table, spec: FunnelSpec, as_of: datetime) -> ir.Table:
     """Add in_progress and the attributed breakdown value to a per-user table with columns
     user_id, reached, t1..tn (per-step times), last_start."""
     open_ = users.last_start + interval(spec.within) > ts_literal(as_of)

@@ -36,9 +36,7 @@ def compile_greedy(tagged: ir.Table, spec: FunnelSpec) -> ir.Table:
         tk = steps.filter(steps.k == k).select("user_id", key="t")
         a = cur.mutate(key=ibis.cases((cur.alive, prev)), st=ibis.literal(True))
         extra = [c for c in a.columns if c not in ("user_id", "key", "st")]
-        b = tk.mutate(
-            st=ibis.literal(False), **{c: ibis.null().cast(a[c].type()) for c in extra}
-        )
+        b = tk.mutate(st=ibis.literal(False), **{c: ibis.null().cast(a[c].type()) for c in extra})
         both = a.union(b.select(*a.columns))
         w = ibis.window(group_by="user_id", order_by="key", range=(0, None))
         nxt = ibis.cases((~both.st, both.key)).min().over(w)
@@ -48,9 +46,7 @@ def compile_greedy(tagged: ir.Table, spec: FunnelSpec) -> ir.Table:
             if x.last >= k:
                 stop = both[f"stop{i}"]
                 ok = ok & (stop.isnull() | (both.nk < stop))
-        cur = both.mutate(**{f"t{k}": ibis.cases((ok, both.nk))}, alive=ok).drop(
-            "key", "st", "nk"
-        )
+        cur = both.mutate(**{f"t{k}": ibis.cases((ok, both.nk))}, alive=ok).drop("key", "st", "nk")
     m: Any = ibis.literal(1)
     for k in range(2, n + 1):
         m = m + ibis.cases((cur[f"t{k}"].notnull(), 1), else_=0)

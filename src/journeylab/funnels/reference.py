@@ -72,9 +72,7 @@ def _chains(spec: FunnelSpec, evs: list[RefEvent], start: RefEvent) -> list[list
         gap = spec.gap(k)
         if gap is not None and nxt.event_at - prev.event_at > gap:
             return False
-        if spec.order == "strict" and any(
-            prev.event_at < e.event_at < nxt.event_at for e in evs
-        ):
+        if spec.order == "strict" and any(prev.event_at < e.event_at < nxt.event_at for e in evs):
             return False
         for i in spec.active_exclusions(k):
             if any(prev.event_at < t <= nxt.event_at for t in x_times[i]):

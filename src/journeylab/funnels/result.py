@@ -60,9 +60,7 @@ def summarize(users: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
             "conversion_matured": rate(cnt_m, matured.height),
             "ci_low_matured": mlo,
             "ci_high_matured": mhi,
-            "in_progress": users.filter(
-                (pl.col("reached") == k - 1) & pl.col("in_progress")
-            ).height
+            "in_progress": users.filter((pl.col("reached") == k - 1) & pl.col("in_progress")).height
             if k > 1
             else 0,
         }
@@ -116,7 +114,7 @@ class FunnelTrend:
     period: str
     table: pl.DataFrame  # cohort, step, name, users, conversion, ci_low, ci_high, ...
 
-    def chart(self) -> alt.Chart:
+    def chart(self) -> alt.LayerChart:
         from journeylab.charts.funnel import trend_chart
 
         return trend_chart(self)
@@ -152,7 +150,7 @@ class FunnelResult:
         )
         return pl.concat([overall, self.by_segment])
 
-    def chart(self) -> alt.Chart:
+    def chart(self) -> alt.LayerChart:
         from journeylab.charts.funnel import funnel_chart
 
         return funnel_chart(self)

@@ -141,7 +141,9 @@ def _gaps(value: Any, n: int) -> tuple[timedelta | None, ...]:
         for k, v in value.items():
             if not isinstance(k, int) or not 1 <= k < n:
                 raise invalid(
-                    "max_gap key", k, f"a step number 1..{n - 1} (gap from step k to k+1)",
+                    "max_gap key",
+                    k,
+                    f"a step number 1..{n - 1} (gap from step k to k+1)",
                     cls=SpecError,
                 )
             out[k - 1] = parse_duration(v, f"max_gap[{k}]")
@@ -149,7 +151,9 @@ def _gaps(value: Any, n: int) -> tuple[timedelta | None, ...]:
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != n - 1:
             raise invalid(
-                "max_gap", value, f"one duration (or None) per step transition: {n - 1} items",
+                "max_gap",
+                value,
+                f"one duration (or None) per step transition: {n - 1} items",
                 cls=SpecError,
             )
         return tuple(None if v is None else parse_duration(v, "max_gap") for v in value)
@@ -199,7 +203,9 @@ def make_spec(
     gaps = _gaps(max_gap, n)
     if order == "any" and any(g is not None for g in gaps):
         raise invalid(
-            "max_gap", max_gap, "None with order='any'",
+            "max_gap",
+            max_gap,
+            "None with order='any'",
             "Steps have no previous step in any order; use order='ordered' for gaps.",
             cls=SpecError,
         )
