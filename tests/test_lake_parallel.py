@@ -69,12 +69,12 @@ def _state(lake_dir: Path) -> tuple[Any, ...]:
     return events, rejected
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(("workers", "by_bytes"), [(1, False), (2, False), (2, True)])
 def test_fast_path_equals_the_validator(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int, by_bytes: bool
 ) -> None:
     path = tmp_path / "in.jsonl"
-    path.write_text("\n".join(_lines(3000, seed=workers)) + "\n")
+    path.write_text("\n".join(_lines(3000, seed=workers + by_bytes)))  # no final newline
     # reference: the same lines through the generic record path (format forced to json
     # lines is the fast path, so feed the Validator by running each line as a batch body)
     slow = open_lake(tmp_path / "slow")
@@ -84,7 +84,9 @@ def test_fast_path_equals_the_validator(
 
     monkeypatch.setattr(ingest_mod, "WORKERS", workers)
     monkeypatch.setattr(ingest_mod, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(ingest_mod, "BLOCK_ROWS", 97)
+    # small chunks cut blocks by lines; big ones by bytes (here 4 KiB, mid-line cuts)
+    monkeypatch.setattr(ingest_mod, "BLOCK_ROWS", 500 if by_bytes else 97)
+    monkeypatch.setattr(ingest_mod, "BLOCK_BYTES", 4096)
     fast = open_lake(tmp_path / "fast")
     got_report = fast.ingest(path, received_at=RECEIVED, chunk_rows=500).to_dict()
     for d in (want_report, got_report):

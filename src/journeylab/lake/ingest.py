@@ -38,10 +38,12 @@ __all__ = ["IngestReport", "ingest_paths", "CHUNK_ROWS"]
 
 CHUNK_ROWS = 1_000_000
 PROGRESS_MIN_BYTES = 32 * 1024 * 1024
-#: Records validated together (one task for a worker process).
+#: Records validated together (one task for a worker process) when chunks are small ...
 BLOCK_ROWS = 50_000
+#: ... and bytes read at once otherwise (about 60k typical events).
+BLOCK_BYTES = 8 * 1024 * 1024
 #: JSONL inputs at least this large are validated by worker processes.
-PARALLEL_MIN_BYTES = 64 * 1024 * 1024
+PARALLEL_MIN_BYTES = int(os.environ.get("JOURNEYLAB_INGEST_PARALLEL_MIN_BYTES", 64 * 1024 * 1024))
 #: Worker processes (JOURNEYLAB_INGEST_WORKERS; 0 or 1 = validate in-process).
 WORKERS = int(os.environ.get("JOURNEYLAB_INGEST_WORKERS", min(2, os.cpu_count() or 1)))
 
@@ -147,7 +149,8 @@ def ingest_paths(
         p.stat().st_size for p, f in zip(sources, formats, strict=True) if f == "jsonl"
     )
     parallel = WORKERS > 1 and jsonl_bytes >= PARALLEL_MIN_BYTES
-    with layout.locked(), _pool(parallel) as pool, bar or contextlib.nullcontext():
+    # the pool first: its workers must not inherit the lock's file descriptor
+    with _pool(parallel) as pool, layout.locked(), bar or contextlib.nullcontext():
         task = bar.add_task("ingest", total=total_bytes) if bar else None
         on_bytes: Callable[[int], None] = (
             (lambda n: bar.advance(task, n)) if bar and task is not None else (lambda n: None)
@@ -216,16 +219,39 @@ def _record_blocks(
 def _line_blocks(
     path: Path, block_rows: int, on_bytes: Callable[[int], None]
 ) -> Iterator[tuple[bytes, int]]:
-    """JSONL: (block of up to ``block_rows`` lines, number of its first line)."""
-    with open(path, "rb", buffering=1 << 20) as fh:
+    """JSONL: (block of whole lines, number of its first line).
+
+    Small chunks (tests, the crash test) cut blocks at ``block_rows`` lines; big ones read
+    BLOCK_BYTES at a time and cut at the last newline, which costs nothing per line.
+    """
+    with open(path, "rb", buffering=0 if block_rows >= BLOCK_ROWS else 1 << 20) as fh:
         first = 1
-        while lines := list(islice(fh, block_rows)):
-            block = b"".join(lines)
-            if not block.endswith(b"\n"):
-                block += b"\n"
+        if block_rows < BLOCK_ROWS:
+            while lines := list(islice(fh, block_rows)):
+                block = b"".join(lines)
+                if not block.endswith(b"\n"):
+                    block += b"\n"
+                on_bytes(len(block))
+                yield block, first
+                first += len(lines)
+            return
+        rest = b""
+        while True:
+            data = fh.read(BLOCK_BYTES)
+            if not data:
+                break
+            data = rest + data
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:  # one line longer than a block: keep reading
+                rest = data
+                continue
+            block, rest = data[:cut], data[cut:]
             on_bytes(len(block))
             yield block, first
-            first += len(lines)
+            first += block.count(b"\n")
+        if rest:
+            on_bytes(len(rest))
+            yield rest + b"\n", first
 
 
 def _jsonl_blocks(
