@@ -9,6 +9,7 @@ same combined log, so equality is still exact).
 from __future__ import annotations
 
 import json
+import os
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,7 +28,9 @@ from journeylab.lake.layout import EVENT_SCHEMA
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 NAMES = ["a", "b", "c", "signup", "ref"]
 GROUPS = 80
-EXAMPLES = 130  # 130 programs x 80 logs = 10,400 (log, program) pairs in `make test`
+EXAMPLES = int(
+    os.environ.get("JL_DIFF_EXAMPLES", "130")
+)  # 130 programs x 80 logs = 10,400 (log, program) pairs in `make test`
 SLOW_EXAMPLES = 2000
 
 WHERES = [None, {"ch": "x"}, {"amount": {"gte": 2}}, {"ch": {"ne": "y"}}, {"amount": {"lt": 3}}]

@@ -80,15 +80,17 @@ def backtest_events(
     basis = events[program.time_basis]
     if program.time_basis == "received_at":
         basis = basis.coalesce(events.event_at)
-    epoch = ibis.timestamp("1970-01-01 00:00:00+00:00")
-    ev = events.mutate(tu=basis.delta(epoch, unit="microsecond").cast("int64"))
+    ev = events.mutate(bt=basis)
     if as_of_us is None:
-        last = engine.to_polars(ev.aggregate(last=ev.tu.max()))["last"][0]
-        as_of_us = int(last) if last is not None else 0
-    ev = ev.filter(ev.tu <= as_of_us)
-    rel = ev.filter(ev.name.isin(relevant_names(program))).select(
-        "user_id", "event_id", "name", "data", "tu"
-    )
+        # max of the timestamp itself (cheap, footer-friendly), converted once in Python
+        last = engine.to_polars(ev.aggregate(last=ev.bt.max()))["last"][0]
+        as_of_us = _to_us(last, "as_of") if last is not None else 0
+    assert as_of_us is not None
+    cut = ibis.literal(_EPOCH + timedelta(microseconds=as_of_us), type="timestamp('UTC', 6)")
+    rel = ev.filter(ev.name.isin(relevant_names(program)))
+    rel = rel.filter(rel.bt <= cut)
+    rel = rel.select("user_id", "event_id", "name", "data", tu=_micros(rel.bt))
+    ev = ev.filter(ev.bt <= cut)
     run = _Run(program, engine, rel, ev, (start_us, end_us), as_of_us)
     rounds, audience = run.offer() if isinstance(program, Offer) else run.referral()
     rounds = _apply_caps(program, rounds)
@@ -97,6 +99,11 @@ def backtest_events(
         [_ts(c) for c, t in ROUNDS_SCHEMA.items() if t == pl.Datetime("us", "UTC")]
     )
     return make_result(program, frame, audience, as_of_dt, start, end)
+
+
+def _micros(ts: ir.TimestampValue) -> ir.IntegerValue:
+    epoch = ibis.timestamp("1970-01-01 00:00:00+00:00")
+    return ts.delta(epoch, unit="microsecond").cast("int64")
 
 
 def _packed(tu: ir.IntegerValue, eid: ir.StringValue) -> ir.StringValue:
@@ -252,14 +259,15 @@ class _Run:
         t = t.filter(m).mutate(referrer_id=ref)
         first = ibis.row_number().over(group_by="user_id", order_by=["tu", "event_id"])
         links = t.mutate(_rn=first).filter(ibis._._rn == 0)
-        seen = self.ev.group_by("user_id").agg(first_tu=self.ev.tu.min())
-        q = links.left_join(seen, "user_id").select(
-            "user_id",
-            e_tu=links.tu,
-            e_eid=links.event_id,
-            referrer_id=links.referrer_id,
-            first_tu=ibis._.first_tu,
+        q = links.select(
+            "user_id", e_tu=links.tu, e_eid=links.event_id, referrer_id=links.referrer_id
         )
+        if p.rules.new_user_only:  # the referee's first event of any name
+            seen = self.ev.group_by("user_id").agg(first=self.ev.bt.min())
+            seen = seen.select("user_id", first_tu=_micros(seen.first))
+            q = q.left_join(seen, "user_id").select(*q.columns, "first_tu")
+        else:
+            q = q.mutate(first_tu=ibis.null("int64"))
         linked = self.engine.to_polars(q)
         reason: Any = pl.when(
             pl.lit(p.rules.no_self_referral) & (pl.col("referrer_id") == pl.col("user_id"))
