@@ -18,6 +18,7 @@ gives record by record (tests/test_lake_differential.py holds both to the refere
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -34,7 +35,7 @@ __all__ = ["Block", "Reject", "validate_block", "events_table"]
 _Id = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID_CHARS)]
 
 
-class _Event(msgspec.Struct, forbid_unknown_fields=True):
+class _Event(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     userId: _Id  # noqa: N815 - wire names
     name: _Id
     eventAt: str | None = None  # noqa: N815
@@ -87,7 +88,21 @@ def _raw(line: bytes) -> str:
 
 
 def validate_block(block: bytes, first_no: int, recv_us: int) -> Block:
-    """Validate the JSON lines in ``block``; the first line is record number ``first_no``."""
+    """Validate the JSON lines in ``block``; the first line is record number ``first_no``.
+
+    The cyclic garbage collector is paused meanwhile: decoding allocates millions of
+    acyclic objects, and collections triggered by them cost about 40% of the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate_block(block, first_no, recv_us)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _validate_block(block: bytes, first_no: int, recv_us: int) -> Block:
     lines = block.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
