@@ -373,6 +373,13 @@ def test_lake_compare_activations_end_to_end(tmp_path: Path) -> None:
     d = res.to_dict()
     assert [x["definition"] for x in d["definitions"]] == ["buy"]
     assert d["cac"][0]["channel"] == "ads"
+    # a user table instead of the start event's data field
+    table = pl.DataFrame({"user_id": ["a", "b"], "channel": ["partner", "partner"]})
+    by_table = lake.compare_activations("signup", {"buy": "buy"}, within="7d", channel=table)
+    assert dict(by_table.by_channel().select("channel", "started").iter_rows()) == {
+        "partner": 2,
+        "unknown": 1,
+    }
 
 
 def test_charts_are_valid_vega_lite(engine: Engine) -> None:
