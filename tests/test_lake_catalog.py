@@ -156,3 +156,15 @@ def _groups(path: str) -> list:
 
     meta = pq.ParquetFile(path).metadata
     return [meta.row_group(i) for i in range(meta.num_row_groups)]
+
+
+def test_last_event_at_from_footers_equals_the_query(lake: Lake, write_jsonl) -> None:
+    assert lake.last_event_at() is None
+    for i, stamps in enumerate(
+        [["2024-03-01T10:00:00.000001Z", "2024-01-01T00:00:00Z"], ["2024-02-29T23:59:59+01:00"]]
+    ):
+        lake.ingest(write_jsonl([_ev("u", "a", 1) | {"eventAt": s} for s in stamps], f"{i}.jsonl"))
+    want = lake.sql("select max(event_at) as m from events")["m"][0]
+    assert lake.last_event_at() == want == datetime(2024, 3, 1, 10, 0, 0, 1, tzinfo=UTC)
+    lake.compact()
+    assert lake.last_event_at() == want

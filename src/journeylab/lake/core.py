@@ -136,10 +136,26 @@ class Lake:
         return sum(pq.ParquetFile(f).metadata.num_rows for f in self.layout.event_files())
 
     def last_event_at(self) -> datetime | None:
-        """The lake's last ``event_at`` (the default as-of time of analyses)."""
-        value = self.events().event_at.max()
-        out = self.execute(value.name("last")).item()
-        return None if out is None else out.astimezone(UTC)
+        """The lake's last ``event_at`` (the default as-of time of analyses).
+
+        Read from the Parquet footers' statistics (milliseconds on any lake); a query over
+        the events only when a row group has none.
+        """
+        last: datetime | None = None
+        for f in self.layout.event_files():
+            meta = pq.read_metadata(f)
+            col = meta.schema.names.index("event_at")
+            for g in range(meta.num_row_groups):
+                if not meta.row_group(g).num_rows:
+                    continue
+                stats = meta.row_group(g).column(col).statistics
+                if stats is None or not stats.has_min_max or not isinstance(stats.max, datetime):
+                    value = self.events().event_at.max()
+                    out = self.execute(value.name("last")).item()
+                    return None if out is None else out.astimezone(UTC)
+                top = stats.max.astimezone(UTC)
+                last = top if last is None or top > last else last
+        return last
 
     def funnel(self, steps: Sequence[Any], **kw: Any) -> Any:
         """A conversion funnel; see :func:`journeylab.funnels.funnel` (returns FunnelResult)."""
