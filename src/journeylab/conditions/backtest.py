@@ -27,25 +27,20 @@ from journeylab.conditions.backtest_exprs import (
     us,
 )
 from journeylab.conditions.model import Condition, Offer, Referral, program_deadline, relevant_names
-from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, make_result
+from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, as_utc, make_result
 from journeylab.engine import Engine
-from journeylab.errors import invalid
 from journeylab.where import json_string, parse_where, where_expr
 
 __all__ = ["backtest", "backtest_events"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _KEY_DIGITS = 20
+_KEY_OFFSET = 10**17  # keeps packed times positive (any year after ~1200)
 
 
-def _to_us(value: datetime | None, param: str) -> int | None:
-    if value is None:
-        return None
-    if not isinstance(value, datetime):
-        raise invalid(param, value, "a datetime (timezone-aware; naive is read as UTC)")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return us(value - _EPOCH)
+def _to_us(value: datetime | str | None, param: str) -> int | None:
+    moment = as_utc(value, param)
+    return None if moment is None else us(moment - _EPOCH)
 
 
 def _ts(col: str) -> pl.Expr:
@@ -55,9 +50,9 @@ def _ts(col: str) -> pl.Expr:
 def backtest(
     program: Offer | Referral,
     lake: Any,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    as_of: datetime | None = None,
+    start: datetime | str | None = None,
+    end: datetime | str | None = None,
+    as_of: datetime | str | None = None,
 ) -> BacktestResult:
     """Who ``program`` would have enrolled and satisfied on the lake's history, and when.
 
@@ -70,11 +65,12 @@ def backtest_events(
     program: Offer | Referral,
     events: ir.Table,
     engine: Engine,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    as_of: datetime | None = None,
+    start: datetime | str | None = None,
+    end: datetime | str | None = None,
+    as_of: datetime | str | None = None,
 ) -> BacktestResult:
     """As :func:`backtest` over any Ibis events table (columns as ``Lake.events()``)."""
+    start, end = as_utc(start, "start"), as_utc(end, "end")
     start_us, end_us = _to_us(start, "start"), _to_us(end, "end")
     as_of_us = _to_us(as_of, "as_of")
     basis = events[program.time_basis]
@@ -108,12 +104,12 @@ def _micros(ts: ir.TimestampValue) -> ir.IntegerValue:
 
 def _packed(tu: ir.IntegerValue, eid: ir.StringValue) -> ir.StringValue:
     """A string whose min is the first row in (tu, event_id) order."""
-    return tu.cast("string").lpad(_KEY_DIGITS, "0").concat(eid)
+    return (tu + _KEY_OFFSET).cast("string").lpad(_KEY_DIGITS, "0").concat(eid)
 
 
 def _unpack(frame: pl.DataFrame, key: str, tu: str, eid: str) -> pl.DataFrame:
     return frame.with_columns(
-        pl.col(key).str.slice(0, _KEY_DIGITS).cast(pl.Int64).alias(tu),
+        (pl.col(key).str.slice(0, _KEY_DIGITS).cast(pl.Int64) - _KEY_OFFSET).alias(tu),
         pl.col(key).str.slice(_KEY_DIGITS).alias(eid),
     ).drop(key)
 

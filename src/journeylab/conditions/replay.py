@@ -29,7 +29,7 @@ from journeylab.conditions.model import (
     program_deadline,
     relevant_names,
 )
-from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, make_result
+from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, as_utc, make_result
 from journeylab.where import parse_where, where_match
 
 __all__ = ["Ctx", "Ev", "holds", "leaf_value", "replay"]
@@ -187,14 +187,16 @@ def _as_ev(row: Mapping[str, Any], basis: str) -> Ev:
 def replay(
     program: Offer | Referral,
     events: Iterable[Mapping[str, Any]] | pl.DataFrame,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    as_of: datetime | None = None,
+    start: datetime | str | None = None,
+    end: datetime | str | None = None,
+    as_of: datetime | str | None = None,
     trace: bool = False,
 ) -> BacktestResult:
     """Run ``program`` over ``events`` (dicts or a frame with event_id, user_id, name,
     event_at, received_at, data) one event at a time; same result shape as the backtest.
     With ``trace=True``, ``result.extra["traces"][user_id]`` lists every decision."""
+    start, end = as_utc(start, "start"), as_utc(end, "end")
+    as_of = as_utc(as_of, "as_of")
     rows = events.iter_rows(named=True) if isinstance(events, pl.DataFrame) else events
     evs = sorted((_as_ev(r, program.time_basis) for r in rows), key=lambda e: (e.t, e.event_id))
     if as_of is None:
