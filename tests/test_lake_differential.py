@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -215,13 +216,37 @@ def inputs(draw: st.DrawFn) -> list[tuple[list[Any], bool]]:
     return files
 
 
-@settings(
-    max_examples=60,
+FAST = settings(
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(files=inputs(), chunk_rows=st.sampled_from([1, 2, 3, 7, 1000]), twice=st.booleans())
+SLOW = settings(FAST, max_examples=1000)
+ARGS = {
+    "files": inputs(),
+    "chunk_rows": st.sampled_from([1, 2, 3, 7, 1000]),
+    "twice": st.booleans(),
+}
+
+
+@FAST
+@given(**ARGS)
 def test_ingest_matches_the_reference(
+    tmp_path_factory: Any, files: list[tuple[list[Any], bool]], chunk_rows: int, twice: bool
+) -> None:
+    check_against_reference(tmp_path_factory, files, chunk_rows, twice)
+
+
+@pytest.mark.slow
+@SLOW
+@given(**ARGS)
+def test_ingest_matches_the_reference_many(
+    tmp_path_factory: Any, files: list[tuple[list[Any], bool]], chunk_rows: int, twice: bool
+) -> None:
+    check_against_reference(tmp_path_factory, files, chunk_rows, twice)
+
+
+def check_against_reference(
     tmp_path_factory: Any, files: list[tuple[list[Any], bool]], chunk_rows: int, twice: bool
 ) -> None:
     root = tmp_path_factory.mktemp("diff")
