@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from journeylab.durations import Duration
 from journeylab.funnels.compile import compile_funnel
@@ -97,6 +98,30 @@ def build_result(
     return FunnelResult(spec, as_of, users, steps, by_segment, sql)
 
 
+def _last_event_at(lake: Lake) -> datetime | None:
+    """The lake's last event_at from Parquet footer statistics (no scan); falls back to a
+    query when a file lacks them."""
+    best: datetime | None = None
+    try:
+        for path in lake.layout.event_files():
+            meta = pq.ParquetFile(path).metadata
+            col = meta.schema.names.index("event_at")
+            for i in range(meta.num_row_groups):
+                stats = meta.row_group(i).column(col).statistics
+                if meta.row_group(i).num_rows == 0:
+                    continue
+                if stats is None or not stats.has_min_max:
+                    return lake.last_event_at()
+                top = stats.max
+                if not isinstance(top, datetime):
+                    return lake.last_event_at()
+                top = top.replace(tzinfo=UTC) if top.tzinfo is None else top.astimezone(UTC)
+                best = top if best is None or top > best else best
+    except (OSError, ValueError):
+        return lake.last_event_at()
+    return best
+
+
 def funnel(
     lake: Lake,
     steps: Sequence[str | Step | Mapping[str, Any]],
@@ -126,7 +151,7 @@ def funnel(
         end=end,
         top=top,
     )
-    cut = spec.as_of or lake.last_event_at()
+    cut = spec.as_of or _last_event_at(lake)
     if cut is None:  # empty lake: no entrants
         empty = pl.DataFrame(
             {"user_id": [], "reached": [], "in_progress": [], "vs": [], "vn": []},

@@ -2,9 +2,19 @@
 
 Without gaps, and with exclusions anchored at step 1, taking each step at its earliest
 event at or after the previous one is optimal for every candidate start (earlier never
-hurts the window or an exclusion), so one window pass per step suffices: start rows keyed
-by their current step time are unioned with the step-k instants and ``MIN`` over
-``RANGE [key, +inf)`` gives the next step's earliest instant. This is the benchmark path.
+hurts the window or an exclusion). So:
+
+1. ONE window pass over the step rows (partition user, order time): at every event,
+   ``nx{j}`` = the first step-j instant at or after it (RANGE [t, +inf)) and ``stop{i}`` =
+   the first excluded event of exclusion i strictly after it (RANGE [t + 1us, +inf)).
+2. Each start s takes ``t2 = nx2(s)``; step j >= 3 is looked up with a hash join on
+   (user, t_{j-1}) into the step-(j-1) rows' ``nx{j}``. A step counts while it is within
+   ``s + within`` and before the start's first excluded event.
+3. ONE group-by per user: reached = max over starts; since the greedy times are monotone in
+   the start, the chosen (earliest) start reaching level L has ``t_j = min(t_j)`` over the
+   starts reaching L, so every level's chain comes out of the same aggregation.
+
+This is the benchmark path: one sort, n-2 hash joins, one hash aggregation.
 """
 
 from __future__ import annotations
@@ -19,55 +29,60 @@ from journeylab.funnels.spec import FunnelSpec
 
 __all__ = ["compile_greedy"]
 
-_TS = "timestamp(6)"
-
 
 def compile_greedy(tagged: ir.Table, spec: FunnelSpec) -> ir.Table:
     """Per-user table: user_id, reached, t1..tn, last_start."""
     n = spec.n
     win = interval(spec.within)
-    steps = tagged.filter(tagged.k > 0).select("user_id", "t", "k").distinct()
-    starts = steps.filter(steps.k == 1).select("user_id", t1=steps.t)
+    # RANGE [t, +inf) written as a cumulative frame over descending time (peers included):
+    # engines stream a running aggregate instead of evaluating every frame.
+    w = ibis.window(group_by="user_id", order_by=ibis.desc("t"), range=(None, 0))
+    cols: dict[str, Any] = {
+        f"nx{j}": ibis.cases((tagged.k == j, tagged.t)).min().over(w) for j in range(2, n + 1)
+    }
     if spec.exclude:
-        starts = _next_exclusions(starts, tagged, spec)
-    cur = starts.mutate(alive=ibis.literal(True))
-    for k in range(2, n + 1):
-        prev = cur[f"t{k - 1}"]
-        tk = steps.filter(steps.k == k).select("user_id", key="t")
-        a = cur.mutate(key=ibis.cases((cur.alive, prev)), st=ibis.literal(True))
-        extra = [c for c in a.columns if c not in ("user_id", "key", "st")]
-        b = tk.mutate(st=ibis.literal(False), **{c: ibis.null().cast(a[c].type()) for c in extra})
-        both = a.union(b.select(*a.columns))
-        w = ibis.window(group_by="user_id", order_by="key", range=(0, None))
-        nxt = ibis.cases((~both.st, both.key)).min().over(w)
-        both = both.mutate(nk=nxt).filter(ibis._.st)
-        ok = both.alive & both.nk.notnull() & (both.nk <= both.t1 + win)
+        after = ibis.window(
+            group_by="user_id", order_by="t", range=(ibis.interval(microseconds=1), None)
+        )
+        for i in range(len(spec.exclude)):
+            cols[f"stop{i}"] = ibis.cases((tagged[f"x{i}"] > 0, tagged.t)).min().over(after)
+    rows = tagged.mutate(**cols)
+
+    def ok(t: Any, s: Any, table: ir.Table, j: int) -> Any:
+        cond = t.notnull() & (t <= s + win)
         for i, x in enumerate(spec.exclude):
-            if x.last >= k:
-                stop = both[f"stop{i}"]
-                ok = ok & (stop.isnull() | (both.nk < stop))
-        cur = both.mutate(**{f"t{k}": ibis.cases((ok, both.nk))}, alive=ok).drop("key", "st", "nk")
+            if x.last >= j:
+                stop = table[f"stop{i}"]
+                cond = cond & (stop.isnull() | (t < stop))
+        return cond
+
+    st = rows.filter(rows.k == 1)
+    starts = st.select(
+        "user_id",
+        t1=st.t,
+        **{f"stop{i}": st[f"stop{i}"] for i in range(len(spec.exclude))},
+        t2=ibis.cases((ok(st.nx2, st.t, st, 2), st.nx2)),
+    )
+    for j in range(3, n + 1):
+        prev = rows.filter(rows.k == j - 1)
+        look = prev.select(lu=prev.user_id, lt=prev.t, nxt=prev[f"nx{j}"]).distinct()
+        joined = starts.left_join(look, [starts.user_id == look.lu, starts[f"t{j - 1}"] == look.lt])
+        tj = joined.nxt
+        starts = joined.mutate(**{f"t{j}": ibis.cases((ok(tj, joined.t1, joined, j), tj))}).drop(
+            "lu", "lt", "nxt"
+        )
     m: Any = ibis.literal(1)
-    for k in range(2, n + 1):
-        m = m + ibis.cases((cur[f"t{k}"].notnull(), 1), else_=0)
-    cur = cur.mutate(m=m)
-    best = cur.group_by("user_id").agg(reached=cur.m.max(), last_start=cur.t1.max())
-    cand = cur.join(best, "user_id").filter(ibis._.m == ibis._.reached)
-    first = cand.group_by(uid=cand.user_id).agg(s=cand.t1.min())
-    chosen = cand.join(first, [cand.user_id == first.uid, cand.t1 == first.s])
-    return chosen.select("user_id", "reached", "last_start", *[f"t{k}" for k in range(1, n + 1)])
-
-
-def _next_exclusions(starts: ir.Table, tagged: ir.Table, spec: FunnelSpec) -> ir.Table:
-    """stop{i}: the first excluded event of exclusion i strictly after each start."""
-    for i in range(len(spec.exclude)):
-        xi = tagged.filter(tagged[f"x{i}"] > 0).select("user_id", key="t").distinct()
-        a = starts.mutate(key=starts.t1, st=ibis.literal(True))
-        extra = [c for c in a.columns if c not in ("user_id", "key", "st")]
-        b = xi.mutate(st=ibis.literal(False), **{c: ibis.null().cast(a[c].type()) for c in extra})
-        both = a.union(b.select(*a.columns))
-        # excluded rows at a start's instant sort before it (False < True): not "after"
-        w = ibis.window(group_by="user_id", order_by=["key", "st"], rows=(1, None))
-        nxt = ibis.cases((~both.st, both.key)).min().over(w)
-        starts = both.mutate(**{f"stop{i}": nxt}).filter(ibis._.st).drop("key", "st")
-    return starts
+    for j in range(2, n + 1):
+        m = m + ibis.cases((starts[f"t{j}"].notnull(), 1), else_=0)
+    starts = starts.mutate(m=m)
+    aggs: dict[str, Any] = {"reached": starts.m.max(), "last_start": starts.t1.max()}
+    for level in range(1, n + 1):
+        for j in range(1, level + 1):
+            aggs[f"l{level}_{j}"] = ibis.cases((starts.m >= level, starts[f"t{j}"])).min()
+    per = starts.group_by("user_id").agg(**aggs)
+    out: dict[str, Any] = {}
+    for j in range(1, n + 1):
+        out[f"t{j}"] = ibis.cases(
+            *[(per.reached == level, per[f"l{level}_{j}"]) for level in range(j, n + 1)]
+        )
+    return per.select("user_id", "reached", "last_start", **out)

@@ -1,0 +1,77 @@
+"""Golden SQL snapshots of the compiled funnel queries (DuckDB and Spark dialects).
+
+A change in the compiled SQL (ours or Ibis') shows up here as a diff to review. Regenerate
+with ``JOURNEYLAB_UPDATE_GOLDEN=1 pytest tests/test_funnel_sql.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pytest
+
+from journeylab.funnels import make_spec
+from journeylab.funnels.compile import compile_funnel
+from journeylab.lake.layout import EVENT_SCHEMA
+
+GOLDEN = Path(__file__).parent / "golden"
+AS_OF = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
+STEPS = ["signup", "view_item", "add_to_cart", "purchase"]
+CASES: dict[str, dict[str, Any]] = {
+    "ordered": {"steps": STEPS, "within": "7d"},
+    "ordered_general": {
+        "steps": STEPS,
+        "within": "7d",
+        "max_gap": {2: "1d"},
+        "exclude": {"event": "refund", "between": [2, 4]},
+    },
+    "strict": {"steps": STEPS[:3], "within": "1d", "order": "strict"},
+    "any": {"steps": STEPS[:3], "within": "7d", "order": "any", "exclude": "refund"},
+    "breakdown": {
+        "steps": [{"event": "signup", "where": {"channel": {"ne": "test"}}}, "purchase"],
+        "within": "14d",
+        "by": "channel",
+        "attribution": "last_touch",
+        "as_of": AS_OF,
+        "start": "2026-03-01",
+    },
+}
+
+
+def _expr(case: str) -> ibis.Expr:
+    events = ibis.table(ibis.schema(EVENT_SCHEMA), name="events")
+    spec = make_spec(**CASES[case])
+    return compile_funnel(events, spec, AS_OF, filter_as_of=spec.as_of is not None)
+
+
+def _dialects() -> list[str]:
+    out = ["duckdb"]
+    try:
+        _ = ibis.pyspark
+        out.append("pyspark")
+    except (ImportError, AttributeError):  # pragma: no cover - spark extra not installed
+        pass
+    return out
+
+
+@pytest.mark.parametrize("dialect", _dialects())
+@pytest.mark.parametrize("case", list(CASES))
+def test_compiled_sql_matches_golden(case: str, dialect: str) -> None:
+    sql = str(ibis.to_sql(_expr(case), dialect=dialect)).strip() + "\n"
+    path = GOLDEN / f"funnel_{case}.{dialect}.sql"
+    if os.environ.get("JOURNEYLAB_UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(sql)
+    assert path.exists(), f"missing {path}; run with JOURNEYLAB_UPDATE_GOLDEN=1"
+    assert sql == path.read_text(), f"{path.name} changed; review and regenerate"
+
+
+def test_plain_funnel_reads_only_step_events_and_sorts_once() -> None:
+    sql = str(ibis.to_sql(_expr("ordered"), dialect="duckdb"))
+    assert "IN ('add_to_cart', 'purchase', 'signup', 'view_item')" in sql
+    assert sql.count("OVER (") == 3  # one window pass (3 aggregates share one sort)
+    assert "memtable" not in sql
