@@ -1,16 +1,14 @@
 """The reference: a plain-Python evaluator fed events one by one, as a live system would be.
 
-Every event (all users, ordered by ``(time, event_id)``) is a decision time for its user:
-the evaluator looks only at that user's events up to and including it, decides enrolment,
-satisfaction, expiry, caps, re-entry and referral linking on the spot, and optionally
-records a per-user trace (leaf values at each decision time) for explanations.
-The vectorised backtest must equal it on every input; semantics in docs/conditions.md.
+Each relevant event (all users, in ``(time, event_id)`` order) is a decision time: only
+that user's events up to it are seen; enrolment, satisfaction, expiry, caps, re-entry and
+referral links are decided on the spot (docs/conditions.md). The backtest must equal it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -49,12 +47,8 @@ class Ev:
 # -- evaluating a condition at one decision time -----------------------------------------
 @dataclass
 class Ctx:
-    """What a condition may see at decision row ``k`` of a user's history ``hist``.
-
-    ``bound`` = (row index, time) exclusive lower bound for bounded leaves (a leaf is
-    bounded when ``bounded_default`` or its count_from says enrollment); ``anchor`` is the
-    enrolment time for ``from: enrollment``; ``values`` collects leaf values for traces.
-    """
+    """Decision row ``k`` of ``hist``: bounded leaves (``bounded_default`` unless count_from
+    lifetime) count rows after ``bound_row``/``bound_t``; ``values`` collects a trace."""
 
     hist: list[Ev]
     k: int
@@ -172,6 +166,17 @@ class _User:
     trace: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass
+class _World:
+    """What all users share: the enrolment gate, the deadline, the audience and the caps."""
+
+    gate: Callable[[datetime], bool]
+    deadline: timedelta | None
+    audience: set[str]
+    budget: dict[str, Any]
+    first_seen: dict[str, datetime]
+
+
 def _as_ev(row: Mapping[str, Any], basis: str) -> Ev:
     data = row.get("data")
     if isinstance(data, str):
@@ -214,6 +219,8 @@ def replay(
     def gate(t: datetime) -> bool:
         return (start is None or t >= start) and (end is None or t < end)
 
+    world = _World(gate, deadline, audience, budget, first_seen)
+
     for e in evs:
         if e.name not in names:
             continue
@@ -224,9 +231,9 @@ def replay(
             {"event_id": e.event_id, "at": e.t, "name": e.name, "values": {}} if trace else None
         )
         if isinstance(program, Offer):
-            _offer_step(program, st, k, gate, deadline, audience, budget, note)
+            _offer_step(program, st, k, world, note)
         else:
-            _referral_step(program, st, k, gate, deadline, first_seen, audience, budget, note)
+            _referral_step(program, st, k, world, note)
         if note is not None:
             st.trace.append(note)
     out: list[dict[str, Any]] = []
@@ -316,17 +323,9 @@ def _caps(
     r["reward_earned_at"] = None
 
 
-def _offer_step(
-    p: Offer,
-    st: _User,
-    k: int,
-    gate: Any,
-    deadline: timedelta | None,
-    audience: set[str],
-    budget: dict[str, Any],
-    note: dict[str, Any] | None,
-) -> None:
+def _offer_step(p: Offer, st: _User, k: int, w: _World, note: dict[str, Any] | None) -> None:
     e = st.hist[k]
+    gate, deadline, audience, budget = w.gate, w.deadline, w.audience, w.budget
     values = note["values"] if note is not None else None
     in_audience = p.audience is None or holds(
         p.audience, Ctx(st.hist, k, signup_event=p.signup_event, values=values), "audience"
@@ -363,18 +362,10 @@ def _offer_step(
             note["action"] = "enrolled"
 
 
-def _referral_step(
-    p: Referral,
-    st: _User,
-    k: int,
-    gate: Any,
-    deadline: timedelta | None,
-    first_seen: dict[str, datetime],
-    audience: set[str],
-    budget: dict[str, Any],
-    note: dict[str, Any] | None,
-) -> None:
+def _referral_step(p: Referral, st: _User, k: int, w: _World, note: dict[str, Any] | None) -> None:
     e = st.hist[k]
+    gate, deadline, audience, budget = w.gate, w.deadline, w.audience, w.budget
+    first_seen = w.first_seen
     if not st.rounds:
         if e.name != p.link.event or not gate(e.t):
             return
