@@ -40,7 +40,8 @@ __all__ = [
 
 
 def _normalize(frame: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
-    """Per-user frame: user_id, reached, t1..tn (chain order), in_progress, segment."""
+    """Per-user frame: user_id, reached, t1..tn (chain order), in_progress, matured,
+    segment."""
     n = spec.n
     tcols = [f"t{k}" for k in range(1, n + 1)]
     if frame.height and frame.schema["t1"] != pl.Datetime("us", "UTC"):
@@ -58,6 +59,7 @@ def _normalize(frame: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
         pl.col("reached").cast(pl.Int64),
         *[pl.col(c) for c in tcols],
         pl.col("in_progress").cast(pl.Boolean),
+        pl.col("matured").cast(pl.Boolean),
     ]
     if spec.by is not None:
         vals = [
@@ -154,11 +156,12 @@ def funnel(
     cut = spec.as_of or _last_event_at(lake)
     if cut is None:  # empty lake: no entrants
         empty = pl.DataFrame(
-            {"user_id": [], "reached": [], "in_progress": [], "vs": [], "vn": []},
+            {"user_id": [], "reached": [], "in_progress": [], "matured": [], "vs": [], "vn": []},
             schema={
                 "user_id": pl.String,
                 "reached": pl.Int64,
                 "in_progress": pl.Boolean,
+                "matured": pl.Boolean,
                 "vs": pl.String,
                 "vn": pl.Float64,
             },

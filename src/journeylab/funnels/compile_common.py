@@ -108,10 +108,11 @@ def instants(tagged: ir.Table, spec: FunnelSpec, strict: bool = False) -> ir.Tab
 
 
 def finish_users(users: ir.Table, tagged: ir.Table, spec: FunnelSpec, as_of: datetime) -> ir.Table:
-    """Add in_progress and the attributed breakdown value to a per-user table with columns
-    user_id, reached, t1..tn (per-step times), last_start."""
+    """Add matured (every candidate start's window closed by as-of), in_progress (not at
+    the last step and not matured) and the attributed breakdown value to a per-user table
+    with columns user_id, reached, t1..tn (per-step times), last_start."""
     open_ = users.last_start + interval(spec.within) > ts_literal(as_of)
-    users = users.mutate(in_progress=(users.reached < spec.n) & open_)
+    users = users.mutate(matured=~open_, in_progress=(users.reached < spec.n) & open_)
     if spec.by is None:
         return users
     n = spec.n

@@ -2,7 +2,8 @@
 
 Per step: users, conversion from step 1, step-to-step conversion, Wilson 95% intervals,
 median/mean/p90 seconds from the previous step and from step 1, the same conversions over
-matured users (window closed at as-of), and in-progress (censored) users.
+matured users (every candidate window closed at as-of, whatever the outcome), and
+in-progress (censored) users: not at the last step with a window still open.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def summarize(users: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
     """The per-step table for one group of users."""
     n = spec.n
     total = users.height
-    matured = users.filter(~pl.col("in_progress"))
+    matured = users.filter(pl.col("matured"))
     rows: list[dict[str, Any]] = []
     prev_users = total
     for k in range(1, n + 1):
@@ -123,7 +124,7 @@ class FunnelTrend:
 @dataclass(frozen=True)
 class FunnelResult:
     """A funnel over a lake. ``users_frame``: one row per entrant (user_id, reached,
-    t1..tn, in_progress, segment)."""
+    t1..tn, in_progress, matured, segment)."""
 
     spec: FunnelSpec
     as_of: datetime | None
