@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from journeylab import open_lake
-from journeylab.lake import ingest as ingest_mod
+from journeylab.lake import sources as ingest_mod
 
 RECEIVED = datetime(2030, 1, 1, tzinfo=UTC)
 

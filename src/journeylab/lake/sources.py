@@ -1,0 +1,144 @@
+"""Where ingest's blocks come from: JSON lines in blocks (validated in-process or by worker
+processes, results in input order) and the other formats record by record."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from journeylab.lake.batch import Block, Reject, events_table, validate_block
+from journeylab.lake.model import Rejection, Validator
+from journeylab.lake.readers import raw_text, read_records
+
+__all__ = ["BLOCK_BYTES", "BLOCK_ROWS", "PARALLEL_MIN_BYTES", "WORKERS", "blocks", "worker_pool"]
+
+#: Records validated together (one task for a worker process) when chunks are small ...
+BLOCK_ROWS = 50_000
+#: ... and bytes read at once otherwise (about 60k typical events).
+BLOCK_BYTES = 8 * 1024 * 1024
+#: JSONL inputs at least this large are validated by worker processes.
+PARALLEL_MIN_BYTES = int(os.environ.get("JOURNEYLAB_INGEST_PARALLEL_MIN_BYTES", 64 * 1024 * 1024))
+#: Worker processes (JOURNEYLAB_INGEST_WORKERS; 0 or 1 = validate in-process).
+WORKERS = int(os.environ.get("JOURNEYLAB_INGEST_WORKERS", min(2, os.cpu_count() or 1)))
+#: Blocks in flight at once: workers keep validating while the main process writes.
+IN_FLIGHT = 4
+
+
+@contextlib.contextmanager
+def worker_pool(parallel: bool) -> Iterator[Any]:
+    """Worker processes for big JSONL inputs (fork: they inherit the loaded modules)."""
+    if not parallel:
+        yield None
+        return
+    pool = multiprocessing.get_context("fork").Pool(WORKERS)
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _record_blocks(
+    path: Path, fmt: str, recv_us: int, on_bytes: Callable[[int], None], block_rows: int
+) -> Iterator[Block]:
+    """Non-JSONL formats: records one by one through the Validator, grouped in blocks."""
+    val, records = Validator(recv_us), 0
+    rejects: list[Reject] = []
+
+    def flush() -> Block:
+        table = events_table(val.event_id, val.user_id, val.name, val.event_at, recv_us, val.data)
+        return Block(table, rejects, records, val.naive_timestamps, val.unknown_fields)
+
+    for no, raw, obj in read_records(path, fmt, on_bytes):
+        records += 1
+        try:
+            if isinstance(obj, Rejection):
+                raise obj
+            val.add(obj)
+        except Rejection as rej:
+            rejects.append((no, raw_text(raw), rej.reason, rej.detail))
+        if records >= block_rows:
+            yield flush()
+            val, rejects, records = Validator(recv_us), [], 0
+    yield flush()
+
+
+def _line_blocks(
+    path: Path, block_rows: int, on_bytes: Callable[[int], None]
+) -> Iterator[tuple[bytes, int]]:
+    """JSONL: (block of whole lines, number of its first line).
+
+    Small chunks (tests, the crash test) cut blocks at ``block_rows`` lines; big ones read
+    BLOCK_BYTES at a time and cut at the last newline, which costs nothing per line.
+    """
+    with open(path, "rb", buffering=0 if block_rows >= BLOCK_ROWS else 1 << 20) as fh:
+        first = 1
+        if block_rows < BLOCK_ROWS:
+            while lines := list(islice(fh, block_rows)):
+                block = b"".join(lines)
+                if not block.endswith(b"\n"):
+                    block += b"\n"
+                on_bytes(len(block))
+                yield block, first
+                first += len(lines)
+            return
+        rest = b""
+        while True:
+            data = fh.read(BLOCK_BYTES)
+            if not data:
+                break
+            data = rest + data
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:  # one line longer than a block: keep reading
+                rest = data
+                continue
+            block, rest = data[:cut], data[cut:]
+            on_bytes(len(block))
+            yield block, first
+            first += block.count(b"\n")
+        if rest:
+            on_bytes(len(rest))
+            yield rest + b"\n", first
+
+
+def _jsonl_blocks(
+    path: Path,
+    recv_us: int,
+    on_bytes: Callable[[int], None],
+    block_rows: int,
+    pool: Any | None,
+) -> Iterator[Block]:
+    blocks = _line_blocks(path, block_rows, on_bytes)
+    if pool is None:
+        for block, first in blocks:
+            yield validate_block(block, first, recv_us)
+        return
+    # at most a few blocks in flight: bounded memory, results in input order
+    pending: deque[Any] = deque()
+    for block, first in blocks:
+        pending.append(pool.apply_async(validate_block, (block, first, recv_us)))
+        if len(pending) > IN_FLIGHT * WORKERS:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
+def blocks(
+    path: Path,
+    fmt: str,
+    recv_us: int,
+    on_bytes: Callable[[int], None],
+    chunk_rows: int,
+    pool: Any | None,
+) -> Iterator[Block]:
+    """The validated blocks of one input file, in input order."""
+    block_rows = min(chunk_rows, BLOCK_ROWS)
+    if fmt == "jsonl":
+        return _jsonl_blocks(path, recv_us, on_bytes, block_rows, pool)
+    return _record_blocks(path, fmt, recv_us, on_bytes, block_rows)
