@@ -32,7 +32,10 @@ def spark_engine() -> Engine:
     pytest.importorskip("pyspark")
     if shutil.which("java") is None:
         pytest.skip("Spark needs Java (17) on PATH")
-    return Engine.pyspark(master="local[2]")
+    engine = Engine.pyspark(master="local[2]")
+    # Tiny test data: adaptive query execution only adds planning rounds (same results).
+    engine.backend._session.conf.set("spark.sql.adaptive.enabled", "false")
+    return engine
 
 
 def small_records(seed: int = 7, users: int = 24, events: int = 420) -> list[dict[str, Any]]:
