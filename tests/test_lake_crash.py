@@ -90,7 +90,7 @@ def test_sigkill_at_random_points_then_rerun_equals_a_clean_run(tmp_path: Path) 
     out = subprocess.run(_ingest_cmd(paths, clean), capture_output=True, text=True, check=True)
     full = time.monotonic() - started
     report = json.loads(out.stdout)
-    assert report["accepted"] > 1000 and report["duplicates"] > 100 and report["rejected"] > 50
+    assert report["accepted"] > 700 and report["duplicates"] > 100 and report["rejected"] > 20
     want = _snapshot(clean)
     assert len(want[0]) == report["accepted"]
 
