@@ -16,7 +16,9 @@ from journeylab.conditions.compare import compare
 from journeylab.durations import parse_duration
 from journeylab.engine import Engine
 from journeylab.errors import InputError, JourneylabError, LakeError, SpecError
+from journeylab.funnels import FunnelResult
 from journeylab.lake import REASONS, Catalog, IngestReport, Lake, NearMiss, open_lake
+from journeylab.steps import Step, step
 
 __version__ = "0.1.0"
 
@@ -35,6 +37,7 @@ __all__ = [
     "REASONS",
     "Catalog",
     "Engine",
+    "FunnelResult",
     "IngestReport",
     "InputError",
     "JourneylabError",
@@ -42,6 +45,8 @@ __all__ = [
     "LakeError",
     "NearMiss",
     "SpecError",
+    "Step",
     "open_lake",
     "parse_duration",
+    "step",
 ]
