@@ -156,3 +156,17 @@ def test_spark_sql_and_to_sql(lakes: tuple[Lake, Lake]) -> None:
     assert "json_type" not in sql.lower() and "VARIANT" in sql.upper()
     duck_sql = duck.to_sql(duck.events().filter(where_expr(duck.events().data, parse_where({}))))
     assert "variant" not in duck_sql.lower()
+
+
+def test_catalog_identical(lakes: tuple[Lake, Lake]) -> None:
+    duck, spark = lakes
+    a, b = duck.catalog(), spark.catalog()
+    assert_frames_same(a.frame, b.frame, "catalog")
+    assert a.warnings == b.warnings
+
+
+def test_lake_path_with_glob_characters(tmp_path: Path) -> None:
+    # Spark (Hadoop) globs paths; the engine escapes them so files are read literally.
+    path = build_lake(tmp_path / "we[ir]d {lake} *?", small_records(seed=3, users=4, events=30))
+    duck, spark = lake_pair(path)
+    assert_parity(duck, spark, lambda lake: lake.execute(lake.events()), "events")
