@@ -252,3 +252,15 @@ def test_trend_per_cohort() -> None:
 def test_spec_errors_name_the_fix(kw: dict[str, Any], needle: str) -> None:
     with pytest.raises(JourneylabError, match=needle):
         make_spec(**kw)
+
+
+def test_empty_lake_and_no_entrants(tmp_path: Any) -> None:
+    from journeylab import open_lake
+
+    res = open_lake(tmp_path / "lake").funnel(["a", "b"], within="1d")
+    assert res.entrants == 0 and res.in_progress == 0
+    assert res.table()["users"].to_list() == [0, 0]
+    assert res.to_dict()["steps"][1]["conversion"] is None
+    none = run_sql(make_spec(["a", "b"]), [ev("u", "b", 0)])
+    assert none.entrants == 0 and none.users(2) == []
+    assert none.time_to_convert().histogram.height == 0
