@@ -151,6 +151,8 @@ def test_spark_sql_and_to_sql(lakes: tuple[Lake, Lake]) -> None:
     a = duck.sql("SELECT name, count(*) AS n FROM events GROUP BY name")
     b = spark.sql("SELECT name, count(*) AS n FROM events GROUP BY name")
     assert_frames_same(a, b, "sql")
+    query = "SELECT count(*) AS n FROM events WHERE name = ?"
+    assert_frames_same(duck.sql(query, ["signup"]), spark.sql(query, ["signup"]), "params")
     ev = spark.events()
     sql = spark.to_sql(ev.filter(where_expr(ev.data, parse_where({"amount": {"gte": 1}}))))
     assert "json_type" not in sql.lower() and "VARIANT" in sql.upper()
