@@ -26,7 +26,7 @@ BLOCK_BYTES = 8 * 1024 * 1024
 PARALLEL_MIN_BYTES = int(os.environ.get("JOURNEYLAB_INGEST_PARALLEL_MIN_BYTES", 64 * 1024 * 1024))
 #: Worker processes (JOURNEYLAB_INGEST_WORKERS; 0 or 1 = validate in-process).
 WORKERS = int(os.environ.get("JOURNEYLAB_INGEST_WORKERS", min(2, os.cpu_count() or 1)))
-#: Blocks in flight at once: workers keep validating while the main process writes.
+#: Blocks in flight per worker: workers keep validating while the main process writes.
 IN_FLIGHT = 4
 
 
