@@ -62,11 +62,16 @@ def _normalize(frame: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
         pl.col("matured").cast(pl.Boolean),
     ]
     if spec.by is not None:
-        vals = [
-            (s if s is not None else format_value(v))
-            for s, v in zip(frame["vs"].to_list(), frame["vn"].to_list(), strict=True)
-        ]
-        frame = frame.with_columns(raw=pl.Series(vals, dtype=pl.String).fill_null(NONE))
+        nums = frame["vn"].cast(pl.Float64).drop_nulls().unique().to_list()
+        shown = pl.DataFrame(
+            {"vn": nums, "vn_text": [format_value(v) for v in nums]},
+            schema={"vn": pl.Float64, "vn_text": pl.String},
+        )
+        frame = (
+            frame.with_columns(pl.col("vn").cast(pl.Float64))
+            .join(shown, on="vn", how="left", nulls_equal=False)
+            .with_columns(raw=pl.coalesce(pl.col("vs").cast(pl.String), "vn_text").fill_null(NONE))
+        )
         top = (
             frame.group_by("raw")
             .agg(pl.len().alias("c"))
