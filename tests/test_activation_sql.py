@@ -29,7 +29,7 @@ GOLDEN = Path(__file__).parent / "golden" / "activation"
 AS_OF = datetime(2026, 3, 31, 12, 0, 0, 250_000, tzinfo=UTC)
 
 
-def _queries() -> dict[str, ibis.Expr]:
+def _queries(dialect: str = "duckdb") -> dict[str, ibis.Expr]:
     events = ibis.table(ibis.schema(EVENT_SCHEMA), name="events")
     spend = ibis.table({"date": "date", "channel": "string", "amount": "float64"}, name="spend")
     spec = activation_spec(
@@ -43,7 +43,7 @@ def _queries() -> dict[str, ibis.Expr]:
         start_date="2026-03-01",
         end_date="2026-03-15",
     )
-    per_user = per_user_expr(events, spec, AS_OF)
+    per_user = per_user_expr(events, spec, AS_OF, dialect=dialect)
     by_channel = channel_expr(per_user, spec)
     overlap = overlap_expr(per_user, spec)
     assert overlap is not None
@@ -68,7 +68,7 @@ def _dialects() -> list[str]:
 @pytest.mark.parametrize("dialect", _dialects())
 @pytest.mark.parametrize("part", ["users", "definitions", "overlap", "cac"])
 def test_compiled_sql_matches_golden(part: str, dialect: str) -> None:
-    sql = str(ibis.to_sql(_queries()[part], dialect=dialect)).strip() + "\n"
+    sql = str(ibis.to_sql(_queries(dialect)[part], dialect=dialect)).strip() + "\n"
     path = GOLDEN / f"{part}.{dialect}.sql"
     if os.environ.get("JOURNEYLAB_UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)

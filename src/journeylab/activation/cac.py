@@ -132,9 +132,7 @@ def cac_expr(
     # one row per definition; an aggregate without keys always has exactly one row
     one = spend.aggregate(_n=ibis._.count())
     rows = [
-        one.select(
-            ord=ibis.literal(i, type="int64"), definition=ibis.literal(label, type="string")
-        )
+        one.select(ord=ibis.literal(i, type="int64"), definition=ibis.literal(label, type="string"))
         for i, label in enumerate(labels)
     ]
     defs = ibis.union(*rows) if len(rows) > 1 else rows[0]

@@ -123,7 +123,7 @@ def run_comparison(
     channels_t = None if users_df is None else engine.memtable(users_df)
     if as_of is None:  # an empty lake: nothing started
         as_of = datetime(1970, 1, 1, tzinfo=UTC)
-    per_user_q = per_user_expr(events, spec, as_of, channels_t)
+    per_user_q = per_user_expr(events, spec, as_of, channels_t, engine.kind)
     per_user = engine.to_polars(per_user_q).sort("user_id")
     pu = engine.memtable(per_user)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from journeylab.activation.spec import UNKNOWN_CHANNEL, ActivationSpec, Definition
@@ -35,6 +36,23 @@ def act_col(i: int) -> str:
 
 def sec_col(i: int) -> str:
     return f"sec_{i}"
+
+
+@ibis.udf.scalar.builtin(name="epoch_us")
+def _epoch_us(t: dt.Timestamp(timezone="UTC")) -> dt.int64:  # type: ignore[empty-body,valid-type]
+    ...
+
+
+@ibis.udf.scalar.builtin(name="unix_micros")
+def _unix_micros(t: dt.Timestamp(timezone="UTC")) -> dt.int64:  # type: ignore[empty-body,valid-type]
+    ...
+
+
+def epoch_micros(t: ir.TimestampValue, dialect: str = "duckdb") -> ir.IntegerValue:
+    """Microseconds since the epoch as int64: DuckDB ``epoch_us``, Spark ``unix_micros``
+    (both exact; 30x faster on DuckDB than ``date_diff('microsecond', ...)`` on TIMESTAMPTZ)."""
+    fn = _unix_micros if dialect == "pyspark" else _epoch_us
+    return fn(t)  # type: ignore[no-any-return]
 
 
 def _micros(td: timedelta) -> int:
@@ -62,11 +80,24 @@ def _candidates(defn: Definition, events: ir.Table, starts: ir.Table) -> ir.Tabl
     return out.select(user_id=out.user_id, activated_at=out.activated_at)
 
 
+def _in_window(cand: ir.Table, starts: ir.Table, within_us: int, dialect: str) -> ir.Table:
+    """Candidate moments joined to their user's start, kept when inside the window."""
+    j = cand.join(starts, cand.user_id == starts.user_id).select(
+        *[cand[c] for c in cand.columns if c != "user_id"],
+        user_id=cand.user_id,
+        start_at=starts.start_at,
+        start_us=starts.start_us,
+    )
+    gap = epoch_micros(j.activated_at, dialect) - j.start_us
+    return j.filter((gap >= 0) & (gap <= within_us))
+
+
 def per_user_expr(
     events: ir.Table,
     spec: ActivationSpec,
     as_of: datetime,
     channels: ir.Table | None = None,
+    dialect: str = "duckdb",
 ) -> ir.Table:
     """One row per started user with their earliest in-window activation per definition.
 
@@ -102,21 +133,44 @@ def per_user_expr(
         start_at=first.start_at,
         matured=first.start_at <= cutoff,
     )
-    starts = base.select(user_id=base.user_id, start_at=base.start_at)
+    starts = base.select(
+        user_id=base.user_id,
+        start_at=base.start_at,
+        start_us=epoch_micros(base.start_at, dialect),
+    )
     within_us = _micros(spec.within)
-    out = base
-    for i, defn in enumerate(spec.definitions):
-        cand = _candidates(defn, ev, starts)
-        j = cand.join(starts, cand.user_id == starts.user_id).select(
-            user_id=cand.user_id, start_at=starts.start_at, activated_at=cand.activated_at
+    # (table keyed by _u, {definition index: its earliest-moment column}) joined once each
+    parts: list[tuple[ir.Table, dict[int, str]]] = []
+    # steps: one pass over their events, one join with the starts, one conditional min each
+    steps = [(i, d.source) for i, d in enumerate(spec.definitions) if isinstance(d.source, Step)]
+    if steps:
+        hits = ev.filter(ibis.or_(*(s.expr(ev) for _, s in steps)))
+        hits = hits.select(
+            user_id=hits.user_id,
+            activated_at=hits.event_at,
+            **{f"_m{i}": s.expr(hits) for i, s in steps},
         )
-        gap = j.activated_at.delta(j.start_at, unit="microsecond")
-        j = j.filter((j.activated_at >= j.start_at) & (gap <= within_us))
-        first_act = j.group_by(_u=j.user_id).aggregate(_a=j.activated_at.min())
-        joined = out.left_join(first_act, out.user_id == first_act._u)
-        out = joined.select(*[out[c] for c in out.columns], **{act_col(i): first_act._a})
+        grouped = _in_window(hits, starts, within_us, dialect).group_by(_u=ibis._.user_id)
+        agg = grouped.aggregate(
+            **{f"_a{i}": ibis._.activated_at.min(where=ibis._[f"_m{i}"]) for i, _ in steps}
+        )
+        parts.append((agg, {i: f"_a{i}" for i, _ in steps}))
+    for i, defn in enumerate(spec.definitions):
+        if not isinstance(defn.source, Step):
+            j = _in_window(_candidates(defn, ev, starts), starts, within_us, dialect)
+            parts.append((j.group_by(_u=j.user_id).aggregate(_a=j.activated_at.min()), {i: "_a"}))
+    out = base
+    for table, cols in parts:
+        joined = out.left_join(table, out.user_id == table._u)
+        out = joined.select(
+            *[out[c] for c in out.columns], **{act_col(i): table[c] for i, c in cols.items()}
+        )
+    out = out.select(
+        *[c for c in base.columns], *[act_col(i) for i in range(len(spec.definitions))]
+    )
+    start_us = epoch_micros(out.start_at, dialect)
     secs = {
-        sec_col(i): out[act_col(i)].delta(out.start_at, unit="microsecond").cast("float64") / 1e6
+        sec_col(i): (epoch_micros(out[act_col(i)], dialect) - start_us).cast("float64") / 1e6
         for i in range(len(spec.definitions))
     }
     return out.mutate(**secs)

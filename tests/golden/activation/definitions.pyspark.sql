@@ -1,236 +1,206 @@
-WITH `t12` AS (
+WITH `t9` AS (
   SELECT
-    `t9`.`user_id`,
-    `t9`.`event_at` AS `start_at`,
-    CASE
-      WHEN JSON_TYPE(`t9`.`data`, '/channel') = 'VARCHAR'
-      THEN JSON_EXTRACT_STRING(`t9`.`data`, '/channel')
-      ELSE NULL
-    END AS `channel`
+    `t8`.`user_id`,
+    COALESCE(`t8`.`channel`, 'unknown') AS `channel`,
+    `t8`.`start_at`,
+    `t8`.`start_at` <= CAST('2026-03-17T12:00:00.250000' AS TIMESTAMP) AS `matured`
+  FROM (
+    SELECT
+      `t6`.`user_id`,
+      `t6`.`event_at` AS `start_at`,
+      CASE
+        WHEN JSON_TYPE(`t6`.`data`, '/channel') = 'VARCHAR'
+        THEN JSON_EXTRACT_STRING(`t6`.`data`, '/channel')
+        ELSE NULL
+      END AS `channel`
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          `t1`.`event_id`,
+          `t1`.`user_id`,
+          `t1`.`name`,
+          `t1`.`event_at`,
+          `t1`.`received_at`,
+          `t1`.`data`,
+          ROW_NUMBER() OVER (
+            PARTITION BY `t1`.`user_id`
+            ORDER BY `t1`.`event_at` ASC NULLS LAST, `t1`.`event_id` ASC NULLS LAST
+          ) - 1 AS `_rn`
+        FROM (
+          SELECT
+            *
+          FROM `events` AS `t0`
+          WHERE
+            `t0`.`event_at` <= CAST('2026-03-31T12:00:00.250000' AS TIMESTAMP)
+            AND `t0`.`name` = 'signup'
+        ) AS `t1`
+      ) AS `t5`
+      WHERE
+        `t5`.`_rn` = 0
+    ) AS `t6`
+  ) AS `t8`
+  WHERE
+    `t8`.`start_at` >= CAST('2026-03-01T00:00:00' AS TIMESTAMP)
+    AND `t8`.`start_at` < CAST('2026-03-16T00:00:00' AS TIMESTAMP)
+), `t14` AS (
+  SELECT
+    `t10`.`user_id`,
+    `t10`.`start_at`,
+    UNIX_MICROS(`t10`.`start_at`) AS `start_us`
+  FROM `t9` AS `t10`
+), `t35` AS (
+  SELECT
+    `t34`.`user_id`,
+    `t34`.`channel`,
+    `t34`.`start_at`,
+    `t34`.`matured`,
+    `t34`.`act_0`,
+    `t34`.`act_1`,
+    `t34`.`act_2`,
+    CAST(UNIX_MICROS(`t34`.`act_0`) - UNIX_MICROS(`t34`.`start_at`) AS DOUBLE) / 1000000.0 AS `sec_0`,
+    CAST(UNIX_MICROS(`t34`.`act_1`) - UNIX_MICROS(`t34`.`start_at`) AS DOUBLE) / 1000000.0 AS `sec_1`,
+    CAST(UNIX_MICROS(`t34`.`act_2`) - UNIX_MICROS(`t34`.`start_at`) AS DOUBLE) / 1000000.0 AS `sec_2`
   FROM (
     SELECT
       *
     FROM (
       SELECT
-        `t1`.`event_id`,
-        `t1`.`user_id`,
-        `t1`.`name`,
-        `t1`.`event_at`,
-        `t1`.`received_at`,
-        `t1`.`data`,
-        ROW_NUMBER() OVER (
-          PARTITION BY `t1`.`user_id`
-          ORDER BY `t1`.`event_at` ASC NULLS LAST, `t1`.`event_id` ASC NULLS LAST
-        ) - 1 AS `_rn`
-      FROM (
+        `t12`.`user_id`,
+        `t12`.`channel`,
+        `t12`.`start_at`,
+        `t12`.`matured`,
+        `t24`.`_a0` AS `act_0`,
+        `t24`.`_a1` AS `act_1`,
+        `t32`.`_a` AS `act_2`
+      FROM `t9` AS `t12`
+      LEFT OUTER JOIN (
         SELECT
-          *
-        FROM `events` AS `t0`
-        WHERE
-          `t0`.`event_at` <= CAST('2026-03-31T12:00:00.250000' AS TIMESTAMP)
-          AND `t0`.`name` = 'signup'
-      ) AS `t1`
-    ) AS `t7`
-    WHERE
-      `t7`.`_rn` = 0
-  ) AS `t9`
-), `t39` AS (
-  SELECT
-    `t38`.`user_id`,
-    `t38`.`channel`,
-    `t38`.`start_at`,
-    `t38`.`matured`,
-    `t38`.`act_0`,
-    `t38`.`act_1`,
-    `t38`.`act_2`,
-    CAST(DATEDIFF(MICROSECOND, `t38`.`start_at`, `t38`.`act_0`) AS DOUBLE) / 1000000.0 AS `sec_0`,
-    CAST(DATEDIFF(MICROSECOND, `t38`.`start_at`, `t38`.`act_1`) AS DOUBLE) / 1000000.0 AS `sec_1`,
-    CAST(DATEDIFF(MICROSECOND, `t38`.`start_at`, `t38`.`act_2`) AS DOUBLE) / 1000000.0 AS `sec_2`
-  FROM (
-    SELECT
-      `t19`.`user_id`,
-      `t19`.`channel`,
-      `t19`.`start_at`,
-      `t19`.`matured`,
-      `t28`.`_a` AS `act_0`,
-      `t29`.`_a` AS `act_1`,
-      `t37`.`_a` AS `act_2`
-    FROM (
-      SELECT
-        `t13`.`user_id`,
-        COALESCE(`t13`.`channel`, 'unknown') AS `channel`,
-        `t13`.`start_at`,
-        `t13`.`start_at` <= CAST('2026-03-17T12:00:00.250000' AS TIMESTAMP) AS `matured`
-      FROM `t12` AS `t13`
-      WHERE
-        `t13`.`start_at` >= CAST('2026-03-01T00:00:00' AS TIMESTAMP)
-        AND `t13`.`start_at` < CAST('2026-03-16T00:00:00' AS TIMESTAMP)
-    ) AS `t19`
-    LEFT OUTER JOIN (
-      SELECT
-        `t24`.`user_id` AS `_u`,
-        MIN(`t24`.`activated_at`) AS `_a`
-      FROM (
-        SELECT
-          *
+          `t21`.`user_id` AS `_u`,
+          MIN(IF(`t21`.`_m0`, `t21`.`activated_at`, NULL)) AS `_a0`,
+          MIN(IF(`t21`.`_m1`, `t21`.`activated_at`, NULL)) AS `_a1`
         FROM (
           SELECT
-            `t5`.`user_id`,
-            `t17`.`start_at`,
-            `t5`.`activated_at`
+            *
           FROM (
             SELECT
-              `t0`.`user_id`,
-              `t0`.`event_at` AS `activated_at`
-            FROM `events` AS `t0`
-            WHERE
-              `t0`.`event_at` <= CAST('2026-03-31T12:00:00.250000' AS TIMESTAMP)
-              AND `t0`.`name` = 'profile_completed'
-          ) AS `t5`
-          INNER JOIN (
-            SELECT
+              `t13`.`activated_at`,
+              `t13`.`_m0`,
+              `t13`.`_m1`,
               `t13`.`user_id`,
-              `t13`.`start_at`
-            FROM `t12` AS `t13`
-            WHERE
-              `t13`.`start_at` >= CAST('2026-03-01T00:00:00' AS TIMESTAMP)
-              AND `t13`.`start_at` < CAST('2026-03-16T00:00:00' AS TIMESTAMP)
-          ) AS `t17`
-            ON `t5`.`user_id` = `t17`.`user_id`
-        ) AS `t20`
-        WHERE
-          `t20`.`activated_at` >= `t20`.`start_at`
-          AND DATEDIFF(MICROSECOND, `t20`.`start_at`, `t20`.`activated_at`) <= 1209600000000
-      ) AS `t24`
-      GROUP BY
-        1
-    ) AS `t28`
-      ON `t19`.`user_id` = `t28`.`_u`
-    LEFT OUTER JOIN (
-      SELECT
-        `t25`.`user_id` AS `_u`,
-        MIN(`t25`.`activated_at`) AS `_a`
-      FROM (
-        SELECT
-          *
-        FROM (
-          SELECT
-            `t11`.`user_id`,
-            `t17`.`start_at`,
-            `t11`.`activated_at`
-          FROM (
-            SELECT
-              `t8`.`user_id`,
-              `t8`.`event_at` AS `activated_at`
+              `t16`.`start_at`,
+              `t16`.`start_us`
             FROM (
               SELECT
-                *
-              FROM (
-                SELECT
-                  *
-                FROM `events` AS `t0`
-                WHERE
-                  `t0`.`event_at` <= CAST('2026-03-31T12:00:00.250000' AS TIMESTAMP)
-              ) AS `t3`
-              WHERE
-                `t3`.`name` = 'purchase'
+                `t7`.`user_id`,
+                `t7`.`event_at` AS `activated_at`,
+                `t7`.`name` = 'profile_completed' AS `_m0`,
+                (
+                  `t7`.`name` = 'purchase'
+                )
                 AND COALESCE(
                   CASE
-                    WHEN JSON_TYPE(`t3`.`data`, '/amount') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
-                    THEN CAST(JSON_EXTRACT_STRING(`t3`.`data`, '/amount') AS DOUBLE)
+                    WHEN JSON_TYPE(`t7`.`data`, '/amount') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
+                    THEN CAST(JSON_EXTRACT_STRING(`t7`.`data`, '/amount') AS DOUBLE)
                     ELSE NULL
                   END >= 20.0,
                   FALSE
-                )
-            ) AS `t8`
-          ) AS `t11`
-          INNER JOIN (
-            SELECT
-              `t13`.`user_id`,
-              `t13`.`start_at`
-            FROM `t12` AS `t13`
-            WHERE
-              `t13`.`start_at` >= CAST('2026-03-01T00:00:00' AS TIMESTAMP)
-              AND `t13`.`start_at` < CAST('2026-03-16T00:00:00' AS TIMESTAMP)
-          ) AS `t17`
-            ON `t11`.`user_id` = `t17`.`user_id`
-        ) AS `t21`
-        WHERE
-          `t21`.`activated_at` >= `t21`.`start_at`
-          AND DATEDIFF(MICROSECOND, `t21`.`start_at`, `t21`.`activated_at`) <= 1209600000000
-      ) AS `t25`
-      GROUP BY
-        1
-    ) AS `t29`
-      ON `t19`.`user_id` = `t29`.`_u`
-    LEFT OUTER JOIN (
-      SELECT
-        `t35`.`user_id` AS `_u`,
-        MIN(`t35`.`activated_at`) AS `_a`
-      FROM (
-        SELECT
-          *
-        FROM (
-          SELECT
-            `t33`.`user_id`,
-            `t17`.`start_at`,
-            `t33`.`activated_at`
-          FROM (
-            SELECT
-              `t31`.`user_id`,
-              `t31`.`event_at` AS `activated_at`
-            FROM (
-              SELECT
-                `t30`.`user_id`,
-                `t30`.`event_id`,
-                `t30`.`name`,
-                `t30`.`data`,
-                `t30`.`event_at`,
-                `t30`.`tu`,
-                `t30`.`a_tu`,
-                `t30`.`b_time`,
-                `t30`.`su_first`,
-                `t30`.`su_seen`,
-                SUM(
-                  IF(
-                    (
-                      `t30`.`name` = 'session_start'
-                    )
-                    AND (
-                      TRUE
-                      AND (
-                        (
-                          `t30`.`b_time` IS NULL
-                        ) OR COALESCE(`t30`.`tu` > `t30`.`b_time`, FALSE)
-                      )
-                    ),
-                    1,
-                    0
-                  )
-                ) OVER (
-                  PARTITION BY `t30`.`user_id`
-                  ORDER BY `t30`.`tu` ASC NULLS LAST, `t30`.`event_id` ASC NULLS LAST
-                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-                ) AS `act_0`
+                ) AS `_m1`
               FROM (
                 SELECT
-                  `t23`.`user_id`,
-                  `t23`.`event_id`,
-                  `t23`.`name`,
-                  `t23`.`data`,
-                  `t23`.`event_at`,
-                  `t23`.`tu`,
-                  `t23`.`a_tu`,
-                  `t23`.`b_time`,
-                  MIN(IF(`t23`.`name` = 'signup', `t23`.`tu`, NULL)) OVER (
-                    PARTITION BY `t23`.`user_id`
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-                  ) AS `su_first`,
-                  SUM(IF(`t23`.`name` = 'signup', 1, 0)) OVER (
-                    PARTITION BY `t23`.`user_id`
-                    ORDER BY `t23`.`tu` ASC NULLS LAST, `t23`.`event_id` ASC NULLS LAST
+                  *
+                FROM (
+                  SELECT
+                    *
+                  FROM `events` AS `t0`
+                  WHERE
+                    `t0`.`event_at` <= CAST('2026-03-31T12:00:00.250000' AS TIMESTAMP)
+                ) AS `t2`
+                WHERE
+                  (
+                    `t2`.`name` = 'profile_completed'
+                  )
+                  OR (
+                    (
+                      `t2`.`name` = 'purchase'
+                    )
+                    AND COALESCE(
+                      CASE
+                        WHEN JSON_TYPE(`t2`.`data`, '/amount') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
+                        THEN CAST(JSON_EXTRACT_STRING(`t2`.`data`, '/amount') AS DOUBLE)
+                        ELSE NULL
+                      END >= 20.0,
+                      FALSE
+                    )
+                  )
+              ) AS `t7`
+            ) AS `t13`
+            INNER JOIN `t14` AS `t16`
+              ON `t13`.`user_id` = `t16`.`user_id`
+          ) AS `t19`
+          WHERE
+            (
+              UNIX_MICROS(`t19`.`activated_at`) - `t19`.`start_us`
+            ) >= 0
+            AND (
+              UNIX_MICROS(`t19`.`activated_at`) - `t19`.`start_us`
+            ) <= 1209600000000
+        ) AS `t21`
+        GROUP BY
+          1
+      ) AS `t24`
+        ON `t12`.`user_id` = `t24`.`_u`
+      LEFT OUTER JOIN (
+        SELECT
+          `t30`.`user_id` AS `_u`,
+          MIN(`t30`.`activated_at`) AS `_a`
+        FROM (
+          SELECT
+            *
+          FROM (
+            SELECT
+              `t28`.`activated_at`,
+              `t28`.`user_id`,
+              `t16`.`start_at`,
+              `t16`.`start_us`
+            FROM (
+              SELECT
+                `t26`.`user_id`,
+                `t26`.`event_at` AS `activated_at`
+              FROM (
+                SELECT
+                  `t25`.`user_id`,
+                  `t25`.`event_id`,
+                  `t25`.`name`,
+                  `t25`.`data`,
+                  `t25`.`event_at`,
+                  `t25`.`tu`,
+                  `t25`.`a_tu`,
+                  `t25`.`b_time`,
+                  `t25`.`su_first`,
+                  `t25`.`su_seen`,
+                  SUM(
+                    IF(
+                      (
+                        `t25`.`name` = 'session_start'
+                      )
+                      AND (
+                        TRUE
+                        AND (
+                          (
+                            `t25`.`b_time` IS NULL
+                          ) OR COALESCE(`t25`.`tu` > `t25`.`b_time`, FALSE)
+                        )
+                      ),
+                      1,
+                      0
+                    )
+                  ) OVER (
+                    PARTITION BY `t25`.`user_id`
+                    ORDER BY `t25`.`tu` ASC NULLS LAST, `t25`.`event_id` ASC NULLS LAST
                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-                  ) AS `su_seen`
+                  ) AS `act_0`
                 FROM (
                   SELECT
                     `t22`.`user_id`,
@@ -240,104 +210,117 @@ WITH `t12` AS (
                     `t22`.`event_at`,
                     `t22`.`tu`,
                     `t22`.`a_tu`,
-                    `t22`.`a_tu` - 1 AS `b_time`
+                    `t22`.`b_time`,
+                    MIN(IF(`t22`.`name` = 'signup', `t22`.`tu`, NULL)) OVER (
+                      PARTITION BY `t22`.`user_id`
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                    ) AS `su_first`,
+                    SUM(IF(`t22`.`name` = 'signup', 1, 0)) OVER (
+                      PARTITION BY `t22`.`user_id`
+                      ORDER BY `t22`.`tu` ASC NULLS LAST, `t22`.`event_id` ASC NULLS LAST
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+                    ) AS `su_seen`
                   FROM (
                     SELECT
-                      `t6`.`user_id`,
-                      `t6`.`event_id`,
-                      `t6`.`name`,
-                      `t6`.`data`,
-                      `t6`.`event_at`,
-                      `t6`.`tu`,
-                      `t18`.`a_tu`
+                      `t20`.`user_id`,
+                      `t20`.`event_id`,
+                      `t20`.`name`,
+                      `t20`.`data`,
+                      `t20`.`event_at`,
+                      `t20`.`tu`,
+                      `t20`.`a_tu`,
+                      `t20`.`a_tu` - 1 AS `b_time`
                     FROM (
                       SELECT
-                        `t0`.`event_id`,
-                        `t0`.`user_id`,
-                        `t0`.`name`,
-                        `t0`.`event_at`,
-                        `t0`.`received_at`,
-                        `t0`.`data`,
-                        DATEDIFF(MICROSECOND, CAST('1970-01-01T00:00:00+00:00' AS TIMESTAMP), `t0`.`event_at`) AS `tu`
-                      FROM `events` AS `t0`
-                      WHERE
-                        `t0`.`event_at` <= CAST('2026-03-31T12:00:00.250000' AS TIMESTAMP)
-                    ) AS `t6`
-                    INNER JOIN (
-                      SELECT
-                        `t13`.`user_id` AS `_su`,
-                        DATEDIFF(MICROSECOND, CAST('1970-01-01T00:00:00+00:00' AS TIMESTAMP), `t13`.`start_at`) AS `a_tu`
-                      FROM `t12` AS `t13`
-                      WHERE
-                        `t13`.`start_at` >= CAST('2026-03-01T00:00:00' AS TIMESTAMP)
-                        AND `t13`.`start_at` < CAST('2026-03-16T00:00:00' AS TIMESTAMP)
-                    ) AS `t18`
-                      ON `t6`.`user_id` = `t18`.`_su`
+                        `t4`.`user_id`,
+                        `t4`.`event_id`,
+                        `t4`.`name`,
+                        `t4`.`data`,
+                        `t4`.`event_at`,
+                        `t4`.`tu`,
+                        `t18`.`a_tu`
+                      FROM (
+                        SELECT
+                          `t0`.`event_id`,
+                          `t0`.`user_id`,
+                          `t0`.`name`,
+                          `t0`.`event_at`,
+                          `t0`.`received_at`,
+                          `t0`.`data`,
+                          DATEDIFF(MICROSECOND, CAST('1970-01-01T00:00:00+00:00' AS TIMESTAMP), `t0`.`event_at`) AS `tu`
+                        FROM `events` AS `t0`
+                        WHERE
+                          `t0`.`event_at` <= CAST('2026-03-31T12:00:00.250000' AS TIMESTAMP)
+                      ) AS `t4`
+                      INNER JOIN (
+                        SELECT
+                          `t15`.`user_id` AS `_su`,
+                          DATEDIFF(MICROSECOND, CAST('1970-01-01T00:00:00+00:00' AS TIMESTAMP), `t15`.`start_at`) AS `a_tu`
+                        FROM `t14` AS `t15`
+                      ) AS `t18`
+                        ON `t4`.`user_id` = `t18`.`_su`
+                    ) AS `t20`
                   ) AS `t22`
-                ) AS `t23`
-              ) AS `t30`
-            ) AS `t31`
-            WHERE
-              COALESCE(`t31`.`act_0` >= 2, FALSE) AND `t31`.`tu` >= `t31`.`a_tu`
-          ) AS `t33`
-          INNER JOIN (
-            SELECT
-              `t13`.`user_id`,
-              `t13`.`start_at`
-            FROM `t12` AS `t13`
-            WHERE
-              `t13`.`start_at` >= CAST('2026-03-01T00:00:00' AS TIMESTAMP)
-              AND `t13`.`start_at` < CAST('2026-03-16T00:00:00' AS TIMESTAMP)
-          ) AS `t17`
-            ON `t33`.`user_id` = `t17`.`user_id`
-        ) AS `t34`
-        WHERE
-          `t34`.`activated_at` >= `t34`.`start_at`
-          AND DATEDIFF(MICROSECOND, `t34`.`start_at`, `t34`.`activated_at`) <= 1209600000000
-      ) AS `t35`
-      GROUP BY
-        1
-    ) AS `t37`
-      ON `t19`.`user_id` = `t37`.`_u`
-  ) AS `t38`
+                ) AS `t25`
+              ) AS `t26`
+              WHERE
+                COALESCE(`t26`.`act_0` >= 2, FALSE) AND `t26`.`tu` >= `t26`.`a_tu`
+            ) AS `t28`
+            INNER JOIN `t14` AS `t16`
+              ON `t28`.`user_id` = `t16`.`user_id`
+          ) AS `t29`
+          WHERE
+            (
+              UNIX_MICROS(`t29`.`activated_at`) - `t29`.`start_us`
+            ) >= 0
+            AND (
+              UNIX_MICROS(`t29`.`activated_at`) - `t29`.`start_us`
+            ) <= 1209600000000
+        ) AS `t30`
+        GROUP BY
+          1
+      ) AS `t32`
+        ON `t12`.`user_id` = `t32`.`_u`
+    ) AS `t33`
+  ) AS `t34`
 )
 SELECT
   *
 FROM (
   SELECT
-    `t41`.`started`,
-    `t41`.`activated`,
-    `t41`.`matured`,
-    `t41`.`activated_matured`,
-    `t41`.`in_progress`,
-    `t41`.`median_seconds`,
-    `t41`.`p75_seconds`,
+    `t37`.`started`,
+    `t37`.`activated`,
+    `t37`.`matured`,
+    `t37`.`activated_matured`,
+    `t37`.`in_progress`,
+    `t37`.`median_seconds`,
+    `t37`.`p75_seconds`,
     2 AS `ord`,
     'twice' AS `definition`
   FROM (
     SELECT
       COUNT(*) AS `started`,
-      COUNT(IF(`t40`.`act_2` IS NOT NULL, `t40`.`user_id`, NULL)) AS `activated`,
-      COUNT(IF(`t40`.`matured`, `t40`.`user_id`, NULL)) AS `matured`,
+      COUNT(IF(`t36`.`act_2` IS NOT NULL, `t36`.`user_id`, NULL)) AS `activated`,
+      COUNT(IF(`t36`.`matured`, `t36`.`user_id`, NULL)) AS `matured`,
       COUNT(IF((
-        `t40`.`act_2` IS NOT NULL
-      ) AND `t40`.`matured`, `t40`.`user_id`, NULL)) AS `activated_matured`,
+        `t36`.`act_2` IS NOT NULL
+      ) AND `t36`.`matured`, `t36`.`user_id`, NULL)) AS `activated_matured`,
       COUNT(
         IF(
           NOT (
-            `t40`.`act_2` IS NOT NULL
+            `t36`.`act_2` IS NOT NULL
           ) AND NOT (
-            `t40`.`matured`
+            `t36`.`matured`
           ),
-          `t40`.`user_id`,
+          `t36`.`user_id`,
           NULL
         )
       ) AS `in_progress`,
-      PERCENTILE(`t40`.`sec_2`, 0.5) AS `median_seconds`,
-      PERCENTILE(`t40`.`sec_2`, 0.75) AS `p75_seconds`
-    FROM `t39` AS `t40`
-  ) AS `t41`
-) AS `t44`
+      PERCENTILE(`t36`.`sec_2`, 0.5) AS `median_seconds`,
+      PERCENTILE(`t36`.`sec_2`, 0.75) AS `p75_seconds`
+    FROM `t35` AS `t36`
+  ) AS `t37`
+) AS `t40`
 UNION ALL
 SELECT
   *
@@ -346,75 +329,75 @@ FROM (
     *
   FROM (
     SELECT
-      `t42`.`started`,
-      `t42`.`activated`,
-      `t42`.`matured`,
-      `t42`.`activated_matured`,
-      `t42`.`in_progress`,
-      `t42`.`median_seconds`,
-      `t42`.`p75_seconds`,
+      `t38`.`started`,
+      `t38`.`activated`,
+      `t38`.`matured`,
+      `t38`.`activated_matured`,
+      `t38`.`in_progress`,
+      `t38`.`median_seconds`,
+      `t38`.`p75_seconds`,
       0 AS `ord`,
       'profile' AS `definition`
     FROM (
       SELECT
         COUNT(*) AS `started`,
-        COUNT(IF(`t40`.`act_0` IS NOT NULL, `t40`.`user_id`, NULL)) AS `activated`,
-        COUNT(IF(`t40`.`matured`, `t40`.`user_id`, NULL)) AS `matured`,
+        COUNT(IF(`t36`.`act_0` IS NOT NULL, `t36`.`user_id`, NULL)) AS `activated`,
+        COUNT(IF(`t36`.`matured`, `t36`.`user_id`, NULL)) AS `matured`,
         COUNT(IF((
-          `t40`.`act_0` IS NOT NULL
-        ) AND `t40`.`matured`, `t40`.`user_id`, NULL)) AS `activated_matured`,
+          `t36`.`act_0` IS NOT NULL
+        ) AND `t36`.`matured`, `t36`.`user_id`, NULL)) AS `activated_matured`,
         COUNT(
           IF(
             NOT (
-              `t40`.`act_0` IS NOT NULL
+              `t36`.`act_0` IS NOT NULL
             ) AND NOT (
-              `t40`.`matured`
+              `t36`.`matured`
             ),
-            `t40`.`user_id`,
+            `t36`.`user_id`,
             NULL
           )
         ) AS `in_progress`,
-        PERCENTILE(`t40`.`sec_0`, 0.5) AS `median_seconds`,
-        PERCENTILE(`t40`.`sec_0`, 0.75) AS `p75_seconds`
-      FROM `t39` AS `t40`
-    ) AS `t42`
-  ) AS `t45`
+        PERCENTILE(`t36`.`sec_0`, 0.5) AS `median_seconds`,
+        PERCENTILE(`t36`.`sec_0`, 0.75) AS `p75_seconds`
+      FROM `t35` AS `t36`
+    ) AS `t38`
+  ) AS `t41`
   UNION ALL
   SELECT
     *
   FROM (
     SELECT
-      `t43`.`started`,
-      `t43`.`activated`,
-      `t43`.`matured`,
-      `t43`.`activated_matured`,
-      `t43`.`in_progress`,
-      `t43`.`median_seconds`,
-      `t43`.`p75_seconds`,
+      `t39`.`started`,
+      `t39`.`activated`,
+      `t39`.`matured`,
+      `t39`.`activated_matured`,
+      `t39`.`in_progress`,
+      `t39`.`median_seconds`,
+      `t39`.`p75_seconds`,
       1 AS `ord`,
       'big_purchase' AS `definition`
     FROM (
       SELECT
         COUNT(*) AS `started`,
-        COUNT(IF(`t40`.`act_1` IS NOT NULL, `t40`.`user_id`, NULL)) AS `activated`,
-        COUNT(IF(`t40`.`matured`, `t40`.`user_id`, NULL)) AS `matured`,
+        COUNT(IF(`t36`.`act_1` IS NOT NULL, `t36`.`user_id`, NULL)) AS `activated`,
+        COUNT(IF(`t36`.`matured`, `t36`.`user_id`, NULL)) AS `matured`,
         COUNT(IF((
-          `t40`.`act_1` IS NOT NULL
-        ) AND `t40`.`matured`, `t40`.`user_id`, NULL)) AS `activated_matured`,
+          `t36`.`act_1` IS NOT NULL
+        ) AND `t36`.`matured`, `t36`.`user_id`, NULL)) AS `activated_matured`,
         COUNT(
           IF(
             NOT (
-              `t40`.`act_1` IS NOT NULL
+              `t36`.`act_1` IS NOT NULL
             ) AND NOT (
-              `t40`.`matured`
+              `t36`.`matured`
             ),
-            `t40`.`user_id`,
+            `t36`.`user_id`,
             NULL
           )
         ) AS `in_progress`,
-        PERCENTILE(`t40`.`sec_1`, 0.5) AS `median_seconds`,
-        PERCENTILE(`t40`.`sec_1`, 0.75) AS `p75_seconds`
-      FROM `t39` AS `t40`
-    ) AS `t43`
-  ) AS `t46`
-) AS `t47`
+        PERCENTILE(`t36`.`sec_1`, 0.5) AS `median_seconds`,
+        PERCENTILE(`t36`.`sec_1`, 0.75) AS `p75_seconds`
+      FROM `t35` AS `t36`
+    ) AS `t39`
+  ) AS `t42`
+) AS `t43`
