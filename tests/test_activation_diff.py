@@ -67,7 +67,12 @@ def event_logs(draw: st.DrawFn) -> list[dict[str, Any]]:
 @st.composite
 def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     events = draw(event_logs())
-    within = draw(st.sampled_from(["0s", "6h", "12h", "1d", "2d"]))
+    within = draw(
+        st.sampled_from(["0s", "6h", "12h", "1d", "2d", timedelta(hours=6) - US, 6 * 3600.000001])
+    )
+    start = draw(
+        st.sampled_from(["signup", {"event": "signup", "where": {"channel": {"exists": True}}}])
+    )
     as_of = draw(
         st.one_of(st.none(), st.integers(0, 20).map(lambda h: T0 + timedelta(hours=6 * h)))
     )
@@ -90,6 +95,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     return {
         "events": events,
         "within": within,
+        "start": start,
         "as_of": as_of,
         "start_date": start_date,
         "end_date": end_date,
@@ -121,7 +127,7 @@ def _spend_frame(rows: list[tuple[date, str, float]]) -> pl.DataFrame:
 
 def _check(engine: Engine, sc: dict[str, Any], channels: dict[str, str | None] | None) -> None:
     spec = activation_spec(
-        "signup",
+        sc["start"],
         ACTIVATIONS,
         sc["within"],
         as_of=sc["as_of"],
