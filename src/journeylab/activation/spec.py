@@ -4,8 +4,10 @@ A definition is a label plus a *source* of activation moments. A source is eithe
 :class:`~journeylab.steps.Step` (an event name plus a filter on ``data``) or anything that
 follows :class:`ActivationSource`: given the events and the users' starts it yields an Ibis
 table of candidate ``(user_id, activated_at)`` moments. The comparison keeps, per user, the
-earliest candidate at or after the start and inside the window, so a condition (issue 4)
-plugs in by implementing one method.
+earliest candidate at or after the start and inside the window. Conditions from
+:mod:`journeylab.conditions` plug in through
+:class:`~journeylab.activation.condition.ConditionActivation` (done automatically for a
+condition object or a mapping with condition keys such as ``count``).
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ class ActivationSource(Protocol):
 
     ``activation_events`` returns an Ibis table with columns ``user_id`` (string) and
     ``activated_at`` (timestamp): every moment at which the user counts as activated.
-    ``starts`` has columns ``user_id`` and ``start_at`` (one row per started user) for
-    sources whose moments depend on the start. The comparison applies the window itself.
+    ``starts`` has (at least) columns ``user_id`` and ``start_at`` (one row per started
+    user) for sources whose moments depend on the start. The comparison applies the window
+    itself and keeps the earliest moment at or after the start.
     """
 
     def activation_events(self, events: ir.Table, starts: ir.Table) -> ir.Table: ...
