@@ -75,7 +75,6 @@ WITH "t6" AS (
             SELECT
               "t0"."user_id",
               CAST("t0"."event_at" AS TIMESTAMP(6)) AS "t",
-              "t0"."event_id",
               CAST(CASE
                 WHEN "t0"."name" = 'signup'
                 THEN 1
@@ -139,6 +138,11 @@ SELECT
   "t17"."t1",
   "t17"."t2",
   "t17"."t3",
+  NOT (
+    (
+      "t17"."last_start" + INTERVAL '604800' SECOND
+    ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+  ) AS "matured",
   (
     "t17"."reached" < 3
   )

@@ -75,7 +75,6 @@ WITH `t6` AS (
             SELECT
               `t0`.`user_id`,
               CAST(`t0`.`event_at` AS TIMESTAMP) AS `t`,
-              `t0`.`event_id`,
               CAST(CASE
                 WHEN `t0`.`name` = 'signup'
                 THEN 1
@@ -139,6 +138,11 @@ SELECT
   `t17`.`t1`,
   `t17`.`t2`,
   `t17`.`t3`,
+  NOT (
+    (
+      `t17`.`last_start` + INTERVAL '604800' SECOND
+    ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+  ) AS `matured`,
   (
     `t17`.`reached` < 3
   )

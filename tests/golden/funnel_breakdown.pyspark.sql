@@ -5,7 +5,6 @@ WITH `t3` AS (
     SELECT
       `t1`.`user_id`,
       CAST(`t1`.`event_at` AS TIMESTAMP) AS `t`,
-      `t1`.`event_id`,
       CAST(CASE
         WHEN (
           `t1`.`name` = 'signup'
@@ -31,6 +30,7 @@ WITH `t3` AS (
         THEN 2
         ELSE 0
       END AS SMALLINT) AS `k`,
+      `t1`.`event_id`,
       CASE
         WHEN JSON_TYPE(`t1`.`data`, '/channel') = 'VARCHAR'
         THEN JSON_EXTRACT_STRING(`t1`.`data`, '/channel')
@@ -86,8 +86,8 @@ WITH `t3` AS (
         SELECT
           `t4`.`user_id`,
           `t4`.`t`,
-          `t4`.`event_id`,
           `t4`.`k`,
+          `t4`.`event_id`,
           `t4`.`vs`,
           `t4`.`vn`,
           MIN(CASE WHEN `t4`.`k` = 2 THEN `t4`.`t` ELSE NULL END) OVER (
@@ -110,6 +110,7 @@ SELECT
   `t20`.`last_start`,
   `t20`.`t1`,
   `t20`.`t2`,
+  `t20`.`matured`,
   `t20`.`in_progress`,
   `t20`.`vs`,
   `t20`.`vn`
@@ -120,6 +121,7 @@ FROM (
     `t14`.`last_start`,
     `t14`.`t1`,
     `t14`.`t2`,
+    `t14`.`matured`,
     `t14`.`in_progress`,
     `t19`.`vu`,
     `t19`.`vs`,
@@ -137,6 +139,11 @@ FROM (
         ELSE NULL
       END AS `t1`,
       CASE WHEN `t10`.`reached` = 2 THEN `t10`.`l2_2` ELSE NULL END AS `t2`,
+      NOT (
+        (
+          `t10`.`last_start` + INTERVAL '1209600' SECOND
+        ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+      ) AS `matured`,
       (
         `t10`.`reached` < 2
       )
@@ -161,8 +168,8 @@ FROM (
         SELECT
           `t5`.`user_id`,
           `t5`.`t`,
-          `t5`.`event_id`,
           `t5`.`k`,
+          `t5`.`event_id`,
           `t5`.`vs`,
           `t5`.`vn`,
           `t13`.`ak`,

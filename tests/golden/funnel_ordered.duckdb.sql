@@ -2,7 +2,6 @@ WITH "t3" AS (
   SELECT
     "t2"."user_id",
     "t2"."t",
-    "t2"."event_id",
     "t2"."k",
     MIN(CASE WHEN "t2"."k" = 2 THEN "t2"."t" ELSE NULL END) OVER (
       PARTITION BY "t2"."user_id"
@@ -26,7 +25,6 @@ WITH "t3" AS (
       SELECT
         "t0"."user_id",
         CAST("t0"."event_at" AS TIMESTAMP(6)) AS "t",
-        "t0"."event_id",
         CAST(CASE
           WHEN "t0"."name" = 'signup'
           THEN 1
@@ -78,6 +76,11 @@ SELECT
     ELSE NULL
   END AS "t3",
   CASE WHEN "t17"."reached" = 4 THEN "t17"."l4_4" ELSE NULL END AS "t4",
+  NOT (
+    (
+      "t17"."last_start" + INTERVAL '604800' SECOND
+    ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+  ) AS "matured",
   (
     "t17"."reached" < 4
   )
@@ -182,7 +185,7 @@ FROM (
                 "t4"."k" = 1
             ) AS "t10"
             LEFT OUTER JOIN (
-              SELECT DISTINCT
+              SELECT
                 "t4"."user_id" AS "lu",
                 "t4"."t" AS "lt",
                 "t4"."nx3" AS "nxt"
@@ -194,7 +197,7 @@ FROM (
           ) AS "t11"
         ) AS "t13"
         LEFT OUTER JOIN (
-          SELECT DISTINCT
+          SELECT
             "t4"."user_id" AS "lu",
             "t4"."t" AS "lt",
             "t4"."nx4" AS "nxt"

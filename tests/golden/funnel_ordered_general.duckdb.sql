@@ -139,7 +139,6 @@ WITH "t10" AS (
                     SELECT
                       "t0"."user_id",
                       CAST("t0"."event_at" AS TIMESTAMP(6)) AS "t",
-                      "t0"."event_id",
                       CAST(CASE
                         WHEN "t0"."name" = 'signup'
                         THEN 1
@@ -253,6 +252,11 @@ SELECT
   "t54"."t2",
   "t54"."t3",
   "t54"."t4",
+  NOT (
+    (
+      "t54"."last_start" + INTERVAL '604800' SECOND
+    ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+  ) AS "matured",
   (
     "t54"."reached" < 4
   )
@@ -268,7 +272,7 @@ FROM (
   FROM (
     SELECT
       "t52".*
-      EXCLUDE ("nseg0", "uid")
+      EXCLUDE ("uid", "nseg0")
     FROM (
       SELECT
         "t51"."user_id",
@@ -296,7 +300,7 @@ FROM (
         FROM (
           SELECT
             "t43".*
-            EXCLUDE ("nseg0", "uid")
+            EXCLUDE ("uid", "nseg0")
           FROM (
             SELECT
               "t42"."user_id",
@@ -322,7 +326,7 @@ FROM (
               FROM (
                 SELECT
                   "t34".*
-                  EXCLUDE ("nseg0", "uid")
+                  EXCLUDE ("uid", "nseg0")
                 FROM (
                   SELECT
                     "t33"."user_id",
@@ -449,7 +453,7 @@ FROM (
                     INNER JOIN (
                       SELECT
                         "t34".*
-                        EXCLUDE ("nseg0", "uid")
+                        EXCLUDE ("uid", "nseg0")
                       FROM (
                         SELECT
                           "t33"."user_id",
@@ -603,7 +607,7 @@ FROM (
               INNER JOIN (
                 SELECT
                   "t43".*
-                  EXCLUDE ("nseg0", "uid")
+                  EXCLUDE ("uid", "nseg0")
                 FROM (
                   SELECT
                     "t42"."user_id",
@@ -629,7 +633,7 @@ FROM (
                     FROM (
                       SELECT
                         "t34".*
-                        EXCLUDE ("nseg0", "uid")
+                        EXCLUDE ("uid", "nseg0")
                       FROM (
                         SELECT
                           "t33"."user_id",
@@ -756,7 +760,7 @@ FROM (
                           INNER JOIN (
                             SELECT
                               "t34".*
-                              EXCLUDE ("nseg0", "uid")
+                              EXCLUDE ("uid", "nseg0")
                             FROM (
                               SELECT
                                 "t33"."user_id",

@@ -144,7 +144,6 @@ WITH `t10` AS (
                     SELECT
                       `t0`.`user_id`,
                       CAST(`t0`.`event_at` AS TIMESTAMP) AS `t`,
-                      `t0`.`event_id`,
                       CAST(CASE
                         WHEN `t0`.`name` = 'signup'
                         THEN 1
@@ -258,6 +257,11 @@ SELECT
   `t54`.`t2`,
   `t54`.`t3`,
   `t54`.`t4`,
+  NOT (
+    (
+      `t54`.`last_start` + INTERVAL '604800' SECOND
+    ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+  ) AS `matured`,
   (
     `t54`.`reached` < 4
   )

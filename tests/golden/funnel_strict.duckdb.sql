@@ -243,7 +243,6 @@ WITH "t6" AS (
             SELECT
               "t0"."user_id",
               CAST("t0"."event_at" AS TIMESTAMP(6)) AS "t",
-              "t0"."event_id",
               CAST(CASE
                 WHEN "t0"."name" = 'signup'
                 THEN 1
@@ -329,6 +328,11 @@ SELECT
   "t38"."t1",
   "t38"."t2",
   "t38"."t3",
+  NOT (
+    (
+      "t38"."last_start" + INTERVAL '86400' SECOND
+    ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+  ) AS "matured",
   (
     "t38"."reached" < 3
   )

@@ -139,7 +139,6 @@ WITH `t6` AS (
             SELECT
               `t0`.`user_id`,
               CAST(`t0`.`event_at` AS TIMESTAMP) AS `t`,
-              `t0`.`event_id`,
               CAST(CASE
                 WHEN `t0`.`name` = 'signup'
                 THEN 1
@@ -225,6 +224,11 @@ SELECT
   `t38`.`t1`,
   `t38`.`t2`,
   `t38`.`t3`,
+  NOT (
+    (
+      `t38`.`last_start` + INTERVAL '86400' SECOND
+    ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+  ) AS `matured`,
   (
     `t38`.`reached` < 3
   )

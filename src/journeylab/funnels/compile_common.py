@@ -46,8 +46,9 @@ def _ts(col: ir.TimestampValue) -> ir.TimestampValue:
 def tagged_events(
     events: ir.Table, spec: FunnelSpec, as_of: datetime | None, all_events: bool = False
 ) -> ir.Table:
-    """Rows: user_id, t, event_id, k (step number or 0), x0..xE (1 if excluded event), and
-    the breakdown's raw value (vs, vn). Reads only the named events unless ``all_events``."""
+    """Rows: user_id, t, k (step number or 0), x0..xE (1 if excluded event), and with a
+    breakdown event_id and the raw value (vs, vn). Reads only the named events unless
+    ``all_events``."""
     names = sorted({s.name for s in spec.steps} | {x.step.name for x in spec.exclude})
     ev = events if all_events else events.filter(events.name.isin(names))
     if as_of is not None:
@@ -64,12 +65,12 @@ def tagged_events(
     cols: dict[str, Any] = {
         "user_id": ev.user_id,
         "t": t,
-        "event_id": ev.event_id,
         "k": ibis.cases(*branches, else_=0).cast("int16"),
     }
     for i, x in enumerate(spec.exclude):
         cols[f"x{i}"] = ibis.cases((x.step.expr(ev), 1), else_=0).cast("int32")
-    if spec.by is not None:
+    if spec.by is not None:  # only a breakdown needs the event itself
+        cols["event_id"] = ev.event_id
         cols["vs"] = json_string(ev.data, spec.by)
         cols["vn"] = json_number(ev.data, spec.by)
     out = ev.select(**cols)

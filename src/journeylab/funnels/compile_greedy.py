@@ -65,7 +65,9 @@ def compile_greedy(tagged: ir.Table, spec: FunnelSpec) -> ir.Table:
     )
     for j in range(3, n + 1):
         prev = rows.filter(rows.k == j - 1)
-        look = prev.select(lu=prev.user_id, lt=prev.t, nxt=prev[f"nx{j}"]).distinct()
+        # no DISTINCT: a repeated (user, instant) only duplicates a start row, which the
+        # final MIN/MAX aggregation absorbs
+        look = prev.select(lu=prev.user_id, lt=prev.t, nxt=prev[f"nx{j}"])
         joined = starts.left_join(look, [starts.user_id == look.lu, starts[f"t{j - 1}"] == look.lt])
         tj = joined.nxt
         starts = joined.mutate(**{f"t{j}": ibis.cases((ok(tj, joined.t1, joined, j), tj))}).drop(
