@@ -62,6 +62,8 @@ class Engine:
                 "Install it with `pip install 'journeylab[spark]'`."
             ) from exc
         if session is None:
+            session = SparkSession.getActiveSession()  # reuse: one JVM per process
+        if session is None:
             if master.startswith("local"):
                 os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
             session = (
