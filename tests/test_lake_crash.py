@@ -144,3 +144,35 @@ def test_the_same_ingest_twice_adds_nothing(tmp_path: Path) -> None:
     assert second["rejected"] == first["rejected"]
     after = _snapshot(lake)
     assert after == before
+
+
+def test_sigkill_during_compaction_never_changes_content(tmp_path: Path) -> None:
+    paths = _make_inputs(tmp_path)
+    lake_dir = tmp_path / "lake"
+    lake = open_lake(lake_dir)
+    for path in paths:
+        lake.ingest(path, chunk_rows=40)
+    want = _snapshot(lake_dir)
+    n_files = len(lake.layout.event_files())
+    assert n_files > 20
+    cmd = [*CLI, "compact", "--lake", str(lake_dir), "--file-rows", "25"]
+    rng = random.Random(11)
+    for _ in range(3):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # kill once the new generation is being filled (or has just been switched to)
+        before = {p.name for p in lake_dir.glob("events.g*")}
+        while proc.poll() is None and not (
+            {p.name for p in lake_dir.glob("events.g*")} - before
+            or list(lake_dir.glob("_tmp/*.parquet"))
+        ):
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, 0.03))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        _readable(lake_dir)
+        assert _snapshot(lake_dir) == want
+    subprocess.run(cmd, check=True, capture_output=True)
+    assert _snapshot(lake_dir) == want
+    files = open_lake(lake_dir).layout.event_files()
+    assert len(files) == -(-len(want[0]) // 25)
+    assert len(list(lake_dir.glob("events.g*"))) == 1

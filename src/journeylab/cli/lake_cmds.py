@@ -10,6 +10,7 @@ from rich.table import Table
 
 from journeylab.cli.common import JsonOpt, LakeOpt, console, fail_cleanly, print_json
 from journeylab.lake import open_lake
+from journeylab.lake.core import COMPACT_FILE_ROWS
 from journeylab.lake.ingest import CHUNK_ROWS
 
 __all__ = ["register"]
@@ -83,10 +84,15 @@ def declare(
     console.print(f"declared {name!r}", highlight=False)
 
 
-def compact(lake: LakeOpt) -> None:
+def compact(
+    lake: LakeOpt,
+    file_rows: Annotated[
+        int, typer.Option("--file-rows", hidden=True, min=1, help="Rows per file.")
+    ] = COMPACT_FILE_ROWS,
+) -> None:
     """Merge many small event files into few large sorted ones (content unchanged)."""
     with fail_cleanly():
-        n = open_lake(lake, create=False).compact()
+        n = open_lake(lake, create=False).compact(file_rows=file_rows)
     console.print(f"{n} event file(s) after compaction")
 
 
