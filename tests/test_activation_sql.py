@@ -13,7 +13,6 @@ from pathlib import Path
 import ibis
 import pytest
 
-import journeylab.conditions as cond
 from journeylab.activation import activation_spec
 from journeylab.activation.cac import cac_expr
 from journeylab.activation.compile import (
@@ -37,7 +36,7 @@ def _queries(dialect: str = "duckdb") -> dict[str, ibis.Expr]:
         {
             "profile": "profile_completed",
             "big_purchase": step("purchase", where={"amount": {"gte": 20}}),
-            "twice": cond.event("session_start", count=2),
+            "returning": step("session_start", where={"platform": {"in": ["ios", "android"]}}),
         },
         within="14d",
         start_date="2026-03-01",

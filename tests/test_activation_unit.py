@@ -424,6 +424,7 @@ def test_conditions_plug_in_counted_from_the_start(engine: Engine) -> None:
     events = [
         ev("a", "buy", T0 - H),  # before the start: not counted (count_from enrollment)
         ev("a", "signup", T0),
+        ev("b", "buy", T0 - US),  # 1µs before b's start: not counted either
         ev("a", "buy", T0 + H),
         ev("a", "profile", T0 + 2 * H),
         ev("a", "buy", T0 + 3 * H),
@@ -445,7 +446,7 @@ def test_conditions_plug_in_counted_from_the_start(engine: Engine) -> None:
     got = {r["definition"]: (r["activated"], r["median_seconds"]) for r in res.table().to_dicts()}
     assert got == {
         "twice": (1, 3 * 3600.0),
-        "lifetime_twice": (1, 3600.0),  # a's earlier buy counts: 2nd buy at T0+1h
+        "lifetime_twice": (2, 3600.0),  # earlier buys count: 2nd buys at T0+1h
         "profile_then_buy": (1, 3 * 3600.0),
         "buy_within_90m": (2, 3600.0),
     }

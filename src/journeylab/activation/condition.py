@@ -17,6 +17,7 @@ import ibis.expr.types as ir
 __all__ = ["ConditionActivation", "condition_activation"]
 
 _EPOCH = "1970-01-01 00:00:00+00:00"
+_LAST_ID = "\U0010ffff" * 256  # event ids are at most 255 characters
 
 
 class ConditionActivation:
@@ -58,8 +59,9 @@ class ConditionActivation:
         t = ev.join(st, ev.user_id == st._su).select(
             "user_id", "event_id", "name", "data", "event_at", "tu", "a_tu"
         )
-        # events at or after the start count: "strictly after" the instant just before it
-        t = t.mutate(b_time=t.a_tu - 1)
+        # events at or after the start count: "strictly after" a row 1µs before the start
+        # whose event_id sorts after every event_id (U+10FFFF is the largest code point)
+        t = t.mutate(b_tu=t.a_tu - 1, b_eid=ibis.literal(_LAST_ID, type="string"))
         t = add_signup(t, self.signup_event)
         ctx = CondCtx(tag="act", bounded=True, anchor=True, signup_event=self.signup_event)
         t, holds = add_condition(t, self.condition, ctx)
