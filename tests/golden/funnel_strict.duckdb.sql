@@ -320,252 +320,165 @@ WITH "t6" AS (
   ) AS "t18"
   GROUP BY
     1
+), "t28" AS (
+  SELECT
+    "t27"."user_id",
+    "t27"."reached",
+    "t27"."last_start",
+    "t27"."t1",
+    "t27"."t2"
+  FROM (
+    SELECT
+      "t21"."user_id",
+      "t21"."reached",
+      "t21"."last_start",
+      "t21"."t1",
+      "t26"."uid",
+      "t26"."t2"
+    FROM "t19" AS "t21"
+    LEFT OUTER JOIN (
+      SELECT
+        "t24"."user_id" AS "uid",
+        MIN("t24"."t") AS "t2"
+      FROM (
+        SELECT
+          *
+        FROM (
+          SELECT
+            "t10"."user_id",
+            "t10"."t",
+            "t10"."h1",
+            "t10"."h2",
+            "t10"."h3",
+            "t10"."prv",
+            "t10"."nxt",
+            "t10"."g3_3",
+            "t10"."g2_3",
+            "t10"."g2_2",
+            "t10"."g1_2",
+            "t10"."g1_3",
+            "t10"."g1_1",
+            "t22"."reached",
+            "t22"."last_start",
+            "t22"."t1"
+          FROM (
+            SELECT
+              *
+            FROM "t6" AS "t7"
+            WHERE
+              "t7"."h2" > 0
+          ) AS "t10"
+          INNER JOIN "t19" AS "t22"
+            ON "t10"."user_id" = "t22"."user_id"
+        ) AS "t23"
+        WHERE
+          "t23"."reached" >= 2
+          AND "t23"."t" >= "t23"."t1"
+          AND CASE
+            WHEN "t23"."reached" = 2
+            THEN "t23"."g2_2"
+            WHEN "t23"."reached" = 3
+            THEN "t23"."g2_3"
+            ELSE NULL
+          END <= (
+            "t23"."t1" + INTERVAL '86400' SECOND
+          )
+          AND (
+            (
+              "t23"."t" = "t23"."t1"
+            ) OR (
+              "t23"."prv" = "t23"."t1"
+            )
+          )
+      ) AS "t24"
+      GROUP BY
+        1
+    ) AS "t26"
+      ON "t21"."user_id" = "t26"."uid"
+  ) AS "t27"
 )
 SELECT
-  "t38"."user_id",
-  "t38"."reached",
-  "t38"."last_start",
-  "t38"."t1",
-  "t38"."t2",
-  "t38"."t3",
+  "t36"."user_id",
+  "t36"."reached",
+  "t36"."last_start",
+  "t36"."t1",
+  "t36"."t2",
+  "t36"."t3",
   NOT (
     (
-      "t38"."last_start" + INTERVAL '86400' SECOND
+      "t36"."last_start" + INTERVAL '86400' SECOND
     ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
   ) AS "matured",
   (
-    "t38"."reached" < 3
+    "t36"."reached" < 3
   )
   AND (
     (
-      "t38"."last_start" + INTERVAL '86400' SECOND
+      "t36"."last_start" + INTERVAL '86400' SECOND
     ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
   ) AS "in_progress"
 FROM (
   SELECT
-    "t37".*
-    EXCLUDE ("uid")
-  FROM (
+    "t30"."user_id",
+    "t30"."reached",
+    "t30"."last_start",
+    "t30"."t1",
+    "t30"."t2",
+    "t35"."uid",
+    "t35"."t3"
+  FROM "t28" AS "t30"
+  LEFT OUTER JOIN (
     SELECT
-      *
+      "t33"."user_id" AS "uid",
+      MIN("t33"."t") AS "t3"
     FROM (
       SELECT
-        "t30"."user_id",
-        "t30"."reached",
-        "t30"."last_start",
-        "t30"."t1",
-        "t30"."t2",
-        "t35"."uid",
-        "t35"."t3"
+        *
       FROM (
         SELECT
-          "t28".*
-          EXCLUDE ("uid")
+          "t11"."user_id",
+          "t11"."t",
+          "t11"."h1",
+          "t11"."h2",
+          "t11"."h3",
+          "t11"."prv",
+          "t11"."nxt",
+          "t11"."g3_3",
+          "t11"."g2_3",
+          "t11"."g2_2",
+          "t11"."g1_2",
+          "t11"."g1_3",
+          "t11"."g1_1",
+          "t31"."reached",
+          "t31"."last_start",
+          "t31"."t1",
+          "t31"."t2"
         FROM (
           SELECT
             *
-          FROM (
-            SELECT
-              "t21"."user_id",
-              "t21"."reached",
-              "t21"."last_start",
-              "t21"."t1",
-              "t26"."uid",
-              "t26"."t2"
-            FROM "t19" AS "t21"
-            LEFT OUTER JOIN (
-              SELECT
-                "t24"."user_id" AS "uid",
-                MIN("t24"."t") AS "t2"
-              FROM (
-                SELECT
-                  *
-                FROM (
-                  SELECT
-                    "t10"."user_id",
-                    "t10"."t",
-                    "t10"."h1",
-                    "t10"."h2",
-                    "t10"."h3",
-                    "t10"."prv",
-                    "t10"."nxt",
-                    "t10"."g3_3",
-                    "t10"."g2_3",
-                    "t10"."g2_2",
-                    "t10"."g1_2",
-                    "t10"."g1_3",
-                    "t10"."g1_1",
-                    "t22"."reached",
-                    "t22"."last_start",
-                    "t22"."t1"
-                  FROM (
-                    SELECT
-                      *
-                    FROM "t6" AS "t7"
-                    WHERE
-                      "t7"."h2" > 0
-                  ) AS "t10"
-                  INNER JOIN "t19" AS "t22"
-                    ON "t10"."user_id" = "t22"."user_id"
-                ) AS "t23"
-                WHERE
-                  "t23"."reached" >= 2
-                  AND "t23"."t" >= "t23"."t1"
-                  AND CASE
-                    WHEN "t23"."reached" = 2
-                    THEN "t23"."g2_2"
-                    WHEN "t23"."reached" = 3
-                    THEN "t23"."g2_3"
-                    ELSE NULL
-                  END <= (
-                    "t23"."t1" + INTERVAL '86400' SECOND
-                  )
-                  AND (
-                    (
-                      "t23"."t" = "t23"."t1"
-                    ) OR (
-                      "t23"."prv" = "t23"."t1"
-                    )
-                  )
-              ) AS "t24"
-              GROUP BY
-                1
-            ) AS "t26"
-              ON "t21"."user_id" = "t26"."uid"
-          ) AS "t27"
-        ) AS "t28"
-      ) AS "t30"
-      LEFT OUTER JOIN (
-        SELECT
-          "t33"."user_id" AS "uid",
-          MIN("t33"."t") AS "t3"
-        FROM (
-          SELECT
-            *
-          FROM (
-            SELECT
-              "t11"."user_id",
-              "t11"."t",
-              "t11"."h1",
-              "t11"."h2",
-              "t11"."h3",
-              "t11"."prv",
-              "t11"."nxt",
-              "t11"."g3_3",
-              "t11"."g2_3",
-              "t11"."g2_2",
-              "t11"."g1_2",
-              "t11"."g1_3",
-              "t11"."g1_1",
-              "t31"."reached",
-              "t31"."last_start",
-              "t31"."t1",
-              "t31"."t2"
-            FROM (
-              SELECT
-                *
-              FROM "t6" AS "t7"
-              WHERE
-                "t7"."h3" > 0
-            ) AS "t11"
-            INNER JOIN (
-              SELECT
-                "t28".*
-                EXCLUDE ("uid")
-              FROM (
-                SELECT
-                  *
-                FROM (
-                  SELECT
-                    "t21"."user_id",
-                    "t21"."reached",
-                    "t21"."last_start",
-                    "t21"."t1",
-                    "t26"."uid",
-                    "t26"."t2"
-                  FROM "t19" AS "t21"
-                  LEFT OUTER JOIN (
-                    SELECT
-                      "t24"."user_id" AS "uid",
-                      MIN("t24"."t") AS "t2"
-                    FROM (
-                      SELECT
-                        *
-                      FROM (
-                        SELECT
-                          "t10"."user_id",
-                          "t10"."t",
-                          "t10"."h1",
-                          "t10"."h2",
-                          "t10"."h3",
-                          "t10"."prv",
-                          "t10"."nxt",
-                          "t10"."g3_3",
-                          "t10"."g2_3",
-                          "t10"."g2_2",
-                          "t10"."g1_2",
-                          "t10"."g1_3",
-                          "t10"."g1_1",
-                          "t22"."reached",
-                          "t22"."last_start",
-                          "t22"."t1"
-                        FROM (
-                          SELECT
-                            *
-                          FROM "t6" AS "t7"
-                          WHERE
-                            "t7"."h2" > 0
-                        ) AS "t10"
-                        INNER JOIN "t19" AS "t22"
-                          ON "t10"."user_id" = "t22"."user_id"
-                      ) AS "t23"
-                      WHERE
-                        "t23"."reached" >= 2
-                        AND "t23"."t" >= "t23"."t1"
-                        AND CASE
-                          WHEN "t23"."reached" = 2
-                          THEN "t23"."g2_2"
-                          WHEN "t23"."reached" = 3
-                          THEN "t23"."g2_3"
-                          ELSE NULL
-                        END <= (
-                          "t23"."t1" + INTERVAL '86400' SECOND
-                        )
-                        AND (
-                          (
-                            "t23"."t" = "t23"."t1"
-                          ) OR (
-                            "t23"."prv" = "t23"."t1"
-                          )
-                        )
-                    ) AS "t24"
-                    GROUP BY
-                      1
-                  ) AS "t26"
-                    ON "t21"."user_id" = "t26"."uid"
-                ) AS "t27"
-              ) AS "t28"
-            ) AS "t31"
-              ON "t11"."user_id" = "t31"."user_id"
-          ) AS "t32"
+          FROM "t6" AS "t7"
           WHERE
-            "t32"."reached" >= 3
-            AND "t32"."t" >= "t32"."t2"
-            AND CASE WHEN "t32"."reached" = 3 THEN "t32"."g3_3" ELSE NULL END <= (
-              "t32"."t1" + INTERVAL '86400' SECOND
-            )
-            AND (
-              (
-                "t32"."t" = "t32"."t2"
-              ) OR (
-                "t32"."prv" = "t32"."t2"
-              )
-            )
-        ) AS "t33"
-        GROUP BY
-          1
-      ) AS "t35"
-        ON "t30"."user_id" = "t35"."uid"
-    ) AS "t36"
-  ) AS "t37"
-) AS "t38"
+            "t7"."h3" > 0
+        ) AS "t11"
+        INNER JOIN "t28" AS "t31"
+          ON "t11"."user_id" = "t31"."user_id"
+      ) AS "t32"
+      WHERE
+        "t32"."reached" >= 3
+        AND "t32"."t" >= "t32"."t2"
+        AND CASE WHEN "t32"."reached" = 3 THEN "t32"."g3_3" ELSE NULL END <= (
+          "t32"."t1" + INTERVAL '86400' SECOND
+        )
+        AND (
+          (
+            "t32"."t" = "t32"."t2"
+          ) OR (
+            "t32"."prv" = "t32"."t2"
+          )
+        )
+    ) AS "t33"
+    GROUP BY
+      1
+  ) AS "t35"
+    ON "t30"."user_id" = "t35"."uid"
+) AS "t36"

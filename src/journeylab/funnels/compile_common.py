@@ -105,7 +105,9 @@ def instants(tagged: ir.Table, spec: FunnelSpec, strict: bool = False) -> ir.Tab
     anyh = u.h1 > 0
     for k in range(2, spec.n + 1):
         anyh = anyh | (u[f"h{k}"] > 0)
-    return u.filter(anyh).drop(*[f"c{i}" for i in range(len(spec.exclude))])
+    u = u.filter(anyh)
+    # explicit column lists (not drop): Ibis orders a multi-column drop nondeterministically
+    return u.select(*[c for c in u.columns if not (c[0] == "c" and c[1:].isdigit())])
 
 
 def finish_users(users: ir.Table, tagged: ir.Table, spec: FunnelSpec, as_of: datetime) -> ir.Table:
@@ -135,7 +137,7 @@ def finish_users(users: ir.Table, tagged: ir.Table, spec: FunnelSpec, as_of: dat
         first_id, [tagged.user_id == first_id.user_id, tagged.event_id == first_id.eid]
     ).select(vu=tagged.user_id, vs=tagged.vs, vn=tagged.vn)
     joined = users.left_join(vals, users.user_id == vals.vu)
-    return joined.drop("vu")
+    return joined.select(*[c for c in joined.columns if c != "vu"])
 
 
 def _last_touch(users: ir.Table, spec: FunnelSpec) -> Any:

@@ -100,7 +100,7 @@ def compile_dp(u: ir.Table, spec: FunnelSpec) -> ir.Table:
             **{f"t{k}": hit.t.min()}, **{f"n{s}": hit[s].min() for s in segs}
         )
         chain = chain.left_join(step, chain.user_id == step.uid)
-        chain = chain.mutate(**{s: chain[f"n{s}"] for s in segs}).drop(
-            "uid", *[f"n{s}" for s in segs]
-        )
-    return chain.drop(*segs)
+        chain = chain.mutate(**{s: chain[f"n{s}"] for s in segs})
+        drop = {"uid", *[f"n{s}" for s in segs]}
+        chain = chain.select(*[c for c in chain.columns if c not in drop])
+    return chain.select(*[c for c in chain.columns if c not in segs])

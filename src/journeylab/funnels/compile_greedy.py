@@ -2,19 +2,12 @@
 
 Without gaps, and with exclusions anchored at step 1, taking each step at its earliest
 event at or after the previous one is optimal for every candidate start (earlier never
-hurts the window or an exclusion). So:
-
-1. ONE window pass over the step rows (partition user, order time): at every event,
-   ``nx{j}`` = the first step-j instant at or after it (RANGE [t, +inf)) and ``stop{i}`` =
-   the first excluded event of exclusion i strictly after it (RANGE [t + 1us, +inf)).
-2. Each start s takes ``t2 = nx2(s)``; step j >= 3 is looked up with a hash join on
-   (user, t_{j-1}) into the step-(j-1) rows' ``nx{j}``. A step counts while it is within
-   ``s + within`` and before the start's first excluded event.
-3. ONE group-by per user: reached = max over starts; since the greedy times are monotone in
-   the start, the chosen (earliest) start reaching level L has ``t_j = min(t_j)`` over the
-   starts reaching L, so every level's chain comes out of the same aggregation.
-
-This is the benchmark path: one sort, n-2 hash joins, one hash aggregation.
+hurts the window or an exclusion). Each step is one hash join of the starts with that
+step's events of the same user inside ``[previous step, start + within]`` and one
+aggregation per start (``MIN``); a start's first excluded event strictly after it is found
+the same way. A final aggregation per user gives the furthest level and, since greedy times
+grow with the start, the earliest start's chain at every level (``t_j = MIN(t_j)`` over the
+starts reaching it). Hash joins and aggregations only: no sort.
 """
 
 from __future__ import annotations
@@ -30,49 +23,38 @@ from journeylab.funnels.spec import FunnelSpec
 __all__ = ["compile_greedy"]
 
 
+def _next(starts: ir.Table, rows: ir.Table, cond: Any, name: str, carry: list[str]) -> ir.Table:
+    """Left-join ``rows`` (columns ru, rt) to ``starts`` on the user and ``cond``; add
+    ``name`` = MIN(rt) per start (user_id, t1), carrying ``carry``."""
+    j = starts.left_join(rows, [starts.user_id == rows.ru, *cond(starts, rows)])
+    return j.group_by(["user_id", "t1"]).agg(**{c: j[c].min() for c in carry}, **{name: j.rt.min()})
+
+
 def compile_greedy(tagged: ir.Table, spec: FunnelSpec) -> ir.Table:
     """Per-user table: user_id, reached, t1..tn, last_start."""
     n = spec.n
     win = interval(spec.within)
-    # RANGE [t, +inf) written as a cumulative frame over descending time (peers included):
-    # engines stream a running aggregate instead of evaluating every frame.
-    w = ibis.window(group_by="user_id", order_by=ibis.desc("t"), range=(None, 0))
-    cols: dict[str, Any] = {
-        f"nx{j}": ibis.cases((tagged.k == j, tagged.t)).min().over(w) for j in range(2, n + 1)
-    }
-    if spec.exclude:
-        after = ibis.window(
-            group_by="user_id", order_by="t", range=(ibis.interval(microseconds=1), None)
-        )
-        for i in range(len(spec.exclude)):
-            cols[f"stop{i}"] = ibis.cases((tagged[f"x{i}"] > 0, tagged.t)).min().over(after)
-    rows = tagged.mutate(**cols)
+    st = tagged.filter(tagged.k == 1)
+    starts = st.group_by(["user_id", st.t.name("t1")]).agg()
+    carry: list[str] = []
+    for i in range(len(spec.exclude)):
+        xs = tagged.filter(tagged[f"x{i}"] > 0).select(ru="user_id", rt="t")
+        starts = _next(starts, xs, lambda s, r: [r.rt > s.t1], f"stop{i}", carry)
+        carry.append(f"stop{i}")
+    for j in range(2, n + 1):
+        rows = tagged.filter(tagged.k == j).select(ru="user_id", rt="t")
+        prev = f"t{j - 1}"
 
-    def ok(t: Any, s: Any, table: ir.Table, j: int) -> Any:
-        cond = t.notnull() & (t <= s + win)
-        for i, x in enumerate(spec.exclude):
-            if x.last >= j:
-                stop = table[f"stop{i}"]
-                cond = cond & (stop.isnull() | (t < stop))
-        return cond
+        def cond(s: ir.Table, r: ir.Table, prev: str = prev, j: int = j) -> list[Any]:
+            out = [r.rt >= s[prev], r.rt <= s.t1 + win]
+            for i, x in enumerate(spec.exclude):
+                if x.last >= j:
+                    stop = s[f"stop{i}"]
+                    out.append(stop.isnull() | (r.rt < stop))
+            return out
 
-    st = rows.filter(rows.k == 1)
-    starts = st.select(
-        "user_id",
-        t1=st.t,
-        **{f"stop{i}": st[f"stop{i}"] for i in range(len(spec.exclude))},
-        t2=ibis.cases((ok(st.nx2, st.t, st, 2), st.nx2)),
-    )
-    for j in range(3, n + 1):
-        prev = rows.filter(rows.k == j - 1)
-        # no DISTINCT: a repeated (user, instant) only duplicates a start row, which the
-        # final MIN/MAX aggregation absorbs
-        look = prev.select(lu=prev.user_id, lt=prev.t, nxt=prev[f"nx{j}"])
-        joined = starts.left_join(look, [starts.user_id == look.lu, starts[f"t{j - 1}"] == look.lt])
-        tj = joined.nxt
-        starts = joined.mutate(**{f"t{j}": ibis.cases((ok(tj, joined.t1, joined, j), tj))}).drop(
-            "lu", "lt", "nxt"
-        )
+        starts = _next(starts, rows, cond, f"t{j}", [*carry])
+        carry.append(f"t{j}")
     m: Any = ibis.literal(1)
     for j in range(2, n + 1):
         m = m + ibis.cases((starts[f"t{j}"].notnull(), 1), else_=0)
