@@ -110,6 +110,29 @@ CASES = [
         {"u1": [("satisfied", 11, None)]},
     ),
     Case(
+        "from signup: inclusive edge; false until a signup is visible",
+        {
+            **OFFER,
+            "satisfy": {"event": "b", "within": "10m", "from": "signup", "count_from": "lifetime"},
+        },
+        [
+            ev("1", "u1", "signup", 0),
+            ev("2", "u1", "a", 1),
+            ev("3", "u1", "b", 10),
+            ev("4", "u2", "signup", 0),
+            ev("5", "u2", "a", 1),
+            ev("6", "u2", "b", 10.5),
+            ev("7", "u3", "a", 0),
+            ev("8", "u3", "b", 1),
+            ev("9", "u3", "signup", 2),  # the b before it counts once the signup is seen
+        ],
+        {
+            "u1": [("satisfied", 10, None)],
+            "u2": [("pending", None, None)],
+            "u3": [("satisfied", 2, None)],
+        },
+    ),
+    Case(
         "expiry needs the deadline to have passed by as_of",
         {**OFFER, "expires_after": "10m"},
         [ev("1", "u1", "a", 0), ev("2", "u2", "a", 5), ev("3", "u3", "z", 10)],
