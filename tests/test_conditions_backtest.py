@@ -122,3 +122,12 @@ def test_result_frames_have_documented_columns(busy_lake: Lake) -> None:
     assert result.stages["stage"].to_list()[:2] == ["audience", "enrolled"]
     assert result.users["enrolled_at"].dtype == pl.Datetime("us", "UTC")
     assert result.as_of == at(10_000)
+
+
+def test_result_explain_and_chart_delegate(busy_lake: Lake) -> None:
+    program = load_program({**OFFER, "satisfy": {"event": "b", "within": "5m"}})
+    result = program.backtest(busy_lake)
+    assert result.extra["lake"] is busy_lake
+    text = str(result.explain("u0"))
+    assert "u0" in text and "satisfied" in text
+    assert result.chart().to_dict()["data"] is not None

@@ -58,7 +58,9 @@ def backtest(
 
     ``start``/``end``: enrolments (referral links) only at times in [start, end);
     ``as_of``: the cut (default: the lake's last time on the program's basis)."""
-    return backtest_events(program, lake.events(), lake.engine, start, end, as_of)
+    result = backtest_events(program, lake.events(), lake.engine, start, end, as_of)
+    result.extra["lake"] = lake  # for .explain(user_id), which reads that user's events
+    return result
 
 
 def backtest_events(

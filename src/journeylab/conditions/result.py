@@ -126,11 +126,14 @@ class BacktestResult:
 
         return backtest_chart(self, kind=kind, **kw)
 
-    def explain(self, user_id: str) -> Any:
-        """Why ``user_id`` was (not) enrolled / satisfied; see conditions.explain."""
+    def explain(self, user_id: str, lake: Any = None) -> Any:
+        """Why ``user_id`` was (not) enrolled / satisfied; see conditions.explain.
+        ``lake`` defaults to the one this result was backtested on."""
         from journeylab.conditions.explain import explain  # type: ignore
 
-        return explain(self, user_id)
+        if lake is None:
+            return explain(self, user_id)
+        return explain(self, lake, user_id)
 
 
 def make_result(
