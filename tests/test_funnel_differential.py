@@ -107,7 +107,7 @@ def _check(spec: FunnelSpec, log: list[dict[str, Any]], method: str = "auto") ->
     assert sql_outcomes(spec, log, method) == ref_outcomes(spec, log), spec
 
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.mark.parametrize("order", ["ordered", "strict", "any"])
