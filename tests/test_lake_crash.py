@@ -157,6 +157,7 @@ def test_sigkill_during_compaction_never_changes_content(tmp_path: Path) -> None
     assert n_files > 20
     cmd = [*CLI, "compact", "--lake", str(lake_dir), "--file-rows", "25"]
     rng = random.Random(11)
+    interrupted = 0
     for _ in range(3):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # kill once the new generation is being filled (or has just been switched to)
@@ -169,8 +170,13 @@ def test_sigkill_during_compaction_never_changes_content(tmp_path: Path) -> None
         time.sleep(rng.uniform(0, 0.03))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        # a half-built generation (or its _tmp files) shows the kill landed mid-way
+        interrupted += len(list(lake_dir.glob("events.g*"))) > 1 or any(
+            lake_dir.glob("_tmp/*.parquet")
+        )
         _readable(lake_dir)
         assert _snapshot(lake_dir) == want
+    assert interrupted > 0
     subprocess.run(cmd, check=True, capture_output=True)
     assert _snapshot(lake_dir) == want
     files = open_lake(lake_dir).layout.event_files()
