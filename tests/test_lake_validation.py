@@ -41,6 +41,10 @@ BAD_LINES: list[tuple[object, str]] = [
     ({**OK, "eventAt": "2024-02-30T00:00:00Z"}, "invalid_event_at"),
     ({**OK, "eventAt": "2024-01-01T00:00:00+25:00"}, "invalid_event_at"),
     ({**OK, "eventAt": "2024-01-01"}, "invalid_event_at"),
+    ({**OK, "eventAt": "0000-01-01T00:00:00Z"}, "invalid_event_at"),
+    ({**OK, "eventAt": "0001-01-01T00:30:00+01:00"}, "invalid_event_at"),
+    ({**OK, "eventAt": "9999-12-31T23:30:00-01:00"}, "invalid_event_at"),
+    ({**OK, "eventAt": "٢٠٢٤-01-01T00:00:00Z"}, "invalid_event_at"),
     ({**OK, "eventId": ""}, "invalid_event_id"),
     ({**OK, "eventId": 7}, "invalid_event_id"),
     ({**OK, "eventId": TOO_LONG}, "invalid_event_id"),
@@ -117,6 +121,8 @@ def test_timestamps_are_stored_in_utc_microseconds(lake: Lake, write_jsonl) -> N
             datetime(2024, 6, 1, 12, 0, 0, 250000, tzinfo=UTC),
         ),
         "absent": (None, RECEIVED_AT),
+        "first": ("0001-01-01T00:00:00Z", datetime(1, 1, 1, tzinfo=UTC)),
+        "last": ("9999-12-31T23:59:59.999999Z", datetime(9999, 12, 31, 23, 59, 59, 999999, UTC)),
     }
     records = []
     for name, (at, _) in cases.items():
@@ -127,8 +133,7 @@ def test_timestamps_are_stored_in_utc_microseconds(lake: Lake, write_jsonl) -> N
     report = _ingest(lake, write_jsonl, records)
     assert report.accepted == len(cases)
     assert report.naive_timestamps == 2
-    assert report.first_event_at == datetime(2024, 1, 1, tzinfo=UTC)
-    assert report.last_event_at == RECEIVED_AT
+    assert report.first_event_at == datetime(1, 1, 1, tzinfo=UTC)
     rows = lake.execute(lake.events().select("name", "event_at", "received_at"))
     got = {r["name"]: r["event_at"] for r in rows.to_dicts()}
     assert got == {name: want for name, (_, want) in cases.items()}

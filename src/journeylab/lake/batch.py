@@ -28,7 +28,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from journeylab.lake.layout import EVENT_SCHEMA
-from journeylab.lake.model import MAX_DATA_BYTES, MAX_ID_CHARS, Rejection, Validator, parse_rfc3339
+from journeylab.lake.model import (
+    MAX_DATA_BYTES,
+    MAX_EVENT_US,
+    MAX_ID_CHARS,
+    MIN_EVENT_US,
+    Rejection,
+    Validator,
+    parse_rfc3339,
+)
 
 __all__ = ["Block", "Reject", "validate_block", "events_table"]
 
@@ -173,8 +181,13 @@ def _event_at(
     common = pc.match_substring_regex(arr, _COMMON_RFC3339)
     fast: list[int | None]
     try:
-        fast = pc.cast(pc.if_else(common, arr, None), _TS).cast(pa.int64()).to_pylist()
-        odd = pc.and_(pc.is_valid(arr), pc.invert(common.fill_null(False)))
+        instants = pc.cast(pc.if_else(common, arr, None), _TS).cast(pa.int64())
+        # outside years 1..9999 in UTC (e.g. 0000-01-01): the Python parser says why
+        out_of_range = pc.or_(
+            pc.less(instants, MIN_EVENT_US), pc.greater(instants, MAX_EVENT_US)
+        ).fill_null(False)
+        odd = pc.or_(pc.and_(pc.is_valid(arr), pc.invert(common.fill_null(False))), out_of_range)
+        fast = instants.to_pylist()
     except pa.ArrowInvalid:  # e.g. 2024-02-30 in the common shape: parse them one by one
         fast = [None] * len(stamps)
         odd = pc.is_valid(arr)

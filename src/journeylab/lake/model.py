@@ -27,6 +27,9 @@ __all__ = [
 MAX_ID_CHARS = 255
 MAX_DATA_BYTES = 32 * 1024
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: The instants an event_at may hold (Python's datetime range, in UTC).
+MIN_EVENT_US = -62_135_596_800_000_000  # 0001-01-01T00:00:00Z
+MAX_EVENT_US = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999Z
 
 #: Every quarantine reason code, with what it means.
 REASONS: dict[str, str] = {
@@ -46,7 +49,8 @@ REASONS: dict[str, str] = {
 
 _RFC3339 = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
-    r"(Z|z|[+-]\d{2}:\d{2})?$"
+    r"(Z|z|[+-]\d{2}:\d{2})?$",
+    re.ASCII,  # RFC 3339 digits are ASCII: no other scripts' digits
 )
 _encoder = msgspec.json.Encoder(order="sorted")
 
@@ -82,7 +86,11 @@ def parse_rfc3339(value: object, reason: str, what: str) -> tuple[int, bool]:
         oh, om = int(off[1:3]), int(off[4:6])
         if oh > 23 or om > 59:
             raise Rejection(reason, f"{what} {value[:64]!r}: offset out of range")
-        dt -= sign * timedelta(hours=oh, minutes=om)
+        try:
+            dt -= sign * timedelta(hours=oh, minutes=om)
+        except OverflowError:
+            detail = f"{what} {value[:64]!r}: before year 1 or after 9999 in UTC"
+            raise Rejection(reason, detail) from None
     return _micros(dt), off is None
 
 
