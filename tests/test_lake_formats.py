@@ -191,3 +191,35 @@ def test_unknown_format_and_missing_file_are_errors(lake: Lake, tmp_path: Path) 
     with pytest.raises(InputError, match="does not exist"):
         lake.ingest([good, tmp_path / "missing.jsonl"])
     assert lake.count() == 0  # nothing landed: inputs are checked before anything is written
+
+
+@pytest.mark.parametrize("name", ["events.jsonl.gz", "batch.json.gz", "rows.csv.gz"])
+def test_gzipped_inputs_read_like_plain_ones(lake: Lake, tmp_path: Path, name: str) -> None:
+    import gzip
+
+    events = [
+        {"userId": "u1", "name": "signup", "eventAt": "2024-01-01T00:00:00Z"},
+        {"userId": "u2", "name": "purchase", "eventAt": "2024-01-02T00:00:00Z"},
+    ]
+    if name.startswith("events"):
+        text = "".join(json.dumps(e) + "\n" for e in events) + "not json\n"
+    elif name.startswith("batch"):
+        text = json.dumps({"events": events + [[1]]})
+    else:
+        text = "userId,name,eventAt\n" + "".join(
+            f"{e['userId']},{e['name']},{e['eventAt']}\n" for e in events
+        )
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode()))
+    report = lake.ingest(path)
+    assert report.accepted == 2
+    assert report.rejected == (0 if name.startswith("rows") else 1)
+    got = lake.execute(lake.events().order_by("user_id"))["user_id"].to_list()
+    assert got == ["u1", "u2"]
+
+
+def test_gzipped_parquet_is_refused(lake: Lake, tmp_path: Path) -> None:
+    path = tmp_path / "x.parquet.gz"
+    path.write_bytes(b"")
+    with pytest.raises(InputError, match="format"):
+        lake.ingest(path)

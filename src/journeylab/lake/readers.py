@@ -10,6 +10,7 @@ decoded. Formats: jsonl/ndjson (Events API objects, one a line), json (a batch b
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import math
@@ -17,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgspec
 import pyarrow.parquet as pq
@@ -25,7 +26,7 @@ import pyarrow.parquet as pq
 from journeylab.errors import InputError, invalid
 from journeylab.lake.model import Rejection
 
-__all__ = ["FORMATS", "detect_format", "read_records", "raw_text"]
+__all__ = ["FORMATS", "detect_format", "open_input", "read_records", "raw_text"]
 
 Record = tuple[int, bytes | str, object]
 FORMATS = ("jsonl", "json", "csv", "parquet")
@@ -46,15 +47,32 @@ def detect_format(path: Path, fmt: str | None) -> str:
         if fmt not in FORMATS:
             raise invalid("--format", fmt, FORMATS + ("ndjson",))
         return fmt
-    found = _EXT.get(path.suffix.lower())
-    if found is None:
+    suffix = _suffix(path)
+    found = _EXT.get(suffix)
+    if found is None or (found == "parquet" and _gzipped(path)):
         raise invalid(
             "format",
-            path.suffix or path.name,
+            suffix or path.name,
             tuple(_EXT),
             f"Cannot tell the format of {str(path)!r} from its extension; pass --format.",
         )
     return found
+
+
+def _gzipped(path: Path) -> bool:
+    return path.suffix.lower() == ".gz"
+
+
+def _suffix(path: Path) -> str:
+    """The format suffix, looking through a trailing ``.gz`` (``events.jsonl.gz``)."""
+    return Path(path.stem).suffix.lower() if _gzipped(path) else path.suffix.lower()
+
+
+def open_input(path: Path, buffering: int = -1) -> BinaryIO:
+    """Open an input file for reading bytes; ``.gz`` files are decompressed on the fly."""
+    if _gzipped(path):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb", buffering=buffering)
 
 
 def raw_text(raw: bytes | str) -> str:
@@ -72,7 +90,7 @@ def read_records(path: Path, fmt: str, on_bytes: Callable[[int], None]) -> Itera
 
 def _jsonl(path: Path, on_bytes: Callable[[int], None]) -> Iterator[Record]:
     decode = _decoder.decode
-    with open(path, "rb", buffering=1 << 20) as fh:
+    with open_input(path, 1 << 20) as fh:
         for no, line in enumerate(fh, 1):
             on_bytes(len(line))
             if not line.strip():
@@ -84,7 +102,8 @@ def _jsonl(path: Path, on_bytes: Callable[[int], None]) -> Iterator[Record]:
 
 
 def _json_batch(path: Path, on_bytes: Callable[[int], None]) -> Iterator[Record]:
-    body = path.read_bytes()
+    with open_input(path) as fh:
+        body = fh.read()
     on_bytes(len(body))
     try:
         doc = _decoder.decode(body)
@@ -118,7 +137,9 @@ def _coerce(value: str) -> Any:
 
 
 def _csv(path: Path, on_bytes: Callable[[int], None]) -> Iterator[Record]:
-    with open(path, newline="", encoding="utf-8", errors="backslashreplace") as fh:
+    with io.TextIOWrapper(
+        open_input(path), encoding="utf-8", errors="backslashreplace", newline=""
+    ) as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from journeylab.lake.batch import Block, Reject, events_table, validate_block
 from journeylab.lake.model import Rejection, Validator
-from journeylab.lake.readers import raw_text, read_records
+from journeylab.lake.readers import open_input, raw_text, read_records
 
 __all__ = ["BLOCK_BYTES", "BLOCK_ROWS", "PARALLEL_MIN_BYTES", "WORKERS", "blocks", "worker_pool"]
 
@@ -77,7 +77,7 @@ def _line_blocks(
     Small chunks (tests, the crash test) cut blocks at ``block_rows`` lines; big ones read
     BLOCK_BYTES at a time and cut at the last newline, which costs nothing per line.
     """
-    with open(path, "rb", buffering=0 if block_rows >= BLOCK_ROWS else 1 << 20) as fh:
+    with open_input(path, 0 if block_rows >= BLOCK_ROWS else 1 << 20) as fh:
         first = 1
         if block_rows < BLOCK_ROWS:
             while lines := list(islice(fh, block_rows)):
