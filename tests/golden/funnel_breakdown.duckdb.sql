@@ -46,46 +46,39 @@ WITH "t2" AS (
       "t0"."name" IN ('purchase', 'signup')
       AND CAST("t0"."event_at" AS TIMESTAMP(6)) <= MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
   ) AS "t1"
-), "t14" AS (
+), "t13" AS (
   SELECT
-    "t13"."user_id",
-    MAX("t13"."m") AS "reached",
-    MAX("t13"."t1") AS "last_start",
-    MIN(CASE WHEN "t13"."m" >= 1 THEN "t13"."t1" ELSE NULL END) AS "l1_1",
-    MIN(CASE WHEN "t13"."m" >= 2 THEN "t13"."t1" ELSE NULL END) AS "l2_1",
-    MIN(CASE WHEN "t13"."m" >= 2 THEN "t13"."t2" ELSE NULL END) AS "l2_2"
+    "t12"."user_id",
+    MAX("t12"."m") AS "reached",
+    MAX("t12"."t1") AS "last_start",
+    MIN(CASE WHEN "t12"."m" >= 1 THEN "t12"."t1" ELSE NULL END) AS "l1_1",
+    MIN(CASE WHEN "t12"."m" >= 2 THEN "t12"."t1" ELSE NULL END) AS "l2_1",
+    MIN(CASE WHEN "t12"."m" >= 2 THEN "t12"."t2" ELSE NULL END) AS "l2_2"
   FROM (
     SELECT
-      "t12"."user_id",
-      "t12"."t1",
-      "t12"."t2",
-      1 + CASE WHEN "t12"."t2" IS NOT NULL THEN 1 ELSE 0 END AS "m"
+      "t11"."user_id",
+      "t11"."t1",
+      "t11"."t2",
+      1 + CASE WHEN "t11"."t2" IS NOT NULL THEN 1 ELSE 0 END AS "m"
     FROM (
       SELECT
-        "t11"."user_id",
-        "t11"."t1",
-        MIN("t11"."rt") AS "t2"
+        "t10"."user_id",
+        "t10"."t1",
+        MIN("t10"."rt") AS "t2"
       FROM (
         SELECT
-          "t10"."user_id",
-          "t10"."t1",
-          "t8"."ru",
-          "t8"."rt"
+          "t8"."user_id",
+          "t8"."t1",
+          "t9"."ru",
+          "t9"."rt"
         FROM (
           SELECT
-            "t5"."user_id",
-            "t5"."t" AS "t1"
-          FROM (
-            SELECT
-              *
-            FROM "t2" AS "t3"
-            WHERE
-              "t3"."k" > 0 AND "t3"."k" = 1
-          ) AS "t5"
-          GROUP BY
-            1,
-            2
-        ) AS "t10"
+            "t3"."user_id",
+            "t3"."t" AS "t1"
+          FROM "t2" AS "t3"
+          WHERE
+            "t3"."k" > 0 AND "t3"."k" = 1
+        ) AS "t8"
         LEFT OUTER JOIN (
           SELECT
             "t3"."user_id" AS "ru",
@@ -93,59 +86,59 @@ WITH "t2" AS (
           FROM "t2" AS "t3"
           WHERE
             "t3"."k" > 0 AND "t3"."k" = 2
-        ) AS "t8"
-          ON "t10"."user_id" = "t8"."ru"
-          AND "t8"."rt" >= "t10"."t1"
-          AND "t8"."rt" <= (
-            "t10"."t1" + INTERVAL '1209600' SECOND
+        ) AS "t9"
+          ON "t8"."user_id" = "t9"."ru"
+          AND "t9"."rt" >= "t8"."t1"
+          AND "t9"."rt" <= (
+            "t8"."t1" + INTERVAL '1209600' SECOND
           )
-      ) AS "t11"
+      ) AS "t10"
       GROUP BY
         1,
         2
-    ) AS "t12"
-  ) AS "t13"
+    ) AS "t11"
+  ) AS "t12"
   GROUP BY
     1
 )
 SELECT
-  "t19"."user_id",
-  "t19"."reached",
-  "t19"."last_start",
-  "t19"."t1",
-  "t19"."t2",
-  "t19"."matured",
-  "t19"."in_progress",
-  "t24"."vs",
-  "t24"."vn"
+  "t18"."user_id",
+  "t18"."reached",
+  "t18"."last_start",
+  "t18"."t1",
+  "t18"."t2",
+  "t18"."matured",
+  "t18"."in_progress",
+  "t23"."vs",
+  "t23"."vn"
 FROM (
   SELECT
-    "t15"."user_id",
-    "t15"."reached",
-    "t15"."last_start",
+    "t14"."user_id",
+    "t14"."reached",
+    "t14"."last_start",
     CASE
-      WHEN "t15"."reached" = 1
-      THEN "t15"."l1_1"
-      WHEN "t15"."reached" = 2
-      THEN "t15"."l2_1"
+      WHEN "t14"."reached" = 1
+      THEN "t14"."l1_1"
+      WHEN "t14"."reached" = 2
+      THEN "t14"."l2_1"
       ELSE NULL
     END AS "t1",
-    CASE WHEN "t15"."reached" = 2 THEN "t15"."l2_2" ELSE NULL END AS "t2",
+    CASE WHEN "t14"."reached" = 2 THEN "t14"."l2_2" ELSE NULL END AS "t2",
     NOT (
       (
-        "t15"."last_start" + INTERVAL '1209600' SECOND
+        "t14"."last_start" + INTERVAL '1209600' SECOND
       ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
     ) AS "matured",
     (
-      "t15"."reached" < 2
+      "t14"."reached" < 2
     )
     AND (
       (
-        "t15"."last_start" + INTERVAL '1209600' SECOND
+        "t14"."last_start" + INTERVAL '1209600' SECOND
       ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
     ) AS "in_progress"
-  FROM "t14" AS "t15"
-) AS "t19"
+  FROM "t13" AS "t14"
+) AS "t18"
 LEFT OUTER JOIN (
   SELECT
     "t7"."user_id" AS "vu",
@@ -160,8 +153,8 @@ LEFT OUTER JOIN (
   ) AS "t7"
   INNER JOIN (
     SELECT
-      "t20"."user_id",
-      MIN("t20"."event_id") AS "eid"
+      "t19"."user_id",
+      MIN("t19"."event_id") AS "eid"
     FROM (
       SELECT
         "t7"."user_id",
@@ -170,8 +163,8 @@ LEFT OUTER JOIN (
         "t7"."event_id",
         "t7"."vs",
         "t7"."vn",
-        "t18"."ak",
-        "t18"."at"
+        "t17"."ak",
+        "t17"."at"
       FROM (
         SELECT
           *
@@ -181,32 +174,32 @@ LEFT OUTER JOIN (
       ) AS "t7"
       INNER JOIN (
         SELECT
-          "t15"."user_id",
-          "t15"."reached" AS "ak",
+          "t14"."user_id",
+          "t14"."reached" AS "ak",
           CASE
-            WHEN "t15"."reached" = 1
+            WHEN "t14"."reached" = 1
             THEN CASE
-              WHEN "t15"."reached" = 1
-              THEN "t15"."l1_1"
-              WHEN "t15"."reached" = 2
-              THEN "t15"."l2_1"
+              WHEN "t14"."reached" = 1
+              THEN "t14"."l1_1"
+              WHEN "t14"."reached" = 2
+              THEN "t14"."l2_1"
               ELSE NULL
             END
-            WHEN "t15"."reached" = 2
-            THEN CASE WHEN "t15"."reached" = 2 THEN "t15"."l2_2" ELSE NULL END
+            WHEN "t14"."reached" = 2
+            THEN CASE WHEN "t14"."reached" = 2 THEN "t14"."l2_2" ELSE NULL END
             ELSE NULL
           END AS "at"
-        FROM "t14" AS "t15"
+        FROM "t13" AS "t14"
         WHERE
-          "t15"."reached" IS NOT NULL
-      ) AS "t18"
-        ON "t7"."user_id" = "t18"."user_id"
-        AND "t7"."k" = "t18"."ak"
-        AND "t7"."t" = "t18"."at"
-    ) AS "t20"
+          "t14"."reached" IS NOT NULL
+      ) AS "t17"
+        ON "t7"."user_id" = "t17"."user_id"
+        AND "t7"."k" = "t17"."ak"
+        AND "t7"."t" = "t17"."at"
+    ) AS "t19"
     GROUP BY
       1
-  ) AS "t22"
-    ON "t7"."user_id" = "t22"."user_id" AND "t7"."event_id" = "t22"."eid"
-) AS "t24"
-  ON "t19"."user_id" = "t24"."vu"
+  ) AS "t21"
+    ON "t7"."user_id" = "t21"."user_id" AND "t7"."event_id" = "t21"."eid"
+) AS "t23"
+  ON "t18"."user_id" = "t23"."vu"

@@ -18,127 +18,120 @@ WITH `t1` AS (
     `t0`.`name` IN ('add_to_cart', 'purchase', 'signup', 'view_item')
 )
 SELECT
-  `t21`.`user_id`,
-  `t21`.`reached`,
-  `t21`.`last_start`,
+  `t20`.`user_id`,
+  `t20`.`reached`,
+  `t20`.`last_start`,
   CASE
-    WHEN `t21`.`reached` = 1
-    THEN `t21`.`l1_1`
-    WHEN `t21`.`reached` = 2
-    THEN `t21`.`l2_1`
-    WHEN `t21`.`reached` = 3
-    THEN `t21`.`l3_1`
-    WHEN `t21`.`reached` = 4
-    THEN `t21`.`l4_1`
+    WHEN `t20`.`reached` = 1
+    THEN `t20`.`l1_1`
+    WHEN `t20`.`reached` = 2
+    THEN `t20`.`l2_1`
+    WHEN `t20`.`reached` = 3
+    THEN `t20`.`l3_1`
+    WHEN `t20`.`reached` = 4
+    THEN `t20`.`l4_1`
     ELSE NULL
   END AS `t1`,
   CASE
-    WHEN `t21`.`reached` = 2
-    THEN `t21`.`l2_2`
-    WHEN `t21`.`reached` = 3
-    THEN `t21`.`l3_2`
-    WHEN `t21`.`reached` = 4
-    THEN `t21`.`l4_2`
+    WHEN `t20`.`reached` = 2
+    THEN `t20`.`l2_2`
+    WHEN `t20`.`reached` = 3
+    THEN `t20`.`l3_2`
+    WHEN `t20`.`reached` = 4
+    THEN `t20`.`l4_2`
     ELSE NULL
   END AS `t2`,
   CASE
-    WHEN `t21`.`reached` = 3
-    THEN `t21`.`l3_3`
-    WHEN `t21`.`reached` = 4
-    THEN `t21`.`l4_3`
+    WHEN `t20`.`reached` = 3
+    THEN `t20`.`l3_3`
+    WHEN `t20`.`reached` = 4
+    THEN `t20`.`l4_3`
     ELSE NULL
   END AS `t3`,
-  CASE WHEN `t21`.`reached` = 4 THEN `t21`.`l4_4` ELSE NULL END AS `t4`,
+  CASE WHEN `t20`.`reached` = 4 THEN `t20`.`l4_4` ELSE NULL END AS `t4`,
   NOT (
     (
-      `t21`.`last_start` + INTERVAL '604800' SECOND
+      `t20`.`last_start` + INTERVAL '604800' SECOND
     ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
   ) AS `matured`,
   (
-    `t21`.`reached` < 4
+    `t20`.`reached` < 4
   )
   AND (
     (
-      `t21`.`last_start` + INTERVAL '604800' SECOND
+      `t20`.`last_start` + INTERVAL '604800' SECOND
     ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
   ) AS `in_progress`
 FROM (
   SELECT
-    `t20`.`user_id`,
-    MAX(`t20`.`m`) AS `reached`,
-    MAX(`t20`.`t1`) AS `last_start`,
-    MIN(CASE WHEN `t20`.`m` >= 1 THEN `t20`.`t1` ELSE NULL END) AS `l1_1`,
-    MIN(CASE WHEN `t20`.`m` >= 2 THEN `t20`.`t1` ELSE NULL END) AS `l2_1`,
-    MIN(CASE WHEN `t20`.`m` >= 2 THEN `t20`.`t2` ELSE NULL END) AS `l2_2`,
-    MIN(CASE WHEN `t20`.`m` >= 3 THEN `t20`.`t1` ELSE NULL END) AS `l3_1`,
-    MIN(CASE WHEN `t20`.`m` >= 3 THEN `t20`.`t2` ELSE NULL END) AS `l3_2`,
-    MIN(CASE WHEN `t20`.`m` >= 3 THEN `t20`.`t3` ELSE NULL END) AS `l3_3`,
-    MIN(CASE WHEN `t20`.`m` >= 4 THEN `t20`.`t1` ELSE NULL END) AS `l4_1`,
-    MIN(CASE WHEN `t20`.`m` >= 4 THEN `t20`.`t2` ELSE NULL END) AS `l4_2`,
-    MIN(CASE WHEN `t20`.`m` >= 4 THEN `t20`.`t3` ELSE NULL END) AS `l4_3`,
-    MIN(CASE WHEN `t20`.`m` >= 4 THEN `t20`.`t4` ELSE NULL END) AS `l4_4`
+    `t19`.`user_id`,
+    MAX(`t19`.`m`) AS `reached`,
+    MAX(`t19`.`t1`) AS `last_start`,
+    MIN(CASE WHEN `t19`.`m` >= 1 THEN `t19`.`t1` ELSE NULL END) AS `l1_1`,
+    MIN(CASE WHEN `t19`.`m` >= 2 THEN `t19`.`t1` ELSE NULL END) AS `l2_1`,
+    MIN(CASE WHEN `t19`.`m` >= 2 THEN `t19`.`t2` ELSE NULL END) AS `l2_2`,
+    MIN(CASE WHEN `t19`.`m` >= 3 THEN `t19`.`t1` ELSE NULL END) AS `l3_1`,
+    MIN(CASE WHEN `t19`.`m` >= 3 THEN `t19`.`t2` ELSE NULL END) AS `l3_2`,
+    MIN(CASE WHEN `t19`.`m` >= 3 THEN `t19`.`t3` ELSE NULL END) AS `l3_3`,
+    MIN(CASE WHEN `t19`.`m` >= 4 THEN `t19`.`t1` ELSE NULL END) AS `l4_1`,
+    MIN(CASE WHEN `t19`.`m` >= 4 THEN `t19`.`t2` ELSE NULL END) AS `l4_2`,
+    MIN(CASE WHEN `t19`.`m` >= 4 THEN `t19`.`t3` ELSE NULL END) AS `l4_3`,
+    MIN(CASE WHEN `t19`.`m` >= 4 THEN `t19`.`t4` ELSE NULL END) AS `l4_4`
   FROM (
     SELECT
-      `t19`.`user_id`,
-      `t19`.`t1`,
-      `t19`.`t2`,
-      `t19`.`t3`,
-      `t19`.`t4`,
-      1 + CASE WHEN `t19`.`t2` IS NOT NULL THEN 1 ELSE 0 END + CASE WHEN `t19`.`t3` IS NOT NULL THEN 1 ELSE 0 END + CASE WHEN `t19`.`t4` IS NOT NULL THEN 1 ELSE 0 END AS `m`
+      `t18`.`user_id`,
+      `t18`.`t1`,
+      `t18`.`t2`,
+      `t18`.`t3`,
+      `t18`.`t4`,
+      1 + CASE WHEN `t18`.`t2` IS NOT NULL THEN 1 ELSE 0 END + CASE WHEN `t18`.`t3` IS NOT NULL THEN 1 ELSE 0 END + CASE WHEN `t18`.`t4` IS NOT NULL THEN 1 ELSE 0 END AS `m`
     FROM (
       SELECT
-        `t18`.`user_id`,
-        `t18`.`t1`,
-        MIN(`t18`.`t2`) AS `t2`,
-        MIN(`t18`.`t3`) AS `t3`,
-        MIN(`t18`.`rt`) AS `t4`
+        `t17`.`user_id`,
+        `t17`.`t1`,
+        MIN(`t17`.`t2`) AS `t2`,
+        MIN(`t17`.`t3`) AS `t3`,
+        MIN(`t17`.`rt`) AS `t4`
       FROM (
         SELECT
-          `t17`.`user_id`,
-          `t17`.`t1`,
-          `t17`.`t2`,
-          `t17`.`t3`,
+          `t16`.`user_id`,
+          `t16`.`t1`,
+          `t16`.`t2`,
+          `t16`.`t3`,
           `t7`.`ru`,
           `t7`.`rt`
         FROM (
           SELECT
-            `t15`.`user_id`,
-            `t15`.`t1`,
-            MIN(`t15`.`t2`) AS `t2`,
-            MIN(`t15`.`rt`) AS `t3`
+            `t14`.`user_id`,
+            `t14`.`t1`,
+            MIN(`t14`.`t2`) AS `t2`,
+            MIN(`t14`.`rt`) AS `t3`
           FROM (
             SELECT
-              `t14`.`user_id`,
-              `t14`.`t1`,
-              `t14`.`t2`,
+              `t13`.`user_id`,
+              `t13`.`t1`,
+              `t13`.`t2`,
               `t8`.`ru`,
               `t8`.`rt`
             FROM (
               SELECT
-                `t12`.`user_id`,
-                `t12`.`t1`,
-                MIN(`t12`.`rt`) AS `t2`
+                `t11`.`user_id`,
+                `t11`.`t1`,
+                MIN(`t11`.`rt`) AS `t2`
               FROM (
                 SELECT
-                  `t11`.`user_id`,
-                  `t11`.`t1`,
-                  `t9`.`ru`,
-                  `t9`.`rt`
+                  `t9`.`user_id`,
+                  `t9`.`t1`,
+                  `t10`.`ru`,
+                  `t10`.`rt`
                 FROM (
                   SELECT
-                    `t5`.`user_id`,
-                    `t5`.`t` AS `t1`
-                  FROM (
-                    SELECT
-                      *
-                    FROM `t1` AS `t2`
-                    WHERE
-                      `t2`.`k` > 0 AND `t2`.`k` = 1
-                  ) AS `t5`
-                  GROUP BY
-                    1,
-                    2
-                ) AS `t11`
+                    `t2`.`user_id`,
+                    `t2`.`t` AS `t1`
+                  FROM `t1` AS `t2`
+                  WHERE
+                    `t2`.`k` > 0 AND `t2`.`k` = 1
+                ) AS `t9`
                 LEFT OUTER JOIN (
                   SELECT
                     `t2`.`user_id` AS `ru`,
@@ -146,17 +139,17 @@ FROM (
                   FROM `t1` AS `t2`
                   WHERE
                     `t2`.`k` > 0 AND `t2`.`k` = 2
-                ) AS `t9`
-                  ON `t11`.`user_id` = `t9`.`ru`
-                  AND `t9`.`rt` >= `t11`.`t1`
-                  AND `t9`.`rt` <= (
-                    `t11`.`t1` + INTERVAL '604800' SECOND
+                ) AS `t10`
+                  ON `t9`.`user_id` = `t10`.`ru`
+                  AND `t10`.`rt` >= `t9`.`t1`
+                  AND `t10`.`rt` <= (
+                    `t9`.`t1` + INTERVAL '604800' SECOND
                   )
-              ) AS `t12`
+              ) AS `t11`
               GROUP BY
                 1,
                 2
-            ) AS `t14`
+            ) AS `t13`
             LEFT OUTER JOIN (
               SELECT
                 `t2`.`user_id` AS `ru`,
@@ -165,16 +158,16 @@ FROM (
               WHERE
                 `t2`.`k` > 0 AND `t2`.`k` = 3
             ) AS `t8`
-              ON `t14`.`user_id` = `t8`.`ru`
-              AND `t8`.`rt` >= `t14`.`t2`
+              ON `t13`.`user_id` = `t8`.`ru`
+              AND `t8`.`rt` >= `t13`.`t2`
               AND `t8`.`rt` <= (
-                `t14`.`t1` + INTERVAL '604800' SECOND
+                `t13`.`t1` + INTERVAL '604800' SECOND
               )
-          ) AS `t15`
+          ) AS `t14`
           GROUP BY
             1,
             2
-        ) AS `t17`
+        ) AS `t16`
         LEFT OUTER JOIN (
           SELECT
             `t2`.`user_id` AS `ru`,
@@ -183,17 +176,17 @@ FROM (
           WHERE
             `t2`.`k` > 0 AND `t2`.`k` = 4
         ) AS `t7`
-          ON `t17`.`user_id` = `t7`.`ru`
-          AND `t7`.`rt` >= `t17`.`t3`
+          ON `t16`.`user_id` = `t7`.`ru`
+          AND `t7`.`rt` >= `t16`.`t3`
           AND `t7`.`rt` <= (
-            `t17`.`t1` + INTERVAL '604800' SECOND
+            `t16`.`t1` + INTERVAL '604800' SECOND
           )
-      ) AS `t18`
+      ) AS `t17`
       GROUP BY
         1,
         2
-    ) AS `t19`
-  ) AS `t20`
+    ) AS `t18`
+  ) AS `t19`
   GROUP BY
     1
-) AS `t21`
+) AS `t20`

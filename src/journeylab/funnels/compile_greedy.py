@@ -35,7 +35,8 @@ def compile_greedy(tagged: ir.Table, spec: FunnelSpec) -> ir.Table:
     n = spec.n
     win = interval(spec.within)
     st = tagged.filter(tagged.k == 1)
-    starts = st.group_by(["user_id", st.t.name("t1")]).agg()
+    # repeated starts at one instant are merged by the first per-start aggregation below
+    starts = st.select("user_id", t1=st.t)
     carry: list[str] = []
     for i in range(len(spec.exclude)):
         xs = tagged.filter(tagged[f"x{i}"] > 0).select(ru="user_id", rt="t")
