@@ -4,6 +4,7 @@ local Spark (Ibis' pyspark backend, local[2]) and on DuckDB, on a small lake."""
 from __future__ import annotations
 
 import importlib.util
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -86,6 +87,13 @@ def test_compare_activations_identical(lakes: tuple[Lake, Lake]) -> None:
         },
         "within": "14d",
         "channel": "channel",
+        "spend": pl.DataFrame(
+            {
+                "date": [date(2025, 3, d) for d in (1, 2, 3, 1, 5)],
+                "channel": ["ads", "ads", "organic", "referral", "Ads"],
+                "amount": [100.0, 50.0, 30.0, 12.5, 7.0],
+            }
+        ),
     }
     duck, spark = lakes
     a, b = duck.compare_activations(**kw), spark.compare_activations(**kw)
@@ -94,6 +102,7 @@ def test_compare_activations_identical(lakes: tuple[Lake, Lake]) -> None:
     for name in frames:
         assert_frames_same(getattr(a, name), getattr(b, name), name)
     assert a.table()["activated"].sum() > 0
+    assert a.cac()["spend"].sum() > 0
 
 
 # -- backtest ----------------------------------------------------------------------------
