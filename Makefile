@@ -39,6 +39,9 @@ unit: $(STAMP_DEV)
 
 bench: $(STAMP_DEV)
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/pip install -q -e '.[bench]'
+	nice -n 10 $(BIN)/python benchmarks/funnel.py
+	nice -n 10 $(BIN)/python benchmarks/backtest.py
 
 clean:
 	rm -rf $(VENV) demo_out .pytest_cache .mypy_cache .ruff_cache
