@@ -1,8 +1,9 @@
 """Backtest benchmark: an offer backtested on the cached ~100M-event benchmark lake.
 
-The offer is ``--spec YAML`` (e.g. examples/three-purchases.yaml) or, by default, the
-issue's example: audience signups from ads/organic, entry at signup, satisfied by 3
-purchases within 30 days, expiring after 30 days, budget 5000, reward 10. Runs in a fresh
+The offer is ``--spec YAML``; by default the repository's example
+examples/offer_three_purchases.yaml, or when it is missing (``--spec builtin``) the issue's
+example: audience signups from ads/organic, entry at signup, satisfied by 3 purchases
+within 30 days, expiring after 30 days, budget 5000, reward 10. Runs in a fresh
 subprocess (time of the backtest only, CPU seconds and peak RSS of the process) and
 compares with the funnel benchmark's last journeylab time (target: at most 2x, RSS <= 3 GB).
 
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import CACHE, bench_data, measure, self_rss_kb  # noqa: E402
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "offer_three_purchases.yaml"
 DEFAULT_OFFER: dict[str, Any] = {
     "kind": "offer",
     "name": "three-purchases",
@@ -36,12 +38,12 @@ DEFAULT_OFFER: dict[str, Any] = {
 }
 
 
-def worker(users: int, spec: str | None) -> None:
+def worker(users: int, spec: str) -> None:
     import journeylab as jl
     from journeylab.conditions import load_program
 
     data = bench_data(users)
-    program = load_program(spec if spec else DEFAULT_OFFER)
+    program = load_program(DEFAULT_OFFER if spec == "builtin" else spec)
     lake = jl.open_lake(data.lake, create=False)
     t0 = time.perf_counter()
     result = program.backtest(lake)
@@ -55,19 +57,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=2_400_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--spec", help="offer YAML (default: the built-in example offer)")
+    parser.add_argument(
+        "--spec",
+        default=str(EXAMPLE) if EXAMPLE.exists() else "builtin",
+        help="offer YAML, or 'builtin' (default: examples/offer_three_purchases.yaml)",
+    )
     parser.add_argument("--worker", action="store_true")
     a = parser.parse_args()
     if a.worker:
         worker(a.users, a.spec)
         return
     data = bench_data(a.users)
-    args = ["--worker", "--users", str(a.users)] + (["--spec", a.spec] if a.spec else [])
+    args = ["--worker", "--users", str(a.users), "--spec", a.spec]
     runs = [measure(Path(__file__), args) for _ in range(a.repeat)]
     summary: dict[str, Any] = {
         "events": data.events,
         "users": data.users,
-        "spec": a.spec or "built-in three-purchases offer",
+        "spec": a.spec,
         "median_seconds": round(statistics.median(r["seconds"] for r in runs), 2),
         "min_seconds": round(min(r["seconds"] for r in runs), 2),
         "median_cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in runs), 2),
