@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 import ibis.expr.types as ir
@@ -22,6 +22,7 @@ import ibis.expr.types as ir
 from journeylab.durations import Duration, format_duration, parse_duration
 from journeylab.errors import SpecError, invalid
 from journeylab.steps import Step, as_step
+from journeylab.times import as_utc
 
 __all__ = [
     "ActivationSource",
@@ -120,19 +121,6 @@ def as_definition(label: Any, value: Any, signup_event: str = "signup") -> Defin
     )
 
 
-def _utc(value: datetime | str | None, param: str) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise invalid(param, value, "an ISO 8601 time like '2026-03-01T00:00:00Z'") from None
-    if not isinstance(value, datetime):
-        raise invalid(param, value, "a datetime or an ISO 8601 string")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _date(value: date | str | None, param: str) -> date | None:
     if value is None:
         return None
@@ -219,7 +207,7 @@ def activation_spec(
         definitions=definitions,
         within=parse_duration(within, "within"),
         channel=channel,
-        as_of=_utc(as_of, "as_of"),
+        as_of=as_utc(as_of, "as_of"),
         start_date=lo,
         end_date=hi,
     )

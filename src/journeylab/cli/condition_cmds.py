@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +17,7 @@ from journeylab.conditions.describe import fmt_num, fmt_span, fmt_t
 from journeylab.conditions.validate import validate_program
 from journeylab.errors import InputError, JourneylabError, SpecError, invalid
 from journeylab.lake import open_lake
+from journeylab.times import as_utc
 
 __all__ = ["check_expectations", "load_expectations", "register"]
 
@@ -43,19 +43,6 @@ SUMMARY_KEYS = (
     "reward_unearned",
     "median_seconds_to_satisfy",
 )
-
-
-def _time(value: Any, param: str) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        t = value
-    else:
-        try:
-            t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            raise invalid(param, value, "an ISO 8601 time like 2024-02-01T00:00:00Z") from None
-    if t is not None and t.tzinfo is None:
-        t = t.replace(tzinfo=UTC)
-    return t
 
 
 def _one_line(exc: JourneylabError) -> JourneylabError:
@@ -107,9 +94,9 @@ def backtest(
         warnings = _warn(program, lk)
         result = program.backtest(
             lk,
-            start=_time(start, "--start"),
-            end=_time(end, "--end"),
-            as_of=_time(as_of, "--as-of"),
+            start=as_utc(start, "--start"),
+            end=as_utc(end, "--end"),
+            as_of=as_utc(as_of, "--as-of"),
         )
     out = summary(result)
     if as_json:
@@ -154,9 +141,9 @@ def explain(
             program,
             lk,
             user,
-            start=_time(start, "--start"),
-            end=_time(end, "--end"),
-            as_of=_time(as_of, "--as-of"),
+            start=as_utc(start, "--start"),
+            end=as_utc(end, "--end"),
+            as_of=as_utc(as_of, "--as-of"),
         )
     if as_json:
         print_json(expl.to_dict())
@@ -208,7 +195,7 @@ def load_expectations(path: Path) -> dict[str, Any]:
         )
     return {
         "users": users,
-        **{k: _time(data.get(k), f"{k} (in {path})") for k in ("as_of", "start", "end")},
+        **{k: as_utc(data.get(k), f"{k} (in {path})") for k in ("as_of", "start", "end")},
     }
 
 
@@ -299,9 +286,9 @@ def compare(
             pa,
             pb,
             lk,
-            start=_time(start, "--start"),
-            end=_time(end, "--end"),
-            as_of=_time(as_of, "--as-of"),
+            start=as_utc(start, "--start"),
+            end=as_utc(end, "--end"),
+            as_of=as_utc(as_of, "--as-of"),
         )
     if as_json:
         print_json(cmp.to_dict())

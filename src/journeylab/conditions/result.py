@@ -8,12 +8,12 @@ agree on ``rounds`` and ``audience``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import polars as pl
 
-from journeylab.errors import invalid
+from journeylab.times import as_utc
 
 __all__ = [
     "ROUNDS_SCHEMA",
@@ -45,22 +45,6 @@ ROUNDS_SCHEMA: dict[str, Any] = {
 }
 STATUSES = ("satisfied", "expired", "pending", "capped", "ineligible", "not_enrolled")
 STAGES = ("audience", "enrolled", *STATUSES)
-
-
-def as_utc(value: datetime | str | None, param: str) -> datetime | None:
-    """start/end/as_of: an aware datetime (naive is read as UTC) or ISO text, in UTC."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise invalid(param, value, "an ISO 8601 time like '2024-05-01T00:00:00Z'") from None
-    if not isinstance(value, datetime):
-        raise invalid(param, value, "a datetime (timezone-aware; naive is read as UTC)")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 def empty_rounds() -> pl.DataFrame:

@@ -24,12 +24,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from journeylab.durations import Duration, parse_duration
 from journeylab.errors import SpecError, invalid
 from journeylab.steps import Step, as_step
+from journeylab.times import as_utc
 from journeylab.where import parse_where
 
 __all__ = ["Exclusion", "FunnelSpec", "ORDERS", "ATTRIBUTIONS", "make_spec"]
@@ -89,23 +90,6 @@ class FunnelSpec:
             and all(g is None for g in self.max_gap)
             and all(x.first == 1 for x in self.exclude)
         )
-
-
-def _time(value: Any, param: str) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise invalid(
-                param, value, "an ISO date or time like '2024-05-01T00:00:00Z'", cls=SpecError
-            ) from None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    raise invalid(param, value, "a datetime, a date or an ISO string", cls=SpecError)
 
 
 def _exclusion(value: Any, n: int) -> Exclusion:
@@ -225,7 +209,7 @@ def make_spec(
     win = parse_duration(within, "within")
     if win <= timedelta(0):
         raise invalid("within", within, "a positive duration like '7d'", cls=SpecError)
-    s, e = _time(start, "start"), _time(end, "end")
+    s, e = as_utc(start, "start", SpecError), as_utc(end, "end", SpecError)
     if s is not None and e is not None and e <= s:
         raise invalid("end", end, "a time after start", cls=SpecError)
     return FunnelSpec(
@@ -236,7 +220,7 @@ def make_spec(
         max_gap=gaps if any(g is not None for g in gaps) else (),
         by=by,
         attribution=attribution,
-        as_of=_time(as_of, "as_of"),
+        as_of=as_utc(as_of, "as_of", SpecError),
         start=s,
         end=e,
         top=top,
