@@ -1,9 +1,7 @@
 """The reference: a plain-Python evaluator fed events one by one, as a live system would be.
-
 Each relevant event (all users, in ``(time, event_id)`` order) is a decision time: only
 that user's events up to it are seen; enrolment, satisfaction, expiry, caps, re-entry and
-referral links are decided on the spot (docs/conditions.md). The backtest must equal it.
-"""
+referral links are decided on the spot (docs/conditions.md). The backtest must equal it."""
 
 from __future__ import annotations
 
