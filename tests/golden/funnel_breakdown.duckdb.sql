@@ -1,205 +1,264 @@
-WITH "t2" AS (
+WITH "t12" AS (
   SELECT
-    "t1"."user_id",
-    CAST("t1"."event_at" AS TIMESTAMP(6)) AS "t",
-    CAST(CASE
-      WHEN (
-        "t1"."name" = 'signup'
-      )
-      AND COALESCE(
-        NOT (
-          COALESCE(
-            CASE
-              WHEN JSON_TYPE("t1"."data", '/channel') = 'VARCHAR'
-              THEN "t1"."data" ->> '/channel'
-              ELSE NULL
-            END = 'test',
-            FALSE
-          )
-        ),
-        FALSE
-      )
-      AND (
-        CAST("t1"."event_at" AS TIMESTAMP(6)) >= MAKE_TIMESTAMP(2026, 3, 1, 0, 0, 0.0)
-      )
-      THEN 1
-      WHEN "t1"."name" = 'purchase'
-      THEN 2
-      ELSE 0
-    END AS SMALLINT) AS "k",
-    "t1"."event_id",
-    CASE
-      WHEN JSON_TYPE("t1"."data", '/channel') = 'VARCHAR'
-      THEN "t1"."data" ->> '/channel'
-      ELSE NULL
-    END AS "vs",
-    CASE
-      WHEN JSON_TYPE("t1"."data", '/channel') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
-      THEN CAST("t1"."data" ->> '/channel' AS DOUBLE)
-      ELSE NULL
-    END AS "vn"
+    "t10"."user_id",
+    MIN("t10"."t1") AS "l1_1",
+    MAX("t10"."t1") AS "last_start",
+    MIN("t10"."t1") FILTER(WHERE
+      "t10"."t2" IS NOT NULL) AS "l2_1",
+    MIN("t10"."t2") AS "l2_2"
   FROM (
     SELECT
-      *
-    FROM "events" AS "t0"
-    WHERE
-      "t0"."name" IN ('purchase', 'signup')
-      AND CAST("t0"."event_at" AS TIMESTAMP(6)) <= MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
-  ) AS "t1"
-), "t13" AS (
-  SELECT
-    "t12"."user_id",
-    MAX("t12"."m") AS "reached",
-    MAX("t12"."t1") AS "last_start",
-    MIN(CASE WHEN "t12"."m" >= 1 THEN "t12"."t1" ELSE NULL END) AS "l1_1",
-    MIN(CASE WHEN "t12"."m" >= 2 THEN "t12"."t1" ELSE NULL END) AS "l2_1",
-    MIN(CASE WHEN "t12"."m" >= 2 THEN "t12"."t2" ELSE NULL END) AS "l2_2"
-  FROM (
-    SELECT
-      "t11"."user_id",
-      "t11"."t1",
-      "t11"."t2",
-      1 + CASE WHEN "t11"."t2" IS NOT NULL THEN 1 ELSE 0 END AS "m"
+      "t8"."user_id",
+      "t8"."t1",
+      MIN("t8"."rt") AS "t2"
     FROM (
       SELECT
-        "t10"."user_id",
-        "t10"."t1",
-        MIN("t10"."rt") AS "t2"
+        "t6"."user_id",
+        "t6"."t1",
+        "t6"."end",
+        "t3"."ru",
+        "t3"."rt"
       FROM (
         SELECT
-          "t8"."user_id",
-          "t8"."t1",
-          "t9"."ru",
-          "t9"."rt"
+          "t4"."user_id",
+          "t4"."event_at" AS "t1",
+          "t4"."event_at" + INTERVAL '1209600' SECOND AS "end"
         FROM (
           SELECT
-            "t3"."user_id",
-            "t3"."t" AS "t1"
-          FROM "t2" AS "t3"
+            *
+          FROM "events" AS "t0"
           WHERE
-            "t3"."k" > 0 AND "t3"."k" = 1
-        ) AS "t8"
-        LEFT OUTER JOIN (
-          SELECT
-            "t3"."user_id" AS "ru",
-            "t3"."t" AS "rt"
-          FROM "t2" AS "t3"
-          WHERE
-            "t3"."k" > 0 AND "t3"."k" = 2
-        ) AS "t9"
-          ON "t8"."user_id" = "t9"."ru"
-          AND "t9"."rt" >= "t8"."t1"
-          AND "t9"."rt" <= (
-            "t8"."t1" + INTERVAL '1209600' SECOND
-          )
-      ) AS "t10"
-      GROUP BY
-        1,
-        2
-    ) AS "t11"
-  ) AS "t12"
+            "t0"."name" IN ('purchase', 'signup')
+            AND "t0"."name" = 'signup'
+            AND COALESCE(
+              NOT (
+                COALESCE(
+                  CASE
+                    WHEN JSON_TYPE("t0"."data", '/channel') = 'VARCHAR'
+                    THEN "t0"."data" ->> '/channel'
+                    ELSE NULL
+                  END = 'test',
+                  FALSE
+                )
+              ),
+              FALSE
+            )
+            AND "t0"."event_at" >= MAKE_TIMESTAMPTZ(2026, 3, 1, 0, 0, 0.0, 'UTC')
+            AND "t0"."event_at" <= MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
+        ) AS "t4"
+      ) AS "t6"
+      LEFT OUTER JOIN (
+        SELECT
+          "t0"."user_id" AS "ru",
+          "t0"."event_at" AS "rt"
+        FROM "events" AS "t0"
+        WHERE
+          "t0"."name" IN ('purchase', 'signup')
+          AND "t0"."name" = 'purchase'
+          AND "t0"."event_at" <= MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
+      ) AS "t3"
+        ON "t6"."user_id" = "t3"."ru" AND "t3"."rt" >= "t6"."t1" AND "t3"."rt" <= "t6"."end"
+    ) AS "t8"
+    GROUP BY
+      1,
+      2
+  ) AS "t10"
   GROUP BY
     1
 )
 SELECT
-  "t18"."user_id",
-  "t18"."reached",
-  "t18"."last_start",
-  "t18"."t1",
-  "t18"."t2",
-  "t18"."matured",
-  "t18"."in_progress",
+  "t16"."user_id",
+  "t16"."reached",
+  "t16"."last_start",
+  "t16"."t1",
+  "t16"."t2",
+  "t16"."matured",
+  "t16"."in_progress",
   "t23"."vs",
   "t23"."vn"
 FROM (
   SELECT
-    "t14"."user_id",
-    "t14"."reached",
-    "t14"."last_start",
-    CASE
-      WHEN "t14"."reached" = 1
-      THEN "t14"."l1_1"
-      WHEN "t14"."reached" = 2
-      THEN "t14"."l2_1"
-      ELSE NULL
-    END AS "t1",
-    CASE WHEN "t14"."reached" = 2 THEN "t14"."l2_2" ELSE NULL END AS "t2",
+    "t13"."user_id",
+    CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1 AS "reached",
+    "t13"."last_start",
+    COALESCE("t13"."l2_1", "t13"."l1_1") AS "t1",
+    "t13"."l2_2" AS "t2",
     NOT (
       (
-        "t14"."last_start" + INTERVAL '1209600' SECOND
-      ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+        "t13"."last_start" + INTERVAL '1209600' SECOND
+      ) > MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
     ) AS "matured",
     (
-      "t14"."reached" < 2
+      (
+        CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1
+      ) < 2
     )
     AND (
       (
-        "t14"."last_start" + INTERVAL '1209600' SECOND
-      ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+        "t13"."last_start" + INTERVAL '1209600' SECOND
+      ) > MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
     ) AS "in_progress"
-  FROM "t13" AS "t14"
-) AS "t18"
+  FROM "t12" AS "t13"
+) AS "t16"
 LEFT OUTER JOIN (
   SELECT
-    "t7"."user_id" AS "vu",
-    "t7"."vs",
-    "t7"."vn"
+    "t11"."user_id" AS "vu",
+    "t11"."vs",
+    "t11"."vn"
   FROM (
     SELECT
       *
-    FROM "t2" AS "t3"
+    FROM (
+      SELECT
+        "t2"."user_id",
+        CAST("t2"."event_at" AS TIMESTAMP(6)) AS "t",
+        CAST(CASE
+          WHEN (
+            "t2"."name" = 'signup'
+          )
+          AND COALESCE(
+            NOT (
+              COALESCE(
+                CASE
+                  WHEN JSON_TYPE("t2"."data", '/channel') = 'VARCHAR'
+                  THEN "t2"."data" ->> '/channel'
+                  ELSE NULL
+                END = 'test',
+                FALSE
+              )
+            ),
+            FALSE
+          )
+          AND (
+            CAST("t2"."event_at" AS TIMESTAMP(6)) >= MAKE_TIMESTAMP(2026, 3, 1, 0, 0, 0.0)
+          )
+          THEN 1
+          WHEN "t2"."name" = 'purchase'
+          THEN 2
+          ELSE 0
+        END AS SMALLINT) AS "k",
+        "t2"."event_id",
+        CASE
+          WHEN JSON_TYPE("t2"."data", '/channel') = 'VARCHAR'
+          THEN "t2"."data" ->> '/channel'
+          ELSE NULL
+        END AS "vs",
+        CASE
+          WHEN JSON_TYPE("t2"."data", '/channel') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
+          THEN CAST("t2"."data" ->> '/channel' AS DOUBLE)
+          ELSE NULL
+        END AS "vn"
+      FROM (
+        SELECT
+          *
+        FROM "events" AS "t0"
+        WHERE
+          "t0"."name" IN ('purchase', 'signup')
+          AND CAST("t0"."event_at" AS TIMESTAMP(6)) <= MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+      ) AS "t2"
+    ) AS "t7"
     WHERE
-      "t3"."k" > 0
-  ) AS "t7"
+      "t7"."k" > 0
+  ) AS "t11"
   INNER JOIN (
     SELECT
       "t19"."user_id",
       MIN("t19"."event_id") AS "eid"
     FROM (
       SELECT
-        "t7"."user_id",
-        "t7"."t",
-        "t7"."k",
-        "t7"."event_id",
-        "t7"."vs",
-        "t7"."vn",
-        "t17"."ak",
-        "t17"."at"
+        "t11"."user_id",
+        "t11"."t",
+        "t11"."k",
+        "t11"."event_id",
+        "t11"."vs",
+        "t11"."vn",
+        "t18"."ak",
+        "t18"."at"
       FROM (
         SELECT
           *
-        FROM "t2" AS "t3"
+        FROM (
+          SELECT
+            "t2"."user_id",
+            CAST("t2"."event_at" AS TIMESTAMP(6)) AS "t",
+            CAST(CASE
+              WHEN (
+                "t2"."name" = 'signup'
+              )
+              AND COALESCE(
+                NOT (
+                  COALESCE(
+                    CASE
+                      WHEN JSON_TYPE("t2"."data", '/channel') = 'VARCHAR'
+                      THEN "t2"."data" ->> '/channel'
+                      ELSE NULL
+                    END = 'test',
+                    FALSE
+                  )
+                ),
+                FALSE
+              )
+              AND (
+                CAST("t2"."event_at" AS TIMESTAMP(6)) >= MAKE_TIMESTAMP(2026, 3, 1, 0, 0, 0.0)
+              )
+              THEN 1
+              WHEN "t2"."name" = 'purchase'
+              THEN 2
+              ELSE 0
+            END AS SMALLINT) AS "k",
+            "t2"."event_id",
+            CASE
+              WHEN JSON_TYPE("t2"."data", '/channel') = 'VARCHAR'
+              THEN "t2"."data" ->> '/channel'
+              ELSE NULL
+            END AS "vs",
+            CASE
+              WHEN JSON_TYPE("t2"."data", '/channel') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
+              THEN CAST("t2"."data" ->> '/channel' AS DOUBLE)
+              ELSE NULL
+            END AS "vn"
+          FROM (
+            SELECT
+              *
+            FROM "events" AS "t0"
+            WHERE
+              "t0"."name" IN ('purchase', 'signup')
+              AND CAST("t0"."event_at" AS TIMESTAMP(6)) <= MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+          ) AS "t2"
+        ) AS "t7"
         WHERE
-          "t3"."k" > 0
-      ) AS "t7"
+          "t7"."k" > 0
+      ) AS "t11"
       INNER JOIN (
         SELECT
-          "t14"."user_id",
-          "t14"."reached" AS "ak",
-          CASE
-            WHEN "t14"."reached" = 1
-            THEN CASE
-              WHEN "t14"."reached" = 1
-              THEN "t14"."l1_1"
-              WHEN "t14"."reached" = 2
-              THEN "t14"."l2_1"
+          *
+        FROM (
+          SELECT
+            "t13"."user_id",
+            CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1 AS "ak",
+            CASE
+              WHEN (
+                CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1
+              ) = 1
+              THEN CAST(COALESCE("t13"."l2_1", "t13"."l1_1") AS TIMESTAMP(6))
+              WHEN (
+                CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1
+              ) = 2
+              THEN CAST("t13"."l2_2" AS TIMESTAMP(6))
               ELSE NULL
-            END
-            WHEN "t14"."reached" = 2
-            THEN CASE WHEN "t14"."reached" = 2 THEN "t14"."l2_2" ELSE NULL END
-            ELSE NULL
-          END AS "at"
-        FROM "t13" AS "t14"
+            END AS "at"
+          FROM "t12" AS "t13"
+        ) AS "t15"
         WHERE
-          "t14"."reached" IS NOT NULL
-      ) AS "t17"
-        ON "t7"."user_id" = "t17"."user_id"
-        AND "t7"."k" = "t17"."ak"
-        AND "t7"."t" = "t17"."at"
+          "t15"."ak" IS NOT NULL
+      ) AS "t18"
+        ON "t11"."user_id" = "t18"."user_id"
+        AND "t11"."k" = "t18"."ak"
+        AND "t11"."t" = "t18"."at"
     ) AS "t19"
     GROUP BY
       1
   ) AS "t21"
-    ON "t7"."user_id" = "t21"."user_id" AND "t7"."event_id" = "t21"."eid"
+    ON "t11"."user_id" = "t21"."user_id" AND "t11"."event_id" = "t21"."eid"
 ) AS "t23"
-  ON "t18"."user_id" = "t23"."vu"
+  ON "t16"."user_id" = "t23"."vu"

@@ -1,192 +1,198 @@
-WITH `t1` AS (
+WITH `t10` AS (
   SELECT
-    `t0`.`user_id`,
-    CAST(`t0`.`event_at` AS TIMESTAMP) AS `t`,
-    CAST(CASE
-      WHEN `t0`.`name` = 'signup'
-      THEN 1
-      WHEN `t0`.`name` = 'view_item'
-      THEN 2
-      WHEN `t0`.`name` = 'add_to_cart'
-      THEN 3
-      WHEN `t0`.`name` = 'purchase'
-      THEN 4
-      ELSE 0
-    END AS SMALLINT) AS `k`
-  FROM `events` AS `t0`
-  WHERE
-    `t0`.`name` IN ('add_to_cart', 'purchase', 'signup', 'view_item')
+    `t9`.`user_id`,
+    `t9`.`t1`,
+    MIN(`t9`.`rt`) AS `t2`
+  FROM (
+    SELECT
+      `t5`.`user_id`,
+      `t5`.`t1`,
+      `t5`.`end`,
+      `t6`.`ru`,
+      `t6`.`rt`
+    FROM (
+      SELECT
+        `t0`.`user_id`,
+        `t0`.`event_at` AS `t1`,
+        `t0`.`event_at` + INTERVAL '604800' SECOND AS `end`
+      FROM `events` AS `t0`
+      WHERE
+        `t0`.`name` IN ('add_to_cart', 'purchase', 'signup', 'view_item')
+        AND `t0`.`name` = 'signup'
+    ) AS `t5`
+    LEFT OUTER JOIN (
+      SELECT
+        `t0`.`user_id` AS `ru`,
+        `t0`.`event_at` AS `rt`
+      FROM `events` AS `t0`
+      WHERE
+        `t0`.`name` IN ('add_to_cart', 'purchase', 'signup', 'view_item')
+        AND `t0`.`name` = 'view_item'
+    ) AS `t6`
+      ON `t5`.`user_id` = `t6`.`ru` AND `t6`.`rt` >= `t5`.`t1` AND `t6`.`rt` <= `t5`.`end`
+  ) AS `t9`
+  GROUP BY
+    1,
+    2
+), `t17` AS (
+  SELECT
+    `t16`.`user_id`,
+    `t16`.`t1`,
+    MIN(`t16`.`t2`) AS `t2`,
+    MIN(`t16`.`rt`) AS `t3`
+  FROM (
+    SELECT
+      `t14`.`user_id`,
+      `t14`.`t1`,
+      `t14`.`t2`,
+      `t14`.`end`,
+      `t8`.`ru`,
+      `t8`.`rt`
+    FROM (
+      SELECT
+        `t11`.`user_id`,
+        `t11`.`t1`,
+        `t11`.`t2`,
+        `t11`.`t1` + INTERVAL '604800' SECOND AS `end`
+      FROM `t10` AS `t11`
+      WHERE
+        `t11`.`t2` IS NOT NULL
+    ) AS `t14`
+    INNER JOIN (
+      SELECT
+        `t0`.`user_id` AS `ru`,
+        `t0`.`event_at` AS `rt`
+      FROM `events` AS `t0`
+      WHERE
+        `t0`.`name` IN ('add_to_cart', 'purchase', 'signup', 'view_item')
+        AND `t0`.`name` = 'add_to_cart'
+    ) AS `t8`
+      ON `t14`.`user_id` = `t8`.`ru`
+      AND `t8`.`rt` >= `t14`.`t2`
+      AND `t8`.`rt` <= `t14`.`end`
+  ) AS `t16`
+  GROUP BY
+    1,
+    2
 )
 SELECT
-  `t20`.`user_id`,
-  `t20`.`reached`,
-  `t20`.`last_start`,
-  CASE
-    WHEN `t20`.`reached` = 1
-    THEN `t20`.`l1_1`
-    WHEN `t20`.`reached` = 2
-    THEN `t20`.`l2_1`
-    WHEN `t20`.`reached` = 3
-    THEN `t20`.`l3_1`
-    WHEN `t20`.`reached` = 4
-    THEN `t20`.`l4_1`
-    ELSE NULL
-  END AS `t1`,
-  CASE
-    WHEN `t20`.`reached` = 2
-    THEN `t20`.`l2_2`
-    WHEN `t20`.`reached` = 3
-    THEN `t20`.`l3_2`
-    WHEN `t20`.`reached` = 4
-    THEN `t20`.`l4_2`
-    ELSE NULL
-  END AS `t2`,
-  CASE
-    WHEN `t20`.`reached` = 3
-    THEN `t20`.`l3_3`
-    WHEN `t20`.`reached` = 4
-    THEN `t20`.`l4_3`
-    ELSE NULL
-  END AS `t3`,
-  CASE WHEN `t20`.`reached` = 4 THEN `t20`.`l4_4` ELSE NULL END AS `t4`,
+  `t29`.`user_id`,
+  `t29`.`reached`,
+  `t29`.`last_start`,
+  `t29`.`t1`,
+  `t29`.`t2`,
+  `t29`.`t3`,
+  `t29`.`t4`,
   NOT (
     (
-      `t20`.`last_start` + INTERVAL '604800' SECOND
-    ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+      `t29`.`last_start` + INTERVAL '604800' SECOND
+    ) > CAST('2026-03-31T12:00:00+00:00' AS TIMESTAMP)
   ) AS `matured`,
   (
-    `t20`.`reached` < 4
+    `t29`.`reached` < 4
   )
   AND (
     (
-      `t20`.`last_start` + INTERVAL '604800' SECOND
-    ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+      `t29`.`last_start` + INTERVAL '604800' SECOND
+    ) > CAST('2026-03-31T12:00:00+00:00' AS TIMESTAMP)
   ) AS `in_progress`
 FROM (
   SELECT
-    `t19`.`user_id`,
-    MAX(`t19`.`m`) AS `reached`,
-    MAX(`t19`.`t1`) AS `last_start`,
-    MIN(CASE WHEN `t19`.`m` >= 1 THEN `t19`.`t1` ELSE NULL END) AS `l1_1`,
-    MIN(CASE WHEN `t19`.`m` >= 2 THEN `t19`.`t1` ELSE NULL END) AS `l2_1`,
-    MIN(CASE WHEN `t19`.`m` >= 2 THEN `t19`.`t2` ELSE NULL END) AS `l2_2`,
-    MIN(CASE WHEN `t19`.`m` >= 3 THEN `t19`.`t1` ELSE NULL END) AS `l3_1`,
-    MIN(CASE WHEN `t19`.`m` >= 3 THEN `t19`.`t2` ELSE NULL END) AS `l3_2`,
-    MIN(CASE WHEN `t19`.`m` >= 3 THEN `t19`.`t3` ELSE NULL END) AS `l3_3`,
-    MIN(CASE WHEN `t19`.`m` >= 4 THEN `t19`.`t1` ELSE NULL END) AS `l4_1`,
-    MIN(CASE WHEN `t19`.`m` >= 4 THEN `t19`.`t2` ELSE NULL END) AS `l4_2`,
-    MIN(CASE WHEN `t19`.`m` >= 4 THEN `t19`.`t3` ELSE NULL END) AS `l4_3`,
-    MIN(CASE WHEN `t19`.`m` >= 4 THEN `t19`.`t4` ELSE NULL END) AS `l4_4`
+    `t15`.`user_id`,
+    CASE WHEN `t15`.`l2_2` IS NOT NULL THEN 1 ELSE 0 END + 1 + CASE WHEN `t23`.`u3` IS NOT NULL THEN 1 ELSE 0 END + CASE WHEN `t28`.`u4` IS NOT NULL THEN 1 ELSE 0 END AS `reached`,
+    `t15`.`last_start`,
+    COALESCE(`t28`.`l4_1`, `t23`.`l3_1`, `t15`.`l2_1`, `t15`.`l1_1`) AS `t1`,
+    COALESCE(`t28`.`l4_2`, `t23`.`l3_2`, `t15`.`l2_2`) AS `t2`,
+    COALESCE(`t28`.`l4_3`, `t23`.`l3_3`) AS `t3`,
+    `t28`.`l4_4` AS `t4`
   FROM (
     SELECT
-      `t18`.`user_id`,
-      `t18`.`t1`,
-      `t18`.`t2`,
-      `t18`.`t3`,
-      `t18`.`t4`,
-      1 + CASE WHEN `t18`.`t2` IS NOT NULL THEN 1 ELSE 0 END + CASE WHEN `t18`.`t3` IS NOT NULL THEN 1 ELSE 0 END + CASE WHEN `t18`.`t4` IS NOT NULL THEN 1 ELSE 0 END AS `m`
+      `t11`.`user_id`,
+      MIN(`t11`.`t1`) AS `l1_1`,
+      MAX(`t11`.`t1`) AS `last_start`,
+      MIN(IF(`t11`.`t2` IS NOT NULL, `t11`.`t1`, NULL)) AS `l2_1`,
+      MIN(`t11`.`t2`) AS `l2_2`
+    FROM `t10` AS `t11`
+    GROUP BY
+      1
+  ) AS `t15`
+  LEFT OUTER JOIN (
+    SELECT
+      `t20`.`user_id` AS `u3`,
+      `t20`.`l3_1`,
+      `t20`.`l3_2`,
+      `t20`.`l3_3`
     FROM (
       SELECT
-        `t17`.`user_id`,
-        `t17`.`t1`,
-        MIN(`t17`.`t2`) AS `t2`,
-        MIN(`t17`.`t3`) AS `t3`,
-        MIN(`t17`.`rt`) AS `t4`
+        `t18`.`user_id`,
+        MIN(`t18`.`t1`) AS `l3_1`,
+        MIN(`t18`.`t2`) AS `l3_2`,
+        MIN(`t18`.`t3`) AS `l3_3`
+      FROM `t17` AS `t18`
+      GROUP BY
+        1
+    ) AS `t20`
+  ) AS `t23`
+    ON `t15`.`user_id` = `t23`.`u3`
+  LEFT OUTER JOIN (
+    SELECT
+      `t26`.`user_id` AS `u4`,
+      `t26`.`l4_1`,
+      `t26`.`l4_2`,
+      `t26`.`l4_3`,
+      `t26`.`l4_4`
+    FROM (
+      SELECT
+        `t25`.`user_id`,
+        MIN(`t25`.`t1`) AS `l4_1`,
+        MIN(`t25`.`t2`) AS `l4_2`,
+        MIN(`t25`.`t3`) AS `l4_3`,
+        MIN(`t25`.`t4`) AS `l4_4`
       FROM (
         SELECT
-          `t16`.`user_id`,
-          `t16`.`t1`,
-          `t16`.`t2`,
-          `t16`.`t3`,
-          `t7`.`ru`,
-          `t7`.`rt`
+          `t24`.`user_id`,
+          `t24`.`t1`,
+          MIN(`t24`.`t2`) AS `t2`,
+          MIN(`t24`.`t3`) AS `t3`,
+          MIN(`t24`.`rt`) AS `t4`
         FROM (
           SELECT
-            `t14`.`user_id`,
-            `t14`.`t1`,
-            MIN(`t14`.`t2`) AS `t2`,
-            MIN(`t14`.`rt`) AS `t3`
+            `t21`.`user_id`,
+            `t21`.`t1`,
+            `t21`.`t2`,
+            `t21`.`t3`,
+            `t21`.`end`,
+            `t7`.`ru`,
+            `t7`.`rt`
           FROM (
             SELECT
-              `t13`.`user_id`,
-              `t13`.`t1`,
-              `t13`.`t2`,
-              `t8`.`ru`,
-              `t8`.`rt`
-            FROM (
-              SELECT
-                `t11`.`user_id`,
-                `t11`.`t1`,
-                MIN(`t11`.`rt`) AS `t2`
-              FROM (
-                SELECT
-                  `t9`.`user_id`,
-                  `t9`.`t1`,
-                  `t10`.`ru`,
-                  `t10`.`rt`
-                FROM (
-                  SELECT
-                    `t2`.`user_id`,
-                    `t2`.`t` AS `t1`
-                  FROM `t1` AS `t2`
-                  WHERE
-                    `t2`.`k` > 0 AND `t2`.`k` = 1
-                ) AS `t9`
-                LEFT OUTER JOIN (
-                  SELECT
-                    `t2`.`user_id` AS `ru`,
-                    `t2`.`t` AS `rt`
-                  FROM `t1` AS `t2`
-                  WHERE
-                    `t2`.`k` > 0 AND `t2`.`k` = 2
-                ) AS `t10`
-                  ON `t9`.`user_id` = `t10`.`ru`
-                  AND `t10`.`rt` >= `t9`.`t1`
-                  AND `t10`.`rt` <= (
-                    `t9`.`t1` + INTERVAL '604800' SECOND
-                  )
-              ) AS `t11`
-              GROUP BY
-                1,
-                2
-            ) AS `t13`
-            LEFT OUTER JOIN (
-              SELECT
-                `t2`.`user_id` AS `ru`,
-                `t2`.`t` AS `rt`
-              FROM `t1` AS `t2`
-              WHERE
-                `t2`.`k` > 0 AND `t2`.`k` = 3
-            ) AS `t8`
-              ON `t13`.`user_id` = `t8`.`ru`
-              AND `t8`.`rt` >= `t13`.`t2`
-              AND `t8`.`rt` <= (
-                `t13`.`t1` + INTERVAL '604800' SECOND
-              )
-          ) AS `t14`
-          GROUP BY
-            1,
-            2
-        ) AS `t16`
-        LEFT OUTER JOIN (
-          SELECT
-            `t2`.`user_id` AS `ru`,
-            `t2`.`t` AS `rt`
-          FROM `t1` AS `t2`
-          WHERE
-            `t2`.`k` > 0 AND `t2`.`k` = 4
-        ) AS `t7`
-          ON `t16`.`user_id` = `t7`.`ru`
-          AND `t7`.`rt` >= `t16`.`t3`
-          AND `t7`.`rt` <= (
-            `t16`.`t1` + INTERVAL '604800' SECOND
-          )
-      ) AS `t17`
+              `t18`.`user_id`,
+              `t18`.`t1`,
+              `t18`.`t2`,
+              `t18`.`t3`,
+              `t18`.`t1` + INTERVAL '604800' SECOND AS `end`
+            FROM `t17` AS `t18`
+          ) AS `t21`
+          INNER JOIN (
+            SELECT
+              `t0`.`user_id` AS `ru`,
+              `t0`.`event_at` AS `rt`
+            FROM `events` AS `t0`
+            WHERE
+              `t0`.`name` IN ('add_to_cart', 'purchase', 'signup', 'view_item')
+              AND `t0`.`name` = 'purchase'
+          ) AS `t7`
+            ON `t21`.`user_id` = `t7`.`ru`
+            AND `t7`.`rt` >= `t21`.`t3`
+            AND `t7`.`rt` <= `t21`.`end`
+        ) AS `t24`
+        GROUP BY
+          1,
+          2
+      ) AS `t25`
       GROUP BY
-        1,
-        2
-    ) AS `t18`
-  ) AS `t19`
-  GROUP BY
-    1
-) AS `t20`
+        1
+    ) AS `t26`
+  ) AS `t28`
+    ON `t15`.`user_id` = `t28`.`u4`
+) AS `t29`

@@ -29,11 +29,13 @@ def compile_funnel(
 ) -> ir.Table:
     """``method``: auto | dp (force the general DP; greedy is used only when spec.simple)."""
     strict = spec.order == "strict"
-    tagged = tagged_events(events, spec, as_of if filter_as_of else None, all_events=strict)
+    cut = as_of if filter_as_of else None
+    # a lazy expression: the greedy path reads it only for a breakdown's attributed event
+    tagged = tagged_events(events, spec, cut, all_events=strict)
     if spec.order == "any":
         users = compile_any(any_instants(tagged, spec), spec)
     elif spec.simple and method in ("auto", "greedy"):
-        users = compile_greedy(tagged, spec)
+        users = compile_greedy(events, spec, cut)
     else:
         users = compile_dp(instants(tagged, spec, strict=strict), spec)
     return finish_users(users, tagged, spec, as_of)

@@ -9,7 +9,7 @@ chain constraints depend on instants only: the compilers work on one row per
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import ibis
@@ -113,8 +113,14 @@ def instants(tagged: ir.Table, spec: FunnelSpec, strict: bool = False) -> ir.Tab
 def finish_users(users: ir.Table, tagged: ir.Table, spec: FunnelSpec, as_of: datetime) -> ir.Table:
     """Add matured (every candidate start's window closed by as-of), in_progress (not at
     the last step and not matured) and the attributed breakdown value to a per-user table
-    with columns user_id, reached, t1..tn (per-step times), last_start."""
-    open_ = users.last_start + interval(spec.within) > ts_literal(as_of)
+    with columns user_id, reached, t1..tn (per-step times, with or without a time zone:
+    the greedy path keeps the events' own type), last_start."""
+    if users.last_start.type().timezone is None:
+        cut: Any = ts_literal(as_of)
+    else:
+        aware = as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=UTC)
+        cut = ibis.literal(aware.astimezone(UTC), type=users.last_start.type())
+    open_ = users.last_start + interval(spec.within) > cut
     users = users.mutate(matured=~open_, in_progress=(users.reached < spec.n) & open_)
     if spec.by is None:
         return users
@@ -126,7 +132,10 @@ def finish_users(users: ir.Table, tagged: ir.Table, spec: FunnelSpec, as_of: dat
     else:
         sn = spec.attribution_step or 1
         att_k = ibis.cases((users[f"t{sn}"].notnull(), sn)).cast("int16")
-    att_t = ibis.cases(*[(att_k == k, users[f"t{k}"]) for k in range(1, n + 1)])
+    tk = [users[f"t{k}"] for k in range(1, n + 1)]
+    if users.t1.type().timezone is not None:  # the tagged rows' t has none
+        tk = [_ts(c) for c in tk]
+    att_t = ibis.cases(*[(att_k == k, tk[k - 1]) for k in range(1, n + 1)])
     att = users.select("user_id", ak=att_k, at=att_t).filter(ibis._.ak.notnull())
     hits = tagged.join(
         att,

@@ -2,16 +2,26 @@
 
 Without gaps, and with exclusions anchored at step 1, taking each step at its earliest
 event at or after the previous one is optimal for every candidate start (earlier never
-hurts the window or an exclusion). Each step is one hash join of the starts with that
-step's events of the same user inside ``[previous step, start + within]`` and one
-aggregation per start (``MIN``); a start's first excluded event strictly after it is found
-the same way. A final aggregation per user gives the furthest level and, since greedy times
-grow with the start, the earliest start's chain at every level (``t_j = MIN(t_j)`` over the
-starts reaching it). Hash joins and aggregations only: no sort.
+hurts the window or an exclusion), and greedy times grow with the start. So:
+
+- Each step's rows are read straight from the events (``name = ...``, no tagging pass, no
+  shared step table, event times kept as stored: no per-row cast).
+- Step 2 is a left join of the starts with that step's events of the same user inside
+  ``[t1, t1 + within]`` and a ``MIN`` per start (user, t1). One aggregation per user over
+  that table gives the step-1 level (earliest start, last start) and the step-2 level
+  (earliest start reaching step 2 and its ``t2``).
+- Steps 3.. are inner joins of the starts still alive with the next step's events inside
+  ``[t(j-1), t1 + within]``, a ``MIN`` per start, and a small per-user ``MIN`` of the
+  chain times (the earliest start reaching level j has the smallest time at every step).
+- The per-user levels are left-joined; a user's chain is the one of the furthest level.
+
+A start's first excluded event strictly after it (and inside its window) is found the same
+way and bounds its later steps. Hash joins and aggregations only: no sort, no window.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import ibis
@@ -23,51 +33,88 @@ from journeylab.funnels.spec import FunnelSpec
 __all__ = ["compile_greedy"]
 
 
-def _next(starts: ir.Table, rows: ir.Table, cond: Any, name: str, carry: list[str]) -> ir.Table:
-    """Left-join ``rows`` (columns ru, rt) to ``starts`` on the user and ``cond``; add
-    ``name`` = MIN(rt) per start (user_id, t1), carrying ``carry``."""
-    j = starts.left_join(rows, [starts.user_id == rows.ru, *cond(starts, rows)])
+def _literal(value: datetime, like: ir.TimestampValue) -> Any:
+    """``value`` as a literal of the event-time column's own type (no cast of the column)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return ibis.literal(value.astimezone(UTC), type=like.type())
+
+
+def _rows(events: ir.Table, cond: Any, names: list[str], as_of: datetime | None) -> ir.Table:
+    """Columns ru, rt: the events matching ``cond`` (and at or before ``as_of``)."""
+    cond = events.name.isin(names) & cond
+    if as_of is not None:
+        cond = cond & (events.event_at <= _literal(as_of, events.event_at))
+    f = events.filter(cond)
+    return f.select(ru=f.user_id, rt=f.event_at)
+
+
+def _step(
+    starts: ir.Table, rows: ir.Table, conds: Any, carry: list[str], name: str, left: bool
+) -> ir.Table:
+    """Join ``rows`` to ``starts`` (user and ``conds``); ``name`` = MIN(rt) per start (user_id,
+    t1), carrying ``carry``."""
+    on = [starts.user_id == rows.ru, *conds]
+    j = starts.left_join(rows, on) if left else starts.join(rows, on)
     return j.group_by(["user_id", "t1"]).agg(**{c: j[c].min() for c in carry}, **{name: j.rt.min()})
 
 
-def compile_greedy(tagged: ir.Table, spec: FunnelSpec) -> ir.Table:
-    """Per-user table: user_id, reached, t1..tn, last_start."""
+def compile_greedy(events: ir.Table, spec: FunnelSpec, as_of: datetime | None) -> ir.Table:
+    """Per-user table: user_id, reached, last_start, t1..tn (times in the events' type).
+    ``spec.n >= 2`` (the spec guarantees it)."""
     n = spec.n
     win = interval(spec.within)
-    st = tagged.filter(tagged.k == 1)
-    # repeated starts at one instant are merged by the first per-start aggregation below
-    starts = st.select("user_id", t1=st.t)
+    names = sorted({s.name for s in spec.steps} | {x.step.name for x in spec.exclude})
+    first = spec.steps[0].expr(events)
+    if spec.start is not None:
+        first = first & (events.event_at >= _literal(spec.start, events.event_at))
+    if spec.end is not None:
+        first = first & (events.event_at < _literal(spec.end, events.event_at))
+    r1 = _rows(events, first, names, as_of)
+    starts = r1.select(user_id=r1.ru, t1=r1.rt)
     carry: list[str] = []
-    for i in range(len(spec.exclude)):
-        xs = tagged.filter(tagged[f"x{i}"] > 0).select(ru="user_id", rt="t")
-        starts = _next(starts, xs, lambda s, r: [r.rt > s.t1], f"stop{i}", carry)
+    for i, x in enumerate(spec.exclude):
+        xs = _rows(events, x.step.expr(events), names, as_of)
+        se = starts.mutate(end=starts.t1 + win)
+        starts = _step(se, xs, [xs.rt > se.t1, xs.rt <= se.end], carry, f"stop{i}", left=True)
         carry.append(f"stop{i}")
+    levels: list[ir.Table] = []
     for j in range(2, n + 1):
-        rows = tagged.filter(tagged.k == j).select(ru="user_id", rt="t")
-        prev = f"t{j - 1}"
-
-        def cond(s: ir.Table, r: ir.Table, prev: str = prev, j: int = j) -> list[Any]:
-            out = [r.rt >= s[prev], r.rt <= s.t1 + win]
-            for i, x in enumerate(spec.exclude):
-                if x.last >= j:
-                    stop = s[f"stop{i}"]
-                    out.append(stop.isnull() | (r.rt < stop))
-            return out
-
-        starts = _next(starts, rows, cond, f"t{j}", [*carry])
+        rows = _rows(events, spec.steps[j - 1].expr(events), names, as_of)
+        se = starts.mutate(end=starts.t1 + win)
+        conds = [rows.rt >= se[f"t{j - 1}"], rows.rt <= se.end]
+        for i, x in enumerate(spec.exclude):
+            if x.last >= j:
+                stop = se[f"stop{i}"]
+                conds.append(stop.isnull() | (rows.rt < stop))
+        starts = _step(se, rows, conds, carry, f"t{j}", left=j == 2)
         carry.append(f"t{j}")
-    m: Any = ibis.literal(1)
-    for j in range(2, n + 1):
-        m = m + ibis.cases((starts[f"t{j}"].notnull(), 1), else_=0)
-    starts = starts.mutate(m=m)
-    aggs: dict[str, Any] = {"reached": starts.m.max(), "last_start": starts.t1.max()}
-    for level in range(1, n + 1):
-        for j in range(1, level + 1):
-            aggs[f"l{level}_{j}"] = ibis.cases((starts.m >= level, starts[f"t{j}"])).min()
-    per = starts.group_by("user_id").agg(**aggs)
+        s = starts
+        if j == 2:  # every start is still here: the step-1 and step-2 levels at once
+            levels.append(
+                s.group_by("user_id").agg(
+                    l1_1=s.t1.min(),
+                    last_start=s.t1.max(),
+                    l2_1=s.t1.min(where=s.t2.notnull()),
+                    l2_2=s.t2.min(),
+                )
+            )
+            starts = s.filter(s.t2.notnull())
+        else:
+            lv = s.group_by("user_id").agg(
+                **{f"l{j}_{i}": s[f"t{i}"].min() for i in range(1, j + 1)}
+            )
+            levels.append(lv.rename(**{f"u{j}": "user_id"}))
+    per = levels[0]
+    for j in range(3, n + 1):
+        lv = levels[j - 2]
+        per = per.left_join(lv, per.user_id == lv[f"u{j}"])
+    reached: Any = 1 + ibis.cases((per.l2_2.notnull(), 1), else_=0)
+    for j in range(3, n + 1):
+        reached = reached + ibis.cases((per[f"u{j}"].notnull(), 1), else_=0)
     out: dict[str, Any] = {}
-    for j in range(1, n + 1):
-        out[f"t{j}"] = ibis.cases(
-            *[(per.reached == level, per[f"l{level}_{j}"]) for level in range(j, n + 1)]
-        )
-    return per.select("user_id", "reached", "last_start", **out)
+    for i in range(1, n + 1):
+        # the furthest level's chain: levels are nested, so the first non-null from the top
+        srcs = [per[f"l{level}_{i}"] for level in range(n, i - 1, -1)]
+        out[f"t{i}"] = ibis.coalesce(*srcs) if len(srcs) > 1 else srcs[0]
+    return per.select("user_id", reached=reached, last_start=per.last_start, **out)
