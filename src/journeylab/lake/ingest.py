@@ -27,7 +27,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from journeylab.engine import Engine
 from journeylab.errors import InputError
 from journeylab.lake import sources as feed
-from journeylab.lake.batch import Block
+from journeylab.lake.batch import Block, sort_order
 from journeylab.lake.layout import REJECTED_SCHEMA, Layout
 from journeylab.lake.model import EPOCH
 from journeylab.lake.readers import detect_format
@@ -203,20 +203,18 @@ def _commit(
     tally.naive += sum(b.naive for b in blocks)
     tally.unknown += sum(b.unknown for b in blocks)
     tables = [b.events for b in blocks if b.events.num_rows]
+    tally.duplicates += sum(b.duplicates for b in blocks)
     if tables:
         events = pa.concat_tables(tables).combine_chunks()
-        fresh = _new_rows(engine, layout.event_files(), events, "event_id", "events_existing")
-        tally.duplicates += len(events) - len(fresh)
-        tally.accepted += len(fresh)
-        if len(fresh):
-            fresh = fresh.sort_by(
-                [
-                    ("name", "ascending"),
-                    ("user_id", "ascending"),
-                    ("event_at", "ascending"),
-                    ("event_id", "ascending"),
-                ]
-            )
+        keep = _new_mask(engine, layout.event_files(), events, "event_id", "events_existing")
+        kept = len(events) if keep is None else pc.sum(keep).as_py() or 0
+        tally.duplicates += len(events) - kept
+        tally.accepted += kept
+        if kept:
+            order = sort_order(events)
+            if keep is not None:  # drop the duplicates while sorting: one take, no filter
+                order = order.filter(keep.take(order))
+            fresh = events.take(order)
             ats = fresh["event_at"].cast(pa.int64())
             lo, hi = pc.min(ats).as_py(), pc.max(ats).as_py()
             tally.first = lo if tally.first is None else min(tally.first, lo)
@@ -249,19 +247,28 @@ def _commit(
 
 def _new_rows(engine: Engine, files: list[str], batch: pa.Table, key: str, view: str) -> pa.Table:
     """Rows of ``batch`` whose ``key`` is new: first occurrence in the batch, absent from files."""
+    keep = _new_mask(engine, files, batch, key, view)
+    return batch if keep is None else batch.filter(keep)
+
+
+def _new_mask(
+    engine: Engine, files: list[str], batch: pa.Table, key: str, view: str
+) -> pa.BooleanArray | None:
+    """Which rows of ``batch`` have a new ``key`` (first occurrence in the batch, absent from
+    files); None when all of them do."""
     first = pl.from_arrow(batch[key]).is_first_distinct()  # type: ignore[union-attr]
-    if not first.all():
-        batch = batch.filter(first.to_arrow())
+    keep: pa.BooleanArray | None = None if first.all() else first.to_arrow()
     if not files:
-        return batch
+        return keep
     existing = engine.table(view, files, batch.schema)
-    candidates = ibis.memtable(batch.select([key]))
+    keys = batch.select([key])
+    candidates = ibis.memtable(keys if keep is None else keys.filter(keep))
     hits = existing.select(key).semi_join(candidates, key).distinct()
     found = engine.to_polars(hits)[key].to_list()
     if not found:
-        return batch
-    mask = pc.invert(pc.is_in(batch[key], value_set=pa.array(found, pa.string())))
-    return batch.filter(mask)
+        return keep
+    new = pc.invert(pc.is_in(batch[key], value_set=pa.array(found, pa.string())))
+    return new if keep is None else pc.and_(keep, new)
 
 
 def _stem(ids: pa.ChunkedArray) -> str:

@@ -4,6 +4,7 @@ processes, results in input order) and the other formats record by record."""
 from __future__ import annotations
 
 import contextlib
+import io
 import multiprocessing
 import os
 from collections import deque
@@ -114,6 +115,9 @@ def _jsonl_blocks(
     block_rows: int,
     pool: Any | None,
 ) -> Iterator[Block]:
+    if pool is not None and block_rows >= BLOCK_ROWS and _plain_file(path):
+        yield from _range_blocks(path, recv_us, on_bytes, pool)
+        return
     blocks = _line_blocks(path, block_rows, on_bytes)
     if pool is None:
         for block, first in blocks:
@@ -127,6 +131,69 @@ def _jsonl_blocks(
             yield pending.popleft().get()
     while pending:
         yield pending.popleft().get()
+
+
+def _plain_file(path: Path) -> bool:
+    with open_input(path) as fh:
+        return isinstance(fh, io.BufferedReader)  # not decompressed: byte ranges can be read
+
+
+def _range_blocks(
+    path: Path, recv_us: int, on_bytes: Callable[[int], None], pool: Any
+) -> Iterator[Block]:
+    """Big plain JSONL files: each worker reads its own byte range (the main process neither
+    reads nor ships the bytes) and numbers its lines from 1; the main process shifts the
+    record numbers of the rejects by the lines of the ranges before, in input order."""
+    size = path.stat().st_size
+    pending: deque[Any] = deque()
+    first = 1
+
+    def take() -> Block:
+        nonlocal first
+        block, newlines, nbytes = pending.popleft().get()
+        if first != 1:
+            block.rejects = [(no + first - 1, *rest) for no, *rest in block.rejects]
+        first += newlines
+        on_bytes(nbytes)
+        return block
+
+    for start in range(0, size, BLOCK_BYTES):
+        end = min(start + BLOCK_BYTES, size)
+        pending.append(pool.apply_async(validate_range, (str(path), start, end, recv_us)))
+        if len(pending) > IN_FLIGHT * WORKERS:
+            yield take()
+    while pending:
+        yield take()
+
+
+def validate_range(path: str, start: int, end: int, recv_us: int) -> tuple[Block, int, int]:
+    """Validate the lines that start in bytes ``[start, end)`` of ``path`` (a line belongs
+    to the range it starts in), numbered from 1. Returns the block, the number of newlines
+    and of bytes read."""
+    with open(path, "rb", buffering=0) as fh:
+        pos = start
+        if start > 0:  # skip the tail of a line that started in an earlier range
+            fh.seek(start - 1)
+            pos = start - 1 + len(_readline(fh))
+        if pos >= end:
+            return Block(events_table([], [], [], [], recv_us, [])), 0, 0
+        fh.seek(pos)
+        data = fh.read(end - pos)
+        if not data.endswith(b"\n"):  # complete the last line
+            data += _readline(fh)
+    return validate_block(data, 1, recv_us), data.count(b"\n"), len(data)
+
+
+def _readline(fh: Any) -> bytes:
+    """The rest of the current line including its newline (unbuffered file: read in steps)."""
+    parts = []
+    while chunk := fh.read(1 << 16):
+        cut = chunk.find(b"\n")
+        if cut >= 0:
+            parts.append(chunk[: cut + 1])
+            break
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def blocks(
