@@ -29,6 +29,17 @@ EndOpt = Annotated[str | None, typer.Option("--end", help="Enrol only before thi
 AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="Cut-off time (default: the lake's last event).")
 ]
+
+
+def _times(start: str | None, end: str | None, as_of: str | None) -> dict[str, Any]:
+    """--start/--end/--as-of as the UTC datetimes the library takes."""
+    return {
+        "start": as_utc(start, "--start"),
+        "end": as_utc(end, "--end"),
+        "as_of": as_utc(as_of, "--as-of"),
+    }
+
+
 SUMMARY_KEYS = (
     "audience",
     "enrolled",
@@ -94,9 +105,7 @@ def backtest(
         warnings = _warn(program, lk)
         result = program.backtest(
             lk,
-            start=as_utc(start, "--start"),
-            end=as_utc(end, "--end"),
-            as_of=as_utc(as_of, "--as-of"),
+            **_times(start, end, as_of),
         )
     out = summary(result)
     if as_json:
@@ -141,9 +150,7 @@ def explain(
             program,
             lk,
             user,
-            start=as_utc(start, "--start"),
-            end=as_utc(end, "--end"),
-            as_of=as_utc(as_of, "--as-of"),
+            **_times(start, end, as_of),
         )
     if as_json:
         print_json(expl.to_dict())
@@ -286,9 +293,7 @@ def compare(
             pa,
             pb,
             lk,
-            start=as_utc(start, "--start"),
-            end=as_utc(end, "--end"),
-            as_of=as_utc(as_of, "--as-of"),
+            **_times(start, end, as_of),
         )
     if as_json:
         print_json(cmp.to_dict())
