@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import pyarrow.parquet as pq
 
 from journeylab.durations import Duration
 from journeylab.funnels.compile import compile_funnel
@@ -41,7 +40,8 @@ __all__ = [
 
 def _normalize(frame: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
     """Per-user frame: user_id, reached, t1..tn (chain order), in_progress, matured,
-    segment."""
+    segment. Rows in the engine's order: sorting millions of string ids is left to the
+    few callers that need an order (``FunnelResult.users`` sorts what it returns)."""
     n = spec.n
     tcols = [f"t{k}" for k in range(1, n + 1)]
     if frame.height and frame.schema["t1"] != pl.Datetime("us", "UTC"):
@@ -83,7 +83,7 @@ def _normalize(frame: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
             segment=pl.when(pl.col("raw").is_in(top)).then(pl.col("raw")).otherwise(pl.lit(OTHER))
         )
         cols.append(pl.col("segment"))
-    return frame.select(cols).sort("user_id")
+    return frame.select(cols)
 
 
 def build_result(
@@ -103,30 +103,6 @@ def build_result(
             parts.append(part.with_columns(segment=pl.lit(seg)).select("segment", *part.columns))
         by_segment = pl.concat(parts) if parts else None
     return FunnelResult(spec, as_of, users, steps, by_segment, sql)
-
-
-def _last_event_at(lake: Lake) -> datetime | None:
-    """The lake's last event_at from Parquet footer statistics (no scan); falls back to a
-    query when a file lacks them."""
-    best: datetime | None = None
-    try:
-        for path in lake.layout.event_files():
-            meta = pq.ParquetFile(path).metadata
-            col = meta.schema.names.index("event_at")
-            for i in range(meta.num_row_groups):
-                stats = meta.row_group(i).column(col).statistics
-                if meta.row_group(i).num_rows == 0:
-                    continue
-                if stats is None or not stats.has_min_max:
-                    return lake.last_event_at()
-                top = stats.max
-                if not isinstance(top, datetime):
-                    return lake.last_event_at()
-                top = top.replace(tzinfo=UTC) if top.tzinfo is None else top.astimezone(UTC)
-                best = top if best is None or top > best else best
-    except (OSError, ValueError):
-        return lake.last_event_at()
-    return best
 
 
 def funnel(
@@ -158,7 +134,7 @@ def funnel(
         end=end,
         top=top,
     )
-    cut = spec.as_of or _last_event_at(lake)
+    cut = spec.as_of or lake.last_event_at()
     if cut is None:  # empty lake: no entrants
         empty = pl.DataFrame(
             {"user_id": [], "reached": [], "in_progress": [], "matured": [], "vs": [], "vn": []},

@@ -124,7 +124,7 @@ class FunnelTrend:
 @dataclass(frozen=True)
 class FunnelResult:
     """A funnel over a lake. ``users_frame``: one row per entrant (user_id, reached,
-    t1..tn, in_progress, matured, segment)."""
+    t1..tn, in_progress, matured, segment), in no particular order."""
 
     spec: FunnelSpec
     as_of: datetime | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,9 @@ from journeylab.lake.layout import EVENT_SCHEMA, REJECTED_SCHEMA, ROW_GROUP_ROWS
 from journeylab.lake.model import MAX_ID_CHARS
 
 __all__ = ["Lake", "open_lake"]
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_PER_US = {"microseconds": (1, 1), "milliseconds": (1000, 1), "nanoseconds": (1, 1000)}
 
 COMPACT_FILE_ROWS = 8 * ROW_GROUP_ROWS * 8
 
@@ -138,24 +141,20 @@ class Lake:
     def last_event_at(self) -> datetime | None:
         """The lake's last ``event_at`` (the default as-of time of analyses).
 
-        Read from the Parquet footers' statistics (milliseconds on any lake); a query over
-        the events only when a row group has none.
+        Read from the Parquet footers' statistics (raw integers, any time unit); a query
+        over the events only when a row group has none.
         """
-        last: datetime | None = None
-        for f in self.layout.event_files():
-            meta = pq.read_metadata(f)
-            col = meta.schema.names.index("event_at")
-            for g in range(meta.num_row_groups):
-                if not meta.row_group(g).num_rows:
-                    continue
-                stats = meta.row_group(g).column(col).statistics
-                if stats is None or not stats.has_min_max or not isinstance(stats.max, datetime):
-                    value = self.events().event_at.max()
-                    out = self.execute(value.name("last")).item()
-                    return None if out is None else out.astimezone(UTC)
-                top = stats.max.astimezone(UTC)
-                last = top if last is None or top > last else last
-        return last
+        last: int | None = None
+        try:
+            tops = [_footer_max_us(pq.read_metadata(f)) for f in self.layout.event_files()]
+        except _NoStats:
+            value = self.events().event_at.max()
+            out = self.execute(value.name("last")).item()
+            return None if out is None else out.astimezone(UTC)
+        for top in tops:
+            if top is not None and (last is None or top > last):
+                last = top
+        return None if last is None else EPOCH + timedelta(microseconds=last)
 
     def funnel(self, steps: Sequence[Any], **kw: Any) -> Any:
         """A conversion funnel; see :func:`journeylab.funnels.funnel` (returns FunnelResult)."""
@@ -176,3 +175,29 @@ class Lake:
         """Every event name: events, users, first/last seen, declared; near-miss warnings."""
         fired = self.execute(catalog_expr(self.events()))
         return build_catalog(fired, self.declared())
+
+
+class _NoStats(Exception):
+    """A footer without usable ``event_at`` statistics."""
+
+
+def _footer_max_us(meta: pq.FileMetaData) -> int | None:
+    """Largest ``event_at`` in one file's footer, in µs (None: no rows). Raw integers: no
+    datetime (or pandas) conversion. Raises ``_NoStats`` when a row group has none."""
+    col = meta.schema.names.index("event_at")
+    logical = meta.schema.column(col).logical_type.to_json()
+    unit = next((u for u in _PER_US if f'"{u}"' in logical), None)
+    if unit is None or '"Timestamp"' not in logical:
+        raise _NoStats
+    mul, div = _PER_US[unit]
+    best: int | None = None
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        if not group.num_rows:
+            continue
+        stats = group.column(col).statistics
+        if stats is None or not stats.has_min_max or not isinstance(stats.max_raw, int):
+            raise _NoStats
+        top = stats.max_raw * mul // div
+        best = top if best is None or top > best else best
+    return best
