@@ -154,5 +154,6 @@ def funnel(
         lake.events(), spec, cut, filter_as_of=spec.as_of is not None, method=method
     )
     sql = lake.to_sql(expr)  # compile once (Ibis compilation dominates small funnels)
-    frame = lake.engine.sql(sql)
+    with lake.engine.unordered():  # per-user rows: their order carries no meaning
+        frame = lake.engine.sql(sql)
     return build_result(spec, frame, cut, sql)

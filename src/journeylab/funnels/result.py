@@ -33,20 +33,59 @@ def _secs(later: pl.Expr, earlier: pl.Expr) -> pl.Expr:
     return (later - earlier).dt.total_microseconds() / 1_000_000
 
 
+def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
+    """Every count and time statistic of the step table from one parallel polars pass.
+
+    Each duration series is sorted once (a median and a quantile would each re-select)."""
+    reached, matured = pl.col("reached"), pl.col("matured")
+    exprs = [pl.len().alias("total"), matured.sum().alias("matured")]
+    for k in range(1, n + 1):
+        at = reached >= k
+        exprs += [at.sum().alias(f"c{k}"), (at & matured).sum().alias(f"m{k}")]
+        if k == 1:
+            continue
+        exprs.append(((reached == k - 1) & pl.col("in_progress")).sum().alias(f"ip{k}"))
+        for ref, col in (("prev", f"t{k - 1}"), ("start", "t1")):
+            d = _secs(pl.col(f"t{k}"), pl.col(col)).filter(at).drop_nulls()
+            exprs.append(d.sort().implode().alias(f"d_{ref}{k}"))
+    row = users.select(exprs)
+    out: dict[str, Any] = {}
+    for name in row.columns:
+        if not name.startswith("d_"):
+            out[name] = row[name][0]
+            continue
+        d = row[name][0]
+        out[f"median_{name[2:]}"] = _quantile(d, 0.5)
+        out[f"mean_{name[2:]}"] = d.mean() if len(d) else None
+        out[f"p90_{name[2:]}"] = _quantile(d, 0.9)
+    return out
+
+
+def _quantile(ordered: pl.Series, q: float) -> float | None:
+    """Linear-interpolated quantile of an ascending series (the median averages the two
+    middle values when the count is even)."""
+    n = len(ordered)
+    if not n:
+        return None
+    h = q * (n - 1)
+    lo = int(h)
+    hi = min(lo + 1, n - 1)
+    a, b = float(ordered[lo]), float(ordered[hi])
+    return (a + b) / 2 if q == 0.5 and n % 2 == 0 else a + (h - lo) * (b - a)
+
+
 def summarize(users: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
     """The per-step table for one group of users."""
     n = spec.n
-    total = users.height
-    matured = users.filter(pl.col("matured"))
+    agg = _aggregates(users, n)
+    total, matured = int(agg["total"]), int(agg["matured"] or 0)
     rows: list[dict[str, Any]] = []
     prev_users = total
     for k in range(1, n + 1):
-        at = users.filter(pl.col("reached") >= k)
-        cnt = at.height
-        cnt_m = matured.filter(pl.col("reached") >= k).height
+        cnt, cnt_m = int(agg[f"c{k}"] or 0), int(agg[f"m{k}"] or 0)
         lo, hi = wilson(cnt, total)
         slo, shi = wilson(cnt, prev_users)
-        mlo, mhi = wilson(cnt_m, matured.height)
+        mlo, mhi = wilson(cnt_m, matured)
         row: dict[str, Any] = {
             "step": k,
             "name": spec.steps[k - 1].title,
@@ -58,21 +97,15 @@ def summarize(users: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
             "step_ci_low": slo,
             "step_ci_high": shi,
             "users_matured": cnt_m,
-            "conversion_matured": rate(cnt_m, matured.height),
+            "conversion_matured": rate(cnt_m, matured),
             "ci_low_matured": mlo,
             "ci_high_matured": mhi,
-            "in_progress": users.filter((pl.col("reached") == k - 1) & pl.col("in_progress")).height
-            if k > 1
-            else 0,
+            "in_progress": int(agg[f"ip{k}"] or 0) if k > 1 else 0,
         }
-        for ref, col in (("prev", f"t{k - 1}"), ("start", "t1")):
-            if k == 1:
-                row.update({f"{s}_seconds_from_{ref}": None for s in ("median", "mean", "p90")})
-                continue
-            d = at.select(_secs(pl.col(f"t{k}"), pl.col(col)).alias("d"))["d"]
-            row[f"median_seconds_from_{ref}"] = d.median() if cnt else None
-            row[f"mean_seconds_from_{ref}"] = d.mean() if cnt else None
-            row[f"p90_seconds_from_{ref}"] = d.quantile(0.9, "linear") if cnt else None
+        for ref in ("prev", "start"):
+            for stat in ("median", "mean", "p90"):
+                value = agg[f"{stat}_{ref}{k}"] if k > 1 and cnt else None
+                row[f"{stat}_seconds_from_{ref}"] = value
         rows.append(row)
         prev_users = cnt
     schema_floats = {
