@@ -31,6 +31,7 @@ class Engine:
     def __init__(self, backend: Any, kind: EngineKind) -> None:
         self.backend = backend
         self.kind: EngineKind = kind
+        self._local: Engine | None = None
 
     # -- construction ------------------------------------------------------------------
     @classmethod
@@ -92,6 +93,15 @@ class Engine:
         if isinstance(engine, Engine):
             return engine
         raise invalid("engine", engine, ("duckdb", "pyspark", "an Engine"))
+
+    def local_duckdb(self) -> Any:
+        """A DuckDB connection for local work (ingest's JSON lines fast path): this engine's
+        own when it is DuckDB, else a private in-process one (UTC)."""
+        if self.kind == "duckdb":
+            return self.backend.con
+        if self._local is None:
+            self._local = Engine.duckdb()
+        return self._local.backend.con
 
     # -- tables --------------------------------------------------------------------------
     def table(self, name: str, files: Sequence[str], schema: pa.Schema) -> ir.Table:

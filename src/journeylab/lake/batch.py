@@ -76,6 +76,8 @@ class Block:
     unknown: int = 0
     #: events dropped as repeats of an earlier event id in the same block (first wins)
     duplicates: int = 0
+    #: the block is a whole chunk (the fast path): committed on its own
+    chunk: bool = False
 
 
 def events_table(
@@ -205,9 +207,9 @@ def _validate_block(block: bytes, first_no: int, recv_us: int) -> Block:
         names = [x for x, k in zip(names, keep, strict=True) if k]
         datas = [x for x, k in zip(datas, keep, strict=True) if k]
         ids = [x for x, k in zip(ids, keep, strict=True) if k]
-    blake = hashlib.blake2b
+    md5 = hashlib.md5
     full_ids = [
-        e if e is not None else blake(enc((u, n, a, d)), digest_size=16).hexdigest()
+        e if e is not None else md5(enc((u, n, a, d)), usedforsecurity=False).hexdigest()
         for e, u, n, a, d in zip(ids, users, names, ats, datas, strict=True)
     ]
     # event_at: the instant, or the receive time when eventAt was absent

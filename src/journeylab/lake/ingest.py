@@ -113,6 +113,7 @@ def ingest_paths(
                 f"Invalid value for PATH: {str(p)!r} does not exist or is not a file. "
                 "Nothing was ingested; check the path."
             )
+    layout.check_ingest_version()
     recv = received_at or datetime.now(UTC)
     if recv.tzinfo is None:
         recv = recv.replace(tzinfo=UTC)
@@ -138,7 +139,8 @@ def ingest_paths(
     jsonl_bytes = sum(
         p.stat().st_size for p, f in zip(sources, formats, strict=True) if f == "jsonl"
     )
-    parallel = feed.WORKERS > 1 and jsonl_bytes >= feed.PARALLEL_MIN_BYTES
+    con = engine.local_duckdb() if feed.FAST else None
+    parallel = con is None and feed.WORKERS > 1 and jsonl_bytes >= feed.PARALLEL_MIN_BYTES
     # the pool first: its workers must not inherit the lock's file descriptor
     with feed.worker_pool(parallel) as pool, layout.locked(), bar or contextlib.nullcontext():
         task = bar.add_task("ingest", total=total_bytes) if bar else None
@@ -146,7 +148,7 @@ def ingest_paths(
             (lambda n: bar.advance(task, n)) if bar and task is not None else (lambda n: None)
         )
         for path, form in zip(sources, formats, strict=True):
-            _ingest_one(layout, engine, path, form, recv_us, on_bytes, chunk_rows, tally, pool)
+            _ingest_one(layout, engine, path, form, recv_us, on_bytes, chunk_rows, tally, pool, con)
     return IngestReport(
         records=tally.records,
         accepted=tally.accepted,
@@ -177,12 +179,17 @@ def _ingest_one(
     chunk_rows: int,
     tally: _Tally,
     pool: Any | None,
+    con: Any | None,
 ) -> None:
     source = path.name
     pending: list[Block] = []
     size = 0
-    for block in feed.blocks(path, fmt, recv_us, on_bytes, chunk_rows, pool):
+    for block in feed.blocks(path, fmt, recv_us, on_bytes, chunk_rows, pool, con):
         tally.records += block.records
+        if block.chunk:  # a whole chunk already (the fast path)
+            _commit(layout, engine, source, [*pending, block], recv_us, tally)
+            pending, size = [], 0
+            continue
         pending.append(block)
         size += block.records
         if size >= chunk_rows:

@@ -30,9 +30,11 @@ import pyarrow.parquet as pq
 
 from journeylab.errors import LakeError
 
-__all__ = ["Layout", "EVENT_SCHEMA", "REJECTED_SCHEMA", "ROW_GROUP_ROWS"]
+__all__ = ["Layout", "EVENT_SCHEMA", "REJECTED_SCHEMA", "ROW_GROUP_ROWS", "FORMAT_VERSION"]
 
-FORMAT = {"format": "journeylab-lake", "version": 1}
+#: 2: derived event ids are MD5 (version 1: BLAKE2b-128); see docs/adr/0002.
+FORMAT_VERSION = 2
+FORMAT = {"format": "journeylab-lake", "version": FORMAT_VERSION}
 ROW_GROUP_ROWS = 128 * 1024
 _TS = pa.timestamp("us", tz="UTC")
 EVENT_SCHEMA = pa.schema(
@@ -78,11 +80,28 @@ class Layout:
                 )
             self.root.mkdir(parents=True, exist_ok=True)
             self._write_bytes(marker, json.dumps(FORMAT).encode())
+        self.version = int(json.loads(marker.read_text("utf-8")).get("version", 1))
         (self.root / "rejected").mkdir(exist_ok=True)
         if not self.events_dir.is_symlink():
             with self.locked():
                 if not self.events_dir.is_symlink():
                     self.switch_generation(self._new_generation(1))
+
+    def check_ingest_version(self) -> None:
+        """Refuse to add events to a lake whose derived ids were computed differently (a
+        re-sent event would not be recognised); an empty old lake is simply upgraded."""
+        if self.version >= FORMAT_VERSION:
+            return
+        if self.event_files():
+            raise LakeError(
+                f"Invalid value for lake: {str(self.root)!r} has lake format version "
+                f"{self.version}, which derived event ids with BLAKE2b; this journeylab "
+                f"(format {FORMAT_VERSION}) derives them with MD5, so re-sent events would "
+                "not be recognised as duplicates. Ingest the inputs into a new lake folder "
+                "(`journeylab ingest FILE... --lake NEW_DIR`); reading this lake still works."
+            )
+        self._write_bytes(self.root / "journeylab-lake.json", json.dumps(FORMAT).encode())
+        self.version = FORMAT_VERSION
 
     # -- paths ---------------------------------------------------------------------
     @property

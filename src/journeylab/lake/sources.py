@@ -14,10 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from journeylab.lake.batch import Block, Reject, events_table, validate_block
+from journeylab.lake.fast import fast_block, line_chunks
 from journeylab.lake.model import Rejection, Validator
 from journeylab.lake.readers import open_input, raw_text, read_records
 
-__all__ = ["BLOCK_BYTES", "BLOCK_ROWS", "PARALLEL_MIN_BYTES", "WORKERS", "blocks", "worker_pool"]
+__all__ = [
+    "BLOCK_BYTES",
+    "BLOCK_ROWS",
+    "FAST",
+    "PARALLEL_MIN_BYTES",
+    "WORKERS",
+    "blocks",
+    "worker_pool",
+]
 
 #: Records validated together (one task for a worker process) when chunks are small ...
 BLOCK_ROWS = 50_000
@@ -27,6 +36,8 @@ BLOCK_BYTES = 8 * 1024 * 1024
 PARALLEL_MIN_BYTES = int(os.environ.get("JOURNEYLAB_INGEST_PARALLEL_MIN_BYTES", 64 * 1024 * 1024))
 #: Worker processes (JOURNEYLAB_INGEST_WORKERS; 0 or 1 = validate in-process).
 WORKERS = int(os.environ.get("JOURNEYLAB_INGEST_WORKERS", min(2, os.cpu_count() or 1)))
+#: JSON lines through DuckDB (lake/fast.py; JOURNEYLAB_INGEST_FAST=0 turns it off).
+FAST = os.environ.get("JOURNEYLAB_INGEST_FAST", "1") != "0"
 #: Blocks in flight per worker: workers keep validating while the main process writes.
 IN_FLIGHT = 4
 
@@ -196,6 +207,17 @@ def _readline(fh: Any) -> bytes:
     return b"".join(parts)
 
 
+def _fast_blocks(
+    path: Path, recv_us: int, on_bytes: Callable[[int], None], chunk_rows: int, con: Any
+) -> Iterator[Block]:
+    """JSON lines through DuckDB, one block per chunk of ``chunk_rows`` lines."""
+    first = 1
+    with open_input(path, 0) as fh:
+        for block in line_chunks(fh, chunk_rows, on_bytes):
+            yield fast_block(con, block, first, recv_us)
+            first += block.count(b"\n")
+
+
 def blocks(
     path: Path,
     fmt: str,
@@ -203,9 +225,13 @@ def blocks(
     on_bytes: Callable[[int], None],
     chunk_rows: int,
     pool: Any | None,
+    con: Any | None = None,
 ) -> Iterator[Block]:
-    """The validated blocks of one input file, in input order."""
+    """The validated blocks of one input file, in input order. With a DuckDB connection
+    ``con``, JSON lines take the fast path (whole chunks)."""
     block_rows = min(chunk_rows, BLOCK_ROWS)
+    if fmt == "jsonl" and con is not None:
+        return _fast_blocks(path, recv_us, on_bytes, chunk_rows, con)
     if fmt == "jsonl":
         return _jsonl_blocks(path, recv_us, on_bytes, block_rows, pool)
     return _record_blocks(path, fmt, recv_us, on_bytes, block_rows)
