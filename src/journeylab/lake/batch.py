@@ -78,6 +78,8 @@ class Block:
     duplicates: int = 0
     #: the block is a whole chunk (the fast path): committed on its own
     chunk: bool = False
+    #: lines the block held (the fast path numbers the next block's lines from it)
+    lines: int = 0
 
 
 def events_table(

@@ -214,8 +214,9 @@ def _fast_blocks(
     first = 1
     with open_input(path, 0) as fh:
         for block in line_chunks(fh, chunk_rows, on_bytes):
-            yield fast_block(con, block, first, recv_us)
-            first += block.count(b"\n")
+            out = fast_block(con, block, first, recv_us)
+            first += out.lines
+            yield out
 
 
 def blocks(
