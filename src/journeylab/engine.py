@@ -94,14 +94,20 @@ class Engine:
             return engine
         raise invalid("engine", engine, ("duckdb", "pyspark", "an Engine"))
 
-    def local_duckdb(self) -> Any:
+    def local_duckdb(self, cursor: bool = False) -> Any:
         """A DuckDB connection for local work (ingest's JSON lines fast path): this engine's
-        own when it is DuckDB, else a private in-process one (UTC)."""
+        own when it is DuckDB, else a private in-process one (UTC). ``cursor=True``: a new
+        connection to the same database, for use from another thread."""
         if self.kind == "duckdb":
-            return self.backend.con
-        if self._local is None:
-            self._local = Engine.duckdb()
-        return self._local.backend.con
+            con = self.backend.con
+        else:
+            if self._local is None:
+                self._local = Engine.duckdb()
+            con = self._local.backend.con
+        if cursor:
+            con = con.cursor()
+            con.execute("SET TimeZone = 'UTC'")
+        return con
 
     # -- tables --------------------------------------------------------------------------
     def table(self, name: str, files: Sequence[str], schema: pa.Schema) -> ir.Table:

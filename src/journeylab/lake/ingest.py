@@ -13,6 +13,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +32,7 @@ from journeylab.lake.batch import Block, sort_order
 from journeylab.lake.layout import REJECTED_SCHEMA, Layout
 from journeylab.lake.model import EPOCH
 from journeylab.lake.readers import detect_format
+from journeylab.lake.seen import SeenIds
 
 __all__ = ["IngestReport", "ingest_paths", "CHUNK_ROWS"]
 
@@ -139,7 +141,9 @@ def ingest_paths(
     jsonl_bytes = sum(
         p.stat().st_size for p, f in zip(sources, formats, strict=True) if f == "jsonl"
     )
+    # the fast path parses on its own cursor while the previous chunk commits on ``con``
     con = engine.local_duckdb() if feed.FAST else None
+    parse_con = engine.local_duckdb(cursor=True) if feed.FAST else None
     parallel = con is None and feed.WORKERS > 1 and jsonl_bytes >= feed.PARALLEL_MIN_BYTES
     # the pool first: its workers must not inherit the lock's file descriptor
     with feed.worker_pool(parallel) as pool, layout.locked(), bar or contextlib.nullcontext():
@@ -147,8 +151,13 @@ def ingest_paths(
         on_bytes: Callable[[int], None] = (
             (lambda n: bar.advance(task, n)) if bar and task is not None else (lambda n: None)
         )
-        for path, form in zip(sources, formats, strict=True):
-            _ingest_one(layout, engine, path, form, recv_us, on_bytes, chunk_rows, tally, pool, con)
+        seen = None if con is None else SeenIds(con, layout.event_files())
+        committer = _Committer(layout, engine, recv_us, tally, seen)
+        try:
+            for path, form in zip(sources, formats, strict=True):
+                _ingest_one(path, form, recv_us, on_bytes, chunk_rows, pool, parse_con, committer)
+        finally:
+            committer.close()
     return IngestReport(
         records=tally.records,
         accepted=tally.accepted,
@@ -170,32 +179,70 @@ def _dt(us: int | None) -> datetime | None:
 
 
 def _ingest_one(
-    layout: Layout,
-    engine: Engine,
     path: Path,
     fmt: str,
     recv_us: int,
     on_bytes: Callable[[int], None],
     chunk_rows: int,
-    tally: _Tally,
     pool: Any | None,
     con: Any | None,
+    committer: _Committer,
 ) -> None:
     source = path.name
     pending: list[Block] = []
     size = 0
     for block in feed.blocks(path, fmt, recv_us, on_bytes, chunk_rows, pool, con):
-        tally.records += block.records
+        committer.tally.records += block.records
         if block.chunk:  # a whole chunk already (the fast path)
-            _commit(layout, engine, source, [*pending, block], recv_us, tally)
+            committer.submit(source, [*pending, block])
             pending, size = [], 0
             continue
         pending.append(block)
         size += block.records
         if size >= chunk_rows:
-            _commit(layout, engine, source, pending, recv_us, tally)
+            committer.submit(source, pending)
             pending, size = [], 0
-    _commit(layout, engine, source, pending, recv_us, tally)
+    committer.submit(source, pending)
+
+
+class _Committer:
+    """Commits chunks one at a time, in input order, on a background thread: the next
+    chunk is parsed (DuckDB, on its own cursor) while this one is sorted and written."""
+
+    def __init__(
+        self, layout: Layout, engine: Engine, recv_us: int, tally: _Tally, seen: SeenIds | None
+    ) -> None:
+        self.layout, self.engine, self.recv_us, self.tally, self.seen = (
+            layout,
+            engine,
+            recv_us,
+            tally,
+            seen,
+        )
+        self.pool = ThreadPoolExecutor(max_workers=1) if seen is not None else None
+        self.running: Future[None] | None = None
+
+    def submit(self, source: str, blocks: list[Block]) -> None:
+        if not blocks:
+            return
+        args = (self.layout, self.engine, source, blocks, self.recv_us, self.tally, self.seen)
+        if self.pool is None:
+            _commit(*args)
+            return
+        self.wait()
+        self.running = self.pool.submit(_commit, *args)
+
+    def wait(self) -> None:
+        if self.running is not None:
+            running, self.running = self.running, None
+            running.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
 
 
 def _commit(
@@ -205,6 +252,7 @@ def _commit(
     blocks: list[Block],
     recv_us: int,
     tally: _Tally,
+    seen: SeenIds | None = None,
 ) -> None:
     """Land one chunk: its new events in one file, then its new rejects in one file."""
     tally.naive += sum(b.naive for b in blocks)
@@ -213,7 +261,10 @@ def _commit(
     tally.duplicates += sum(b.duplicates for b in blocks)
     if tables:
         events = pa.concat_tables(tables).combine_chunks()
-        keep = _new_mask(engine, layout.event_files(), events, "event_id", "events_existing")
+        if seen is not None and len(blocks) == 1 and blocks[0].chunk:  # ids already distinct
+            keep = seen.new_mask(events["event_id"].combine_chunks(), layout.event_files())
+        else:
+            keep = _new_mask(engine, layout.event_files(), events, "event_id", "events_existing")
         kept = len(events) if keep is None else pc.sum(keep).as_py() or 0
         tally.duplicates += len(events) - kept
         tally.accepted += kept
@@ -228,6 +279,8 @@ def _commit(
             tally.last = hi if tally.last is None else max(tally.last, hi)
             layout.write_parquet(fresh, layout.events_dir, _stem(fresh["event_id"]))
             tally.files += 1
+            if seen is not None:
+                seen.add(fresh["event_id"])
     rejects = [r for b in blocks for r in b.rejects]
     if rejects:
         for _, _, reason, _ in rejects:
