@@ -100,7 +100,10 @@ def test_sigkill_at_random_points_then_rerun_equals_a_clean_run(tmp_path: Path) 
         lake = tmp_path / f"lake{trial}"
         for kill in range(trial + 1):  # one, then two kills in a row before a full run
             env = dict(os.environ)
-            if trial == 1:  # this trial's killed runs use the worker processes
+            # trial 0's killed runs take the DuckDB fast path (the default, as do the clean
+            # run and the re-runs); trial 1's the Python block path with worker processes
+            env["JOURNEYLAB_INGEST_FAST"] = "1" if trial == 0 else "0"
+            if trial == 1:
                 env["JOURNEYLAB_INGEST_PARALLEL_MIN_BYTES"] = "0"
             proc = subprocess.Popen(
                 _ingest_cmd(paths, lake),
