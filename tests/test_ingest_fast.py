@@ -13,6 +13,8 @@ from typing import Any
 
 import duckdb
 import msgspec
+import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -319,3 +321,12 @@ def test_old_lake_version_refuses_ingest_but_reads(tmp_path: Path) -> None:
     open_lake(tmp_path / "empty").ingest(src)  # an empty old lake is upgraded
     assert json.loads((tmp_path / "empty" / "journeylab-lake.json").read_text())["version"] == 2
     assert empty.count() == 1
+
+
+def test_first_mask_compares_ids_that_share_a_hash() -> None:
+    ids = pa.chunked_array([["a", "b", "a", "c", "b", "d"]])
+    # "a" and "b" share a hash (a collision), "c" and "d" too, nothing else repeats
+    hashes = np.array([1, 1, 1, 2, 1, 2], np.uint64)
+    mask = fast._first_mask(ids, hashes)
+    assert mask is not None and mask.to_pylist() == [True, True, False, True, False, True]
+    assert fast._first_mask(ids, np.arange(6, dtype=np.uint64)) is None

@@ -80,6 +80,8 @@ class Block:
     chunk: bool = False
     #: lines the block held (the fast path numbers the next block's lines from it)
     lines: int = 0
+    #: rows of ``events`` holding the first occurrence of their id (None: all; fast path)
+    first: pa.BooleanArray | None = None
 
 
 def events_table(

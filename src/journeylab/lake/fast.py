@@ -111,8 +111,8 @@ WITH k AS (
         END END AS data,
         d IS NOT NULL AS has_data
     FROM g
-)
-SELECT no,
+), r AS (
+    SELECT no,
     coalesce(eid, md5('["' || user_id || '","' || name || '",'
         || coalesce(CAST(epoch_us(ts) AS VARCHAR), 'null') || ','
         || coalesce('"' || replace(data, '"', '\"') || '"', 'null') || ']')) AS event_id,
@@ -121,6 +121,8 @@ SELECT no,
         AS naive,
     ok AND (ts IS NOT NULL OR at_text IS NULL) AND (data IS NOT NULL OR NOT has_data) AS ok
 FROM h
+)
+SELECT *, hash(event_id) AS idh FROM r
 """
 PARSE_SQL = (
     _PARSE_SQL.replace("@AT@", AT_PATTERN)
@@ -204,6 +206,7 @@ _PARSED_SCHEMA = pa.schema(
         ("event_at", pa.int64()),
         ("data", pa.string()),
         ("naive", pa.bool_()),
+        ("idh", pa.uint64()),
     ]
 )
 
@@ -289,14 +292,31 @@ def fast_block(con: Any, block: bytes, first_no: int, recv_us: int) -> Block:
         ],
         schema=EVENT_SCHEMA,
     )
-    if slow_nos:
+    if slow_nos:  # rare: merge the Validator's events back in input order
         extra = events_table(val.event_id, val.user_id, val.name, val.event_at, recv_us, val.data)
         table = pa.concat_tables([table, extra])
         nos = pa.concat_arrays([nos.combine_chunks(), pa.array(slow_nos, pa.int64())])
         table = table.take(pc.sort_indices(nos))
-    first = pl.from_arrow(table["event_id"]).is_first_distinct()  # type: ignore[union-attr]
-    if not first.all():
-        out.duplicates = int((~first).sum())
-        table = table.filter(first.to_arrow())
-    out.events = table
+        first = pl.from_arrow(table["event_id"]).is_first_distinct()  # type: ignore[union-attr]
+        out.first = None if first.all() else first.to_arrow()
+    else:
+        out.first = _first_mask(table["event_id"], fast["idh"].to_numpy())
+    out.events = table  # repeats stay until the commit drops them in its one take
     return out
+
+
+def _first_mask(ids: pa.ChunkedArray, hashes: np.ndarray) -> pa.BooleanArray | None:
+    """Which rows hold the first occurrence of their id (rows in input order); None when
+    all do. Rows are told apart by a 64-bit hash; rows sharing a hash compare exactly."""
+    ordered = np.sort(hashes)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if not len(repeated):
+        return None
+    rows = np.flatnonzero(np.isin(hashes, repeated))  # ascending: input order
+    keep = np.ones(len(hashes), bool)
+    seen: set[str] = set()
+    for row, event_id in zip(rows.tolist(), ids.take(pa.array(rows)).to_pylist(), strict=True):
+        if event_id in seen:
+            keep[row] = False
+        seen.add(event_id)
+    return pa.array(keep)

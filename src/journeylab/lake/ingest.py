@@ -261,8 +261,11 @@ def _commit(
     tally.duplicates += sum(b.duplicates for b in blocks)
     if tables:
         events = pa.concat_tables(tables).combine_chunks()
-        if seen is not None and len(blocks) == 1 and blocks[0].chunk:  # ids already distinct
+        if seen is not None and len(blocks) == 1 and blocks[0].chunk:
+            first = blocks[0].first  # repeats inside the chunk (first wins)
             keep = seen.new_mask(events["event_id"].combine_chunks(), layout.event_files())
+            if first is not None:
+                keep = first if keep is None else pc.and_(first, keep)
         else:
             keep = _new_mask(engine, layout.event_files(), events, "event_id", "events_existing")
         kept = len(events) if keep is None else pc.sum(keep).as_py() or 0
