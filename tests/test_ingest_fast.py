@@ -288,6 +288,28 @@ def test_numbers_the_fast_path_keeps_are_canonical(numbers: list[str]) -> None:
         assert events["data"][0].as_py() == canonical_data(json.loads(line)["data"])
 
 
+@given(
+    sign=st.sampled_from(["", "-"]),
+    whole=st.one_of(st.integers(0, 99), st.integers(0, 10**9)),
+    fraction=st.one_of(st.none(), st.text("0123456789", min_size=0, max_size=10)),
+    exponent=st.one_of(st.none(), st.integers(-9, 17)),
+)
+@settings(max_examples=300, deadline=None)
+def test_random_number_spellings(
+    sign: str, whole: int, fraction: str | None, exponent: int | None
+) -> None:
+    text = sign + str(whole)
+    if fraction:
+        text += "." + fraction
+    if exponent is not None:
+        text += f"e{exponent}"
+    line = '{"userId":"u","name":"n","data":{"b":' + text + ',"a":1}}\n'
+    con = duckdb.connect()
+    events, _ = fast.parse_lines(con, fast.split_lines(line.encode())[0])
+    if events.num_rows:
+        assert events["data"][0].as_py() == canonical_data(json.loads(line)["data"])
+
+
 @pytest.mark.parametrize("stamp", _STAMPS)
 def test_event_at_the_fast_path_keeps_is_the_validators(stamp: str) -> None:
     line = json.dumps({"userId": "u", "name": "n", "eventAt": stamp}) + "\n"

@@ -5,8 +5,10 @@ table. One SQL statement decodes every line, checks the wire rules, computes can
 ``data``, the UTC instant and the derived id — but only for the lines whose result it can
 prove equal to :class:`~.model.Validator`'s:
 
-- the line has only printable ASCII (plus tab/CR), no backslash: strings are their own text;
-- it is a JSON object whose keys are distinct wire fields (no unknown field);
+- the line is ASCII without a backslash, so strings are their own text (control characters
+  are refused by DuckDB's JSON parser as by msgspec);
+- it is a JSON object without a trailing comma (DuckDB's reader allows them) whose keys are
+  the present non-null wire fields, once each (no unknown, repeated or null-valued key);
 - ``userId``, ``name`` and ``eventId`` (when present) are strings of 1..255 characters;
 - ``eventAt`` is absent, null or ``YYYY-MM-DDTHH:MM:SS[.f{1,6}][Z|±HH:MM]`` with a year in
   1000..2999 (so no offset can leave years 1..9999) and a real date;
