@@ -44,7 +44,7 @@ class SeenIds:
             return None
         candidates = pa.table({"event_id": ids.take(hits)})
         with self._registered(candidates):
-            found = self.con.execute(_EXACT, {"files": files}).to_arrow_table()["event_id"]
+            found = self.con.sql(_EXACT, params={"files": files}).to_arrow_table()["event_id"]
         if not len(found):
             return None
         return pc.invert(pc.is_in(ids, value_set=found.combine_chunks()))
