@@ -40,7 +40,7 @@ from journeylab.lake.model import (
     parse_rfc3339,
 )
 
-__all__ = ["Block", "Reject", "validate_block", "events_table", "sort_order"]
+__all__ = ["Block", "Reject", "validate_block", "validate_lines", "events_table", "sort_order"]
 
 _Id = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID_CHARS)]
 
@@ -158,13 +158,27 @@ def validate_block(block: bytes, first_no: int, recv_us: int) -> Block:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _validate_block(block, first_no, recv_us)
+        return _validate_block(block, first_no, recv_us, presort=True)[0]
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _validate_block(block: bytes, first_no: int, recv_us: int) -> Block:
+def validate_lines(block: bytes, recv_us: int) -> tuple[Block, list[int]]:
+    """Like :func:`validate_block` (lines numbered from 1) but neither de-duplicated nor
+    sorted: the events in input order, with the 0-based index of each event's line."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate_block(block, 1, recv_us, presort=False)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _validate_block(
+    block: bytes, first_no: int, recv_us: int, presort: bool
+) -> tuple[Block, list[int]]:
     lines = block.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
@@ -220,11 +234,12 @@ def _validate_block(block: bytes, first_no: int, recv_us: int) -> Block:
     at_values = [recv_us if a is None else a for a in ats]
     table = events_table(full_ids, users, names, at_values, recv_us, datas)
     if slow:
-        table = _merge_slow(table, nos, [(i, lines[i]) for i in slow], first_no, recv_us, out)
+        table, nos = _merge_slow(table, nos, [(i, lines[i]) for i in slow], first_no, recv_us, out)
     out.events = table
-    _presort(out, None if slow else full_ids)
+    if presort:
+        _presort(out, None if slow else full_ids)
     out.rejects.sort()
-    return out
+    return out, nos
 
 
 def _event_at(
@@ -271,8 +286,9 @@ def _merge_slow(
     first_no: int,
     recv_us: int,
     out: Block,
-) -> pa.Table:
-    """Validate the refused lines record by record and merge them back in input order."""
+) -> tuple[pa.Table, list[int]]:
+    """Validate the refused lines record by record and merge them back in input order;
+    also the line index of every merged row."""
     val = Validator(recv_us)
     slow_nos: list[int] = []
     for i, line in slow:
@@ -288,8 +304,8 @@ def _merge_slow(
     out.naive += val.naive_timestamps
     out.unknown += val.unknown_fields
     if not len(val):
-        return table
+        return table, nos
     extra = events_table(val.event_id, val.user_id, val.name, val.event_at, recv_us, val.data)
     merged = pa.concat_tables([table, extra])
     order = pc.sort_indices(pa.array(nos + slow_nos, pa.int64()))
-    return merged.take(order)
+    return merged.take(order), sorted(nos + slow_nos)

@@ -27,16 +27,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
-import msgspec
 import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from journeylab.lake.batch import Block, events_table
+from journeylab.lake.batch import Block, validate_lines
 from journeylab.lake.layout import EVENT_SCHEMA
-from journeylab.lake.model import Rejection, Validator
-from journeylab.lake.readers import raw_text
 
 __all__ = [
     "AT_PATTERN",
@@ -195,7 +192,6 @@ def parse_lines(con: Any, lines: pa.Array, batch_rows: int = 32_768) -> tuple[pa
     return events, np.flatnonzero(~taken)
 
 
-_decode_any = msgspec.json.Decoder().decode
 #: chunks of at least this many rows are cut by bytes
 BYTES_FROM_ROWS = 50_000
 _TS = pa.timestamp("us", tz="UTC")
@@ -257,30 +253,25 @@ def line_chunks(fh: BinaryIO, lines: int, on_bytes: Callable[[int], None]) -> It
 
 def fast_block(con: Any, block: bytes, first_no: int, recv_us: int) -> Block:
     """Validate the JSON lines of ``block`` (first line: record ``first_no``): DuckDB for
-    the lines it provably handles, the record-by-record Validator for the rest. Events come
-    out in input order with repeated ids dropped (first wins)."""
+    the lines it provably handles, the Python path for the rest (msgspec's typed decode,
+    then the record-by-record Validator, which names the reason). Events come out in input
+    order; ``first`` marks the first occurrence of each id."""
     lines, offsets = split_lines(block)
     fast, rest = parse_lines(con, lines)
     out = Block(EVENT_SCHEMA.empty_table(), records=fast.num_rows, chunk=True, lines=len(lines))
     out.naive = int(pc.sum(fast["naive"]).as_py() or 0)
-    val = Validator(recv_us)
     slow_nos: list[int] = []
-    for i in rest.tolist():
-        line = block[offsets[i] : offsets[i + 1]].removesuffix(b"\n")
-        if not line.strip():  # blank lines are not records
-            continue
-        out.records += 1
-        try:
-            try:
-                obj = _decode_any(line)
-            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-                raise Rejection("invalid_json", str(exc)) from None
-            val.add(obj)
-            slow_nos.append(i)
-        except Rejection as rej:
-            out.rejects.append((first_no + i, raw_text(line), rej.reason, rej.detail))
-    out.naive += val.naive_timestamps
-    out.unknown += val.unknown_fields
+    if len(rest):  # the Python path (typed decode, then the Validator) on the other lines
+        sub = b"".join(block[offsets[i] : offsets[i + 1]].removesuffix(b"\n") + b"\n" for i in rest)
+        slow, at = validate_lines(sub, recv_us)
+        out.records += slow.records
+        out.naive += slow.naive
+        out.unknown += slow.unknown
+        out.rejects = [
+            (first_no + int(rest[no - 1]), raw, reason, detail)
+            for no, raw, reason, detail in slow.rejects
+        ]
+        slow_nos = rest[at].tolist()
     recv = pa.scalar(recv_us, pa.int64())
     nos = fast["no"]
     table = pa.Table.from_arrays(
@@ -294,9 +285,8 @@ def fast_block(con: Any, block: bytes, first_no: int, recv_us: int) -> Block:
         ],
         schema=EVENT_SCHEMA,
     )
-    if slow_nos:  # rare: merge the Validator's events back in input order
-        extra = events_table(val.event_id, val.user_id, val.name, val.event_at, recv_us, val.data)
-        table = pa.concat_tables([table, extra])
+    if slow_nos:  # rare: merge the Python path's events back in input order
+        table = pa.concat_tables([table, slow.events])
         nos = pa.concat_arrays([nos.combine_chunks(), pa.array(slow_nos, pa.int64())])
         table = table.take(pc.sort_indices(nos))
         first = pl.from_arrow(table["event_id"]).is_first_distinct()  # type: ignore[union-attr]
