@@ -8,11 +8,12 @@ against the lake), so the lake ends equal to a clean run's.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -145,8 +146,9 @@ def ingest_paths(
     con = engine.local_duckdb() if feed.FAST else None
     parse_con = engine.local_duckdb(cursor=True) if feed.FAST else None
     parallel = con is None and feed.WORKERS > 1 and jsonl_bytes >= feed.PARALLEL_MIN_BYTES
+    bulk = _bulk_malloc() if jsonl_bytes >= feed.PARALLEL_MIN_BYTES else contextlib.nullcontext()
     # the pool first: its workers must not inherit the lock's file descriptor
-    with feed.worker_pool(parallel) as pool, layout.locked(), bar or contextlib.nullcontext():
+    with bulk, feed.worker_pool(parallel) as pool, layout.locked(), bar or contextlib.nullcontext():
         task = bar.add_task("ingest", total=total_bytes) if bar else None
         on_bytes: Callable[[int], None] = (
             (lambda n: bar.advance(task, n)) if bar and task is not None else (lambda n: None)
@@ -172,6 +174,29 @@ def ingest_paths(
         files_written=tally.files,
         seconds=time.perf_counter() - started,
     )
+
+
+@contextlib.contextmanager
+def _bulk_malloc() -> Iterator[None]:
+    """glibc: keep freed memory for reuse during a big ingest instead of unmapping and
+    faulting it in again for every chunk (a sixth of the wall time on the 10M benchmark);
+    give it back at the end. A no-op where glibc is not the allocator."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt, trim = libc.mallopt, libc.malloc_trim
+    except (OSError, AttributeError):
+        yield
+        return
+    mallopt(_M_MMAP_THRESHOLD, 32 << 20)  # glibc's maximum
+    mallopt(_M_TRIM_THRESHOLD, 1 << 30)
+    try:
+        yield
+    finally:
+        mallopt(_M_TRIM_THRESHOLD, 128 << 10)  # glibc's default
+        trim(0)
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 
 
 def _dt(us: int | None) -> datetime | None:
