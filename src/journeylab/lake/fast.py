@@ -179,7 +179,7 @@ def parse_lines(con: Any, lines: pa.Array, batch_rows: int = 32_768) -> tuple[pa
         out = con.sql(PARSE_SQL).to_arrow_table()
     finally:
         con.unregister("jl_lines")
-    ok = out["ok"]
+    ok = pc.fill_null(out["ok"], False)  # null never counts as accepted
     if not pc.all(ok).as_py():
         out = out.filter(ok)
     events = out.drop_columns(["ok"]).cast(_PARSED_SCHEMA)
