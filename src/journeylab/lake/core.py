@@ -147,7 +147,7 @@ class Lake:
         last: int | None = None
         try:
             tops = [_footer_max_us(pq.read_metadata(f)) for f in self.layout.event_files()]
-        except _NoStats:
+        except (_NoStats, OSError):  # no statistics, or a file compacted away meanwhile
             value = self.events().event_at.max()
             out = self.execute(value.name("last")).item()
             return None if out is None else out.astimezone(UTC)
