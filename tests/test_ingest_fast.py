@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import msgspec
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -23,30 +22,10 @@ from journeylab import open_lake
 from journeylab.errors import LakeError
 from journeylab.lake import fast
 from journeylab.lake import sources as feed
-from journeylab.lake.batch import Block, events_table
-from journeylab.lake.model import Rejection, Validator, canonical_data, parse_rfc3339
-from journeylab.lake.readers import raw_text
+from journeylab.lake.model import canonical_data, parse_rfc3339
+from validator_block import validator_block
 
 RECEIVED = datetime(2030, 1, 1, tzinfo=UTC)
-
-
-def _validator_block(block: bytes, first_no: int, recv_us: int) -> Block:
-    """The record-by-record path (model.Validator) over the lines of a block."""
-    val, rejects, records = Validator(recv_us), [], 0
-    for no, line in enumerate(block.split(b"\n")[:-1], first_no):
-        if not line.strip():
-            continue
-        records += 1
-        try:
-            try:
-                obj = msgspec.json.decode(line)
-            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-                raise Rejection("invalid_json", str(exc)) from None
-            val.add(obj)
-        except Rejection as rej:
-            rejects.append((no, raw_text(line), rej.reason, rej.detail))
-    table = events_table(val.event_id, val.user_id, val.name, val.event_at, recv_us, val.data)
-    return Block(table, rejects, records, val.naive_timestamps, val.unknown_fields)
 
 
 def _state(lake_dir: Path) -> tuple[Any, ...]:
@@ -65,7 +44,7 @@ def _both(root: Path, text: bytes, chunk_rows: int) -> tuple[Any, Any]:
         for label, on in (("ref", False), ("fast", True)):
             mp.setattr(feed, "FAST", on)
             if not on:
-                mp.setattr(feed, "validate_block", _validator_block)
+                mp.setattr(feed, "validate_block", validator_block)
                 mp.setattr(feed, "WORKERS", 1)
             else:
                 mp.undo()

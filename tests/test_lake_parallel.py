@@ -14,6 +14,7 @@ import pytest
 
 from journeylab import open_lake
 from journeylab.lake import sources as ingest_mod
+from validator_block import validator_block
 
 RECEIVED = datetime(2030, 1, 1, tzinfo=UTC)
 
@@ -80,7 +81,7 @@ def test_fast_path_equals_the_validator(
     # reference: the same lines through the generic record path (format forced to json
     # lines is the fast path, so feed the Validator by running each line as a batch body)
     slow = open_lake(tmp_path / "slow")
-    monkeypatch.setattr(ingest_mod, "validate_block", _validator_block)
+    monkeypatch.setattr(ingest_mod, "validate_block", validator_block)
     want_report = slow.ingest(path, received_at=RECEIVED, chunk_rows=500).to_dict()
     monkeypatch.undo()
 
@@ -97,28 +98,3 @@ def test_fast_path_equals_the_validator(
     assert got_report == want_report
     assert got_report["rejected"] > 100 and got_report["naive_timestamps"] > 10
     assert _state(tmp_path / "fast") == _state(tmp_path / "slow")
-
-
-def _validator_block(block: bytes, first_no: int, recv_us: int) -> Any:
-    """The record-by-record path (model.Validator) over the lines of a block."""
-    import msgspec
-
-    from journeylab.lake.batch import Block, events_table
-    from journeylab.lake.model import Rejection, Validator
-    from journeylab.lake.readers import raw_text
-
-    val, rejects, records = Validator(recv_us), [], 0
-    for no, line in enumerate(block.split(b"\n")[:-1], first_no):
-        if not line.strip():
-            continue
-        records += 1
-        try:
-            try:
-                obj = msgspec.json.decode(line)
-            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-                raise Rejection("invalid_json", str(exc)) from None
-            val.add(obj)
-        except Rejection as rej:
-            rejects.append((no, raw_text(line), rej.reason, rej.detail))
-    table = events_table(val.event_id, val.user_id, val.name, val.event_at, recv_us, val.data)
-    return Block(table, rejects, records, val.naive_timestamps, val.unknown_fields)
