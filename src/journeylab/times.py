@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from journeylab.errors import InputError, JourneylabError, invalid
 
-__all__ = ["as_utc"]
+__all__ = ["EPOCH", "as_utc", "from_us", "to_us"]
+
+#: the Unix epoch; event times are integer microseconds since it
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+
+
+def to_us(moment: datetime) -> int:
+    """Microseconds since the epoch of an aware datetime (exact integer arithmetic)."""
+    return (moment - EPOCH) // _US
+
+
+def from_us(us: int) -> datetime:
+    """The aware UTC datetime ``us`` microseconds after the epoch (exact)."""
+    return EPOCH + timedelta(microseconds=us)
 
 
 def as_utc(value: Any, param: str, cls: type[JourneylabError] = InputError) -> datetime | None:

@@ -11,7 +11,7 @@ table (docs/adr/0001-backtest-sequential-steps.md). Must equal the replay on eve
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import ibis
@@ -29,18 +29,18 @@ from journeylab.conditions.backtest_exprs import (
 from journeylab.conditions.model import Condition, Offer, Referral, program_deadline, relevant_names
 from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, as_utc, make_result
 from journeylab.engine import Engine
+from journeylab.times import from_us, to_us
 from journeylab.where import json_string, parse_where, where_expr
 
 __all__ = ["backtest", "backtest_events"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _KEY_DIGITS = 20
 _KEY_OFFSET = 10**17  # keeps packed times positive (any year after ~1200)
 
 
 def _to_us(value: datetime | str | None, param: str) -> int | None:
     moment = as_utc(value, param)
-    return None if moment is None else us(moment - _EPOCH)
+    return None if moment is None else to_us(moment)
 
 
 def _ts(col: str) -> pl.Expr:
@@ -84,7 +84,7 @@ def backtest_events(
         last = engine.to_polars(ev.aggregate(last=ev.bt.max()))["last"][0]
         as_of_us = _to_us(last, "as_of") if last is not None else 0
     assert as_of_us is not None
-    cut = ibis.literal(_EPOCH + timedelta(microseconds=as_of_us), type="timestamp('UTC', 6)")
+    cut = ibis.literal(from_us(as_of_us), type="timestamp('UTC', 6)")
     rel = ev.filter(ev.name.isin(relevant_names(program)))
     rel = rel.filter(rel.bt <= cut)
     rel = rel.select("user_id", "event_id", "name", "data", tu=_micros(rel.bt))
@@ -92,7 +92,7 @@ def backtest_events(
     run = _Run(program, engine, rel, ev, (start_us, end_us), as_of_us)
     rounds, audience = run.offer() if isinstance(program, Offer) else run.referral()
     rounds = _apply_caps(program, rounds)
-    as_of_dt = _EPOCH + timedelta(microseconds=as_of_us)
+    as_of_dt = from_us(as_of_us)
     frame = rounds.with_columns(
         [_ts(c) for c, t in ROUNDS_SCHEMA.items() if t == pl.Datetime("us", "UTC")]
     )

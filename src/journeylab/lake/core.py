@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,10 @@ from journeylab.lake.catalog import Catalog, build_catalog, catalog_expr
 from journeylab.lake.ingest import CHUNK_ROWS, IngestReport, ingest_paths
 from journeylab.lake.layout import EVENT_SCHEMA, REJECTED_SCHEMA, ROW_GROUP_ROWS, Layout
 from journeylab.lake.model import MAX_ID_CHARS
+from journeylab.times import from_us
 
 __all__ = ["Lake", "open_lake"]
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _PER_US = {"microseconds": (1, 1), "milliseconds": (1000, 1), "nanoseconds": (1, 1000)}
 
 COMPACT_FILE_ROWS = 8 * ROW_GROUP_ROWS * 8
@@ -154,7 +154,7 @@ class Lake:
         for top in tops:
             if top is not None and (last is None or top > last):
                 last = top
-        return None if last is None else EPOCH + timedelta(microseconds=last)
+        return None if last is None else from_us(last)
 
     def funnel(self, steps: Sequence[Any], **kw: Any) -> Any:
         """A conversion funnel; see :func:`journeylab.funnels.funnel` (returns FunnelResult)."""

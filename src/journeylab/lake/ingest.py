@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,9 @@ from journeylab.errors import InputError
 from journeylab.lake import sources as feed
 from journeylab.lake.batch import Block, sort_order
 from journeylab.lake.layout import REJECTED_SCHEMA, Layout
-from journeylab.lake.model import EPOCH
 from journeylab.lake.readers import detect_format
 from journeylab.lake.seen import SeenIds
+from journeylab.times import from_us, to_us
 
 __all__ = ["IngestReport", "ingest_paths", "CHUNK_ROWS"]
 
@@ -120,7 +120,7 @@ def ingest_paths(
     recv = received_at or datetime.now(UTC)
     if recv.tzinfo is None:
         recv = recv.replace(tzinfo=UTC)
-    recv_us = int((recv - EPOCH).total_seconds() * 1_000_000)
+    recv_us = to_us(recv)
     total_bytes = sum(p.stat().st_size if p.is_file() else 0 for p in sources)
     show = (
         progress
@@ -200,7 +200,7 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 
 
 def _dt(us: int | None) -> datetime | None:
-    return None if us is None else EPOCH + timedelta(microseconds=us)  # exact, unlike floats
+    return None if us is None else from_us(us)
 
 
 def _ingest_one(

@@ -13,6 +13,8 @@ from typing import Any
 
 import msgspec
 
+from journeylab.times import to_us
+
 __all__ = [
     "MAX_ID_CHARS",
     "MAX_DATA_BYTES",
@@ -26,7 +28,6 @@ __all__ = [
 
 MAX_ID_CHARS = 255
 MAX_DATA_BYTES = 32 * 1024
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: The instants an event_at may hold (Python's datetime range, in UTC).
 MIN_EVENT_US = -62_135_596_800_000_000  # 0001-01-01T00:00:00Z
 MAX_EVENT_US = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999Z
@@ -69,7 +70,7 @@ def parse_rfc3339(value: object, reason: str, what: str) -> tuple[int, bool]:
     if isinstance(value, datetime):
         naive = value.tzinfo is None
         dt = value.replace(tzinfo=UTC) if naive else value
-        return _micros(dt), naive
+        return to_us(dt), naive
     if not isinstance(value, str):
         raise Rejection(reason, f"{what} must be an RFC 3339 string, got {type(value).__name__}")
     m = _RFC3339.match(value)
@@ -91,12 +92,7 @@ def parse_rfc3339(value: object, reason: str, what: str) -> tuple[int, bool]:
         except OverflowError:
             detail = f"{what} {value[:64]!r}: before year 1 or after 9999 in UTC"
             raise Rejection(reason, detail) from None
-    return _micros(dt), off is None
-
-
-def _micros(dt: datetime) -> int:
-    delta = dt - EPOCH
-    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return to_us(dt), off is None
 
 
 def canonical_data(data: dict[str, Any]) -> str:
