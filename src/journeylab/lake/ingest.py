@@ -237,13 +237,8 @@ class _Committer:
     def __init__(
         self, layout: Layout, engine: Engine, recv_us: int, tally: _Tally, seen: SeenIds | None
     ) -> None:
-        self.layout, self.engine, self.recv_us, self.tally, self.seen = (
-            layout,
-            engine,
-            recv_us,
-            tally,
-            seen,
-        )
+        self.layout, self.engine, self.recv_us = layout, engine, recv_us
+        self.tally, self.seen = tally, seen
         self.pool = ThreadPoolExecutor(max_workers=1) if seen is not None else None
         self.running: Future[None] | None = None
 
@@ -286,13 +281,14 @@ def _commit(
     tally.duplicates += sum(b.duplicates for b in blocks)
     if tables:
         events = pa.concat_tables(tables).combine_chunks()
-        if seen is not None and len(blocks) == 1 and blocks[0].chunk:
-            first = blocks[0].first  # repeats inside the chunk (first wins)
+        if seen is None:
+            keep = _new_mask(engine, layout.event_files(), events, "event_id", "events_existing")
+        else:  # every chunk, whichever path parsed it, is checked against the hashed ids
+            fast = len(blocks) == 1 and blocks[0].chunk
+            first = blocks[0].first if fast else _first_mask(events["event_id"])
             keep = seen.new_mask(events["event_id"].combine_chunks(), layout.event_files())
             if first is not None:
                 keep = first if keep is None else pc.and_(first, keep)
-        else:
-            keep = _new_mask(engine, layout.event_files(), events, "event_id", "events_existing")
         kept = len(events) if keep is None else pc.sum(keep).as_py() or 0
         tally.duplicates += len(events) - kept
         tally.accepted += kept
@@ -344,8 +340,7 @@ def _new_mask(
 ) -> pa.BooleanArray | None:
     """Which rows of ``batch`` have a new ``key`` (first occurrence in the batch, absent from
     files); None when all of them do."""
-    first = pl.from_arrow(batch[key]).is_first_distinct()  # type: ignore[union-attr]
-    keep: pa.BooleanArray | None = None if first.all() else first.to_arrow()
+    keep = _first_mask(batch[key])
     if not files:
         return keep
     existing = engine.table(view, files, batch.schema)
@@ -357,6 +352,12 @@ def _new_mask(
         return keep
     new = pc.invert(pc.is_in(batch[key], value_set=pa.array(found, pa.string())))
     return new if keep is None else pc.and_(keep, new)
+
+
+def _first_mask(keys: pa.ChunkedArray) -> pa.BooleanArray | None:
+    """First occurrence of each key (first wins); None when every key is distinct."""
+    first = pl.from_arrow(keys).is_first_distinct()  # type: ignore[union-attr]
+    return None if first.all() else first.to_arrow()
 
 
 def _stem(ids: pa.ChunkedArray) -> str:

@@ -36,7 +36,8 @@ class SeenIds:
             con.execute(_LOAD, {"files": files})
 
     def new_mask(self, ids: pa.Array, files: list[str]) -> pa.BooleanArray | None:
-        """Which of ``ids`` (distinct) are not in the lake yet; None when all are new."""
+        """Which of ``ids`` are not in the lake yet (repeats get the same answer); None when
+        all are new."""
         table = pa.table({"i": pa.array(np.arange(len(ids), dtype=np.int64)), "event_id": ids})
         with self._registered(table):
             hits = self.con.sql(_PROBE).to_arrow_table()["i"]
