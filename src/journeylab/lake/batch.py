@@ -20,8 +20,10 @@ gives record by record (tests/test_lake_differential.py holds both to the refere
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -149,31 +151,30 @@ def _raw(line: bytes) -> str:
     return line.decode("utf-8", errors="backslashreplace").rstrip("\r\n")
 
 
-def validate_block(block: bytes, first_no: int, recv_us: int) -> Block:
-    """Validate the JSON lines in ``block``; the first line is record number ``first_no``.
-
-    The cyclic garbage collector is paused meanwhile: decoding allocates millions of
-    acyclic objects, and collections triggered by them cost about 40% of the time.
-    """
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: decoding allocates millions of acyclic objects,
+    and collections triggered by them cost about 40% of the time."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _validate_block(block, first_no, recv_us, presort=True)[0]
+        yield
     finally:
         if was_enabled:
             gc.enable()
+
+
+def validate_block(block: bytes, first_no: int, recv_us: int) -> Block:
+    """Validate the JSON lines in ``block``; the first line is record number ``first_no``."""
+    with _gc_paused():
+        return _validate_block(block, first_no, recv_us, presort=True)[0]
 
 
 def validate_lines(block: bytes, recv_us: int) -> tuple[Block, list[int]]:
     """Like :func:`validate_block` (lines numbered from 1) but neither de-duplicated nor
     sorted: the events in input order, with the 0-based index of each event's line."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _gc_paused():
         return _validate_block(block, 1, recv_us, presort=False)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _validate_block(
