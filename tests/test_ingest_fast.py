@@ -1,4 +1,4 @@
-"""The DuckDB fast path for JSON lines (lake/fast.py, ADR 0002) gives exactly what the
+"""The fast path for JSON lines (lake/fast.py, lake/scan.py, ADR 0002) gives exactly what the
 record-by-record Validator gives: same accepted rows (every column but received_at), same
 duplicates, same rejects (record numbers, raw text, reasons, details), same report — on
 hypothesis-generated nasty JSON lines."""
@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -22,7 +21,9 @@ from journeylab import open_lake
 from journeylab.errors import LakeError
 from journeylab.lake import fast
 from journeylab.lake import sources as feed
+from journeylab.lake.layout import FORMAT_VERSION
 from journeylab.lake.model import canonical_data, parse_rfc3339
+from journeylab.lake.scan import line_offsets, scan_lines
 from validator_block import validator_block
 
 RECEIVED = datetime(2030, 1, 1, tzinfo=UTC)
@@ -222,7 +223,7 @@ def _file_bytes(lake: Path) -> list[list[bytes]]:
 
 
 def test_fast_path_takes_the_common_shapes(tmp_path: Path) -> None:
-    """Real-world lines go through DuckDB, not the fallback: minified or json.dumps-spaced,
+    """Real-world lines take the scanner, not the fallback: minified or json.dumps-spaced,
     any key order, unsorted data keys, offsets, naive times, derived and explicit ids."""
     recs = [
         {
@@ -254,10 +255,8 @@ def test_fast_path_takes_the_common_shapes(tmp_path: Path) -> None:
     ]
     lines = [json.dumps(r, separators=(",", ":")) for r in recs] + [json.dumps(r) for r in recs]
     block = ("\n".join(lines) + "\n").encode()
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    events, rest = fast.parse_lines(con, fast.split_lines(block)[0])
-    assert rest.tolist() == [4, 10]  # only the null-valued keys fall back (counted keys)
+    events, rest = scan_lines(block)
+    assert rest.tolist() == []  # null-valued wire fields are absent ones
     want, got = _both(tmp_path, block, 1000)
     assert got == want
     datas = {e["data"] for e in got[1][0]}
@@ -271,8 +270,7 @@ def test_fast_path_takes_the_common_shapes(tmp_path: Path) -> None:
 def test_numbers_the_fast_path_keeps_are_canonical(numbers: list[str]) -> None:
     body = ",".join(f'"k{i}":{n}' for i, n in enumerate(numbers))
     line = '{"userId":"u","name":"n","data":{' + body + "}}\n"
-    con = duckdb.connect()
-    events, rest = fast.parse_lines(con, fast.split_lines(line.encode())[0])
+    events, rest = scan_lines(line.encode())
     if events.num_rows:
         assert events["data"][0].as_py() == canonical_data(json.loads(line)["data"])
 
@@ -293,8 +291,7 @@ def test_random_number_spellings(
     if exponent is not None:
         text += f"e{exponent}"
     line = '{"userId":"u","name":"n","data":{"b":' + text + ',"a":1}}\n'
-    con = duckdb.connect()
-    events, _ = fast.parse_lines(con, fast.split_lines(line.encode())[0])
+    events, _ = scan_lines(line.encode())
     if events.num_rows:
         assert events["data"][0].as_py() == canonical_data(json.loads(line)["data"])
 
@@ -302,18 +299,25 @@ def test_random_number_spellings(
 @pytest.mark.parametrize("stamp", _STAMPS)
 def test_event_at_the_fast_path_keeps_is_the_validators(stamp: str) -> None:
     line = json.dumps({"userId": "u", "name": "n", "eventAt": stamp}) + "\n"
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    events, _ = fast.parse_lines(con, fast.split_lines(line.encode())[0])
+    events, _ = scan_lines(line.encode())
     if events.num_rows:
         micros, naive = parse_rfc3339(stamp, "invalid_event_at", "eventAt")
         assert (events["event_at"][0].as_py(), events["naive"][0].as_py()) == (micros, naive)
 
 
-def test_split_lines_marks_non_ascii_and_backslashes() -> None:
-    lines, offsets = fast.split_lines(b'{"a":1}\n{"b":"\xc3\xa9"}\n{"c":"\\n"}\n{"d":2}')
-    assert lines.to_pylist() == ['{"a":1}\n', None, None, '{"d":2}']
-    assert offsets.tolist() == [0, 8, 19, 30, 37]
+def test_line_offsets() -> None:
+    assert line_offsets(b'{"a":1}\n{"b":"\xc3\xa9"}\n{"c":"\\n"}\n{"d":2}').tolist() == [
+        0,
+        8,
+        19,
+        30,
+        37,
+    ]
+    assert line_offsets(b"").tolist() == [0]
+    assert line_offsets(b"\n\n").tolist() == [0, 1, 2]
+    big = b"".join(b"x" * (i % 7) + b"\n" for i in range(100_000)) + b"tail"
+    want = [0] + [i + 1 for i, c in enumerate(big) if c == 10] + [len(big)]
+    assert line_offsets(big).tolist() == want
 
 
 def test_old_lake_version_refuses_ingest_but_reads(tmp_path: Path) -> None:
@@ -330,7 +334,10 @@ def test_old_lake_version_refuses_ingest_but_reads(tmp_path: Path) -> None:
     empty = open_lake(tmp_path / "empty")
     (tmp_path / "empty" / "journeylab-lake.json").write_text(marker.read_text())
     open_lake(tmp_path / "empty").ingest(src)  # an empty old lake is upgraded
-    assert json.loads((tmp_path / "empty" / "journeylab-lake.json").read_text())["version"] == 2
+    assert (
+        json.loads((tmp_path / "empty" / "journeylab-lake.json").read_text())["version"]
+        == FORMAT_VERSION
+    )
     assert empty.count() == 1
 
 
