@@ -27,12 +27,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from journeylab.lake.layout import EVENT_SCHEMA, ROW_GROUP_ROWS, Layout
+from journeylab.engine import Engine
+from journeylab.lake.hashing import user_keys
+from journeylab.lake.layout import EVENT_SCHEMA, EVENT_SCHEMA_V2, ROW_GROUP_ROWS, Layout
+from journeylab.lake.userkeys import verify_user_keys
 
 __all__ = ["BenchData", "bench_data", "measure", "FUNNEL_STEPS", "CACHE"]
 
 CACHE = Path(__file__).resolve().parent / ".cache"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the lake (format 3) carries user_key
 DAY_US = 86_400 * 1_000_000
 START_US = 1_735_689_600 * 1_000_000  # 2025-01-01T00:00:00Z
 SPAN_DAYS = 90
@@ -143,6 +146,7 @@ def _block(rng: np.random.Generator, first_uid: int, users: int, first_eid: int)
             "event_at": pa.array(at).cast(ts),
             "received_at": pa.array(at + rng.integers(0, 5_000_000, rows)).cast(ts),
             "data": data,
+            "user_key": pa.array(user_keys(user_str), pa.int64()),
             "_name": pa.array(name_rank),
             "_user": pa.array(user),
             "_at": pa.array(at),
@@ -160,7 +164,7 @@ def generate(root: Path, users: int, seed: int) -> BenchData:
     single_path = root / "events.parquet"
     tmp_single = root / "events.parquet.tmp"
     rng = np.random.default_rng(seed)
-    writer = pq.ParquetWriter(tmp_single, EVENT_SCHEMA, compression="zstd")
+    writer = pq.ParquetWriter(tmp_single, EVENT_SCHEMA_V2, compression="zstd")
     events = step_rows = 0
     t0 = time.perf_counter()
     for b, first in enumerate(range(0, users, USERS_PER_BLOCK)):
@@ -176,7 +180,9 @@ def generate(root: Path, users: int, seed: int) -> BenchData:
             f"part-b{b:05d}",
         )
         writer.write_table(
-            block.select(cols).take(pa.array(np.argsort(at, kind="stable"))).cast(EVENT_SCHEMA),
+            block.select(EVENT_SCHEMA_V2.names)
+            .take(pa.array(np.argsort(at, kind="stable")))
+            .cast(EVENT_SCHEMA_V2),
             row_group_size=ROW_GROUP_ROWS,
         )
         events += block.num_rows
@@ -188,12 +194,14 @@ def generate(root: Path, users: int, seed: int) -> BenchData:
         )
     writer.close()
     os.replace(tmp_single, single_path)
+    exact = verify_user_keys(Engine.duckdb().local_duckdb(), layout)
     meta = {
         "version": GENERATOR_VERSION,
         "users": users,
         "seed": seed,
         "events": events,
         "step_rows": step_rows,
+        "user_keys_exact": exact,
         "seconds": round(time.perf_counter() - t0, 1),
     }
     (root / "meta.json").write_text(json.dumps(meta, indent=1))

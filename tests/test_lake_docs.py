@@ -67,7 +67,15 @@ def test_duckdb_and_polars_read_the_glob(filled: Lake) -> None:
     count = duckdb.sql("select count(*) from read_parquet($g)", params={"g": glob})
     assert count.fetchall() == [(3,)]
     frame = pl.scan_parquet(glob).collect()
-    assert frame.columns == ["event_id", "user_id", "name", "event_at", "received_at", "data"]
+    assert frame.columns == [
+        "event_id",
+        "user_id",
+        "name",
+        "event_at",
+        "received_at",
+        "data",
+        "user_key",
+    ]
     assert str(frame.schema["event_at"]) == "Datetime(time_unit='us', time_zone='UTC')"
     assert json.loads(frame.filter(pl.col("name") == "purchase")["data"][0]) == {"amount": 12}
 

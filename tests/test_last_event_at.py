@@ -12,6 +12,7 @@ import pytest
 
 from journeylab import open_lake
 from journeylab.lake.core import Lake
+from journeylab.lake.hashing import user_key
 from journeylab.lake.layout import EVENT_SCHEMA
 
 STAMPS = [
@@ -34,6 +35,7 @@ def _write(path: Path, stamps: list[datetime], unit: str, statistics: bool = Tru
         "event_at": stamps,
         "received_at": stamps,
         "data": [None] * n,
+        "user_key": [user_key("u")] * n,
     }
     table = pa.table({f.name: cols[f.name] for f in fields}, schema=pa.schema(fields))
     pq.write_table(table, path, row_group_size=1, write_statistics=statistics)

@@ -31,6 +31,7 @@ import msgspec
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from journeylab.lake.hashing import user_keys
 from journeylab.lake.layout import EVENT_SCHEMA
 from journeylab.lake.model import (
     MAX_DATA_BYTES,
@@ -90,14 +91,16 @@ def events_table(
     ids: list[str], users: list[str], names: list[str], ats: Any, recv_us: int, data: list[Any]
 ) -> pa.Table:
     n = len(ids)
+    user_ids = pa.array(users, pa.string())
     return pa.table(
         {
             "event_id": pa.array(ids, pa.string()),
-            "user_id": pa.array(users, pa.string()),
+            "user_id": user_ids,
             "name": pa.array(names, pa.string()),
             "event_at": pa.array(ats, pa.int64()).cast(_TS),
             "received_at": pa.array([recv_us] * n, pa.int64()).cast(_TS),
             "data": pa.array(data, pa.string()),
+            "user_key": pa.array(user_keys(user_ids), pa.int64()),
         },
         schema=EVENT_SCHEMA,
     )

@@ -17,7 +17,7 @@ from journeylab.engine import Engine, EngineKind
 from journeylab.errors import invalid
 from journeylab.lake.catalog import Catalog, build_catalog, catalog_expr
 from journeylab.lake.ingest import CHUNK_ROWS, IngestReport, ingest_paths
-from journeylab.lake.layout import EVENT_SCHEMA, REJECTED_SCHEMA, ROW_GROUP_ROWS, Layout
+from journeylab.lake.layout import REJECTED_SCHEMA, ROW_GROUP_ROWS, Layout
 from journeylab.lake.model import MAX_ID_CHARS
 from journeylab.times import from_us
 
@@ -97,10 +97,11 @@ class Lake:
             files = self.layout.event_files()
             if len(files) <= 1:
                 return len(files)
-            events = self.engine.table("events_compact", files, EVENT_SCHEMA)
+            schema = self.layout.event_schema
+            events = self.engine.table("events_compact", files, schema)
             ordered = events.order_by(["name", "user_id", "event_at", "event_id"])
             batches = self.engine.to_batches(ordered, ROW_GROUP_ROWS)
-            tables = (pa.Table.from_batches([b]).cast(EVENT_SCHEMA) for b in batches)
+            tables = (pa.Table.from_batches([b]).cast(schema) for b in batches)
             gen = self.layout.next_generation()
             self.layout.write_parquet_stream(tables, gen, file_rows, "part-c")
             self.layout.switch_generation(gen)
@@ -109,8 +110,21 @@ class Lake:
     # -- reading ---------------------------------------------------------------------
     def events(self) -> ir.Table:
         """All events as an Ibis table (view ``events``): event_id, user_id, name,
-        event_at, received_at, data (JSON text)."""
-        return self.engine.table("events", self.layout.event_files(), EVENT_SCHEMA)
+        event_at, received_at, data (JSON text), user_key (format 3; see docs/lake.md)."""
+        return self.engine.table("events", self.layout.event_files(), self.layout.event_schema)
+
+    def user_keys_exact(self) -> bool:
+        """Whether ``user_key`` identifies users exactly in this lake (no two user ids share
+        one), so analyses may join and group on it instead of the string ids."""
+        return self.layout.user_keys_exact()
+
+    def verify_user_keys(self) -> bool:
+        """Check the whole lake for user ids sharing a ``user_key`` and record the answer
+        (for lakes written by other tools, or after rewriting the files); True when exact."""
+        from journeylab.lake.userkeys import verify_user_keys
+
+        with self.layout.locked():
+            return verify_user_keys(self.engine.local_duckdb(), self.layout)
 
     def rejected_table(self) -> ir.Table:
         """Quarantined records as an Ibis table (view ``rejected``)."""

@@ -97,17 +97,17 @@ def md5_into(buf: np.ndarray, start: int, n: int, out: np.ndarray, at: int) -> N
             out[at + 4 * j + q] = np.uint8((words[j] >> np.uint64(8 * q)) & np.uint64(0xFF))
 
 
-@nb.njit(cache=True, nogil=True, parallel=True)
+@nb.njit(cache=True, nogil=True)
 def _keys(offsets: np.ndarray, data: np.ndarray) -> np.ndarray:
+    # one thread: callers run in threads and in forked workers (numba's parallel layers
+    # are not fork-safe, and its fallback layer is not thread-safe)
     n = len(offsets) - 1
     keys = np.empty(n, np.int64)
-    parts = 64  # rows in slices, each with its own scratch space
-    for part in nb.prange(parts):
-        tail = np.empty(128, np.uint8)
-        m = np.empty(16, np.uint64)
-        for i in range(part * n // parts, (part + 1) * n // parts):
-            a, b, _, _ = md5_words(data, offsets[i], offsets[i + 1] - offsets[i], tail, m)
-            keys[i] = np.int64(a | (b << np.uint64(32)))
+    tail = np.empty(128, np.uint8)
+    m = np.empty(16, np.uint64)
+    for i in range(n):
+        a, b, _, _ = md5_words(data, offsets[i], offsets[i + 1] - offsets[i], tail, m)
+        keys[i] = np.int64(a | (b << np.uint64(32)))
     return keys
 
 

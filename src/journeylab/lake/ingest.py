@@ -33,6 +33,7 @@ from journeylab.lake.batch import Block, sort_order
 from journeylab.lake.layout import REJECTED_SCHEMA, Layout
 from journeylab.lake.readers import detect_format
 from journeylab.lake.seen import SeenIds
+from journeylab.lake.userkeys import UserKeys
 from journeylab.times import from_us, to_us
 
 __all__ = ["IngestReport", "ingest_paths", "CHUNK_ROWS"]
@@ -143,9 +144,9 @@ def ingest_paths(
         p.stat().st_size for p, f in zip(sources, formats, strict=True) if f == "jsonl"
     )
     # the fast path parses on its own cursor while the previous chunk commits on ``con``
-    con = engine.local_duckdb() if feed.FAST else None
+    con = engine.local_duckdb()  # the commit thread's: hashed ids, user keys
     parse_con = engine.local_duckdb(cursor=True) if feed.FAST else None
-    parallel = con is None and feed.WORKERS > 1 and jsonl_bytes >= feed.PARALLEL_MIN_BYTES
+    parallel = not feed.FAST and feed.WORKERS > 1 and jsonl_bytes >= feed.PARALLEL_MIN_BYTES
     bulk = _bulk_malloc() if jsonl_bytes >= feed.PARALLEL_MIN_BYTES else contextlib.nullcontext()
     # the pool first: its workers must not inherit the lock's file descriptor
     with bulk, feed.worker_pool(parallel) as pool, layout.locked(), bar or contextlib.nullcontext():
@@ -153,8 +154,8 @@ def ingest_paths(
         on_bytes: Callable[[int], None] = (
             (lambda n: bar.advance(task, n)) if bar and task is not None else (lambda n: None)
         )
-        seen = None if con is None else SeenIds(con, layout.event_files())
-        committer = _Committer(layout, engine, recv_us, tally, seen)
+        seen = SeenIds(con, layout.event_files()) if feed.FAST else None
+        committer = _Committer(layout, engine, recv_us, tally, seen, UserKeys(con, layout))
         try:
             for path, form in zip(sources, formats, strict=True):
                 _ingest_one(path, form, recv_us, on_bytes, chunk_rows, pool, parse_con, committer)
@@ -235,17 +236,24 @@ class _Committer:
     chunk is parsed (DuckDB, on its own cursor) while this one is sorted and written."""
 
     def __init__(
-        self, layout: Layout, engine: Engine, recv_us: int, tally: _Tally, seen: SeenIds | None
+        self,
+        layout: Layout,
+        engine: Engine,
+        recv_us: int,
+        tally: _Tally,
+        seen: SeenIds | None,
+        users: UserKeys,
     ) -> None:
         self.layout, self.engine, self.recv_us = layout, engine, recv_us
-        self.tally, self.seen = tally, seen
+        self.tally, self.seen, self.users = tally, seen, users
         self.pool = ThreadPoolExecutor(max_workers=1) if seen is not None else None
         self.running: Future[None] | None = None
 
     def submit(self, source: str, blocks: list[Block]) -> None:
         if not blocks:
             return
-        args = (self.layout, self.engine, source, blocks, self.recv_us, self.tally, self.seen)
+        args: tuple[Any, ...] = (self.layout, self.engine, source, blocks, self.recv_us)
+        args += (self.tally, self.seen, self.users)
         if self.pool is None:
             _commit(*args)
             return
@@ -273,6 +281,7 @@ def _commit(
     recv_us: int,
     tally: _Tally,
     seen: SeenIds | None = None,
+    users: UserKeys | None = None,
 ) -> None:
     """Land one chunk: its new events in one file, then its new rejects in one file."""
     tally.naive += sum(b.naive for b in blocks)
@@ -301,6 +310,8 @@ def _commit(
             lo, hi = pc.min(ats).as_py(), pc.max(ats).as_py()
             tally.first = lo if tally.first is None else min(tally.first, lo)
             tally.last = hi if tally.last is None else max(tally.last, hi)
+            if users is not None:  # a key collision is recorded before the file lands
+                users.check(fresh)
             layout.write_parquet(fresh, layout.events_dir, _stem(fresh["event_id"]))
             tally.files += 1
             if seen is not None:

@@ -30,11 +30,21 @@ import pyarrow.parquet as pq
 
 from journeylab.errors import LakeError
 
-__all__ = ["Layout", "EVENT_SCHEMA", "REJECTED_SCHEMA", "ROW_GROUP_ROWS", "FORMAT_VERSION"]
+__all__ = [
+    "Layout",
+    "EVENT_SCHEMA",
+    "EVENT_SCHEMA_V2",
+    "REJECTED_SCHEMA",
+    "ROW_GROUP_ROWS",
+    "FORMAT_VERSION",
+]
 
 #: 2: derived event ids are MD5 (version 1: BLAKE2b-128); see docs/adr/0002.
-FORMAT_VERSION = 2
-FORMAT = {"format": "journeylab-lake", "version": FORMAT_VERSION}
+#: 3: events carry ``user_key`` (64-bit MD5 prefix of user_id); see docs/adr/0003.
+FORMAT_VERSION = 3
+#: whether two user ids share a ``user_key`` in this lake (kept up to date by ingest)
+COLLISIONS = "user_key_collisions"
+FORMAT = {"format": "journeylab-lake", "version": FORMAT_VERSION, COLLISIONS: False}
 ROW_GROUP_ROWS = 128 * 1024
 _TS = pa.timestamp("us", tz="UTC")
 EVENT_SCHEMA = pa.schema(
@@ -45,8 +55,11 @@ EVENT_SCHEMA = pa.schema(
         ("event_at", _TS),
         ("received_at", _TS),
         ("data", pa.string()),
+        ("user_key", pa.int64()),
     ]
 )
+#: the events of lakes written before format 3 (no ``user_key``)
+EVENT_SCHEMA_V2 = pa.schema([f for f in EVENT_SCHEMA if f.name != "user_key"])
 REJECTED_SCHEMA = pa.schema(
     [
         ("reject_id", pa.string()),
@@ -88,20 +101,45 @@ class Layout:
                     self.switch_generation(self._new_generation(1))
 
     def check_ingest_version(self) -> None:
-        """Refuse to add events to a lake whose derived ids were computed differently (a
-        re-sent event would not be recognised); an empty old lake is simply upgraded."""
+        """Refuse to add events to a lake of an older format that holds events (its derived
+        ids or its columns differ); an empty old lake is simply upgraded."""
         if self.version >= FORMAT_VERSION:
             return
         if self.event_files():
+            why = (
+                "derived event ids with BLAKE2b (this journeylab uses MD5, so re-sent events "
+                "would not be recognised as duplicates)"
+                if self.version < 2
+                else "has no user_key column"
+            )
             raise LakeError(
                 f"Invalid value for lake: {str(self.root)!r} has lake format version "
-                f"{self.version}, which derived event ids with BLAKE2b; this journeylab "
-                f"(format {FORMAT_VERSION}) derives them with MD5, so re-sent events would "
-                "not be recognised as duplicates. Ingest the inputs into a new lake folder "
+                f"{self.version}, which {why}; this journeylab writes format "
+                f"{FORMAT_VERSION}. Ingest the inputs into a new lake folder "
                 "(`journeylab ingest FILE... --lake NEW_DIR`); reading this lake still works."
             )
         self._write_bytes(self.root / "journeylab-lake.json", json.dumps(FORMAT).encode())
         self.version = FORMAT_VERSION
+
+    @property
+    def event_schema(self) -> pa.Schema:
+        """The schema of this lake's event files (format 3 added ``user_key``)."""
+        return EVENT_SCHEMA if self.version >= 3 else EVENT_SCHEMA_V2
+
+    def user_keys_exact(self) -> bool:
+        """True when every ``user_key`` in the lake belongs to one user id (so grouping by
+        the key equals grouping by the id); read fresh from the marker each time."""
+        if self.version < 3:
+            return False
+        marker = json.loads((self.root / "journeylab-lake.json").read_text("utf-8"))
+        return marker.get(COLLISIONS) is False
+
+    def set_user_key_collisions(self, collisions: bool) -> None:
+        """Record whether two user ids share a key (written before any file that holds
+        them, so a crash never leaves a lake that claims exact keys it does not have)."""
+        marker = json.loads((self.root / "journeylab-lake.json").read_text("utf-8"))
+        marker[COLLISIONS] = collisions
+        self._write_bytes(self.root / "journeylab-lake.json", json.dumps(marker).encode())
 
     # -- paths ---------------------------------------------------------------------
     @property

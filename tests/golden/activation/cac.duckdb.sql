@@ -41,6 +41,7 @@ WITH "t2" AS (
           "t5"."event_at",
           "t5"."received_at",
           "t5"."data",
+          "t5"."user_key",
           ROW_NUMBER() OVER (
             PARTITION BY "t5"."user_id"
             ORDER BY "t5"."event_at" ASC, "t5"."event_id" ASC

@@ -24,6 +24,7 @@ WITH "t7" AS (
           "t1"."event_at",
           "t1"."received_at",
           "t1"."data",
+          "t1"."user_key",
           ROW_NUMBER() OVER (
             PARTITION BY "t1"."user_id"
             ORDER BY "t1"."event_at" ASC, "t1"."event_id" ASC

@@ -1,0 +1,77 @@
+"""Keeping ``user_key`` exact: no two user ids of a lake may share a key unless the lake
+says so (docs/adr/0003-user-keys.md).
+
+An ingest holds a DuckDB temp table of (key, user id) for every user of the lake (read
+once when it starts) and checks each chunk against it before the chunk's file is written:
+a key seen with another id, or two ids of the chunk with one key, marks the lake as having
+collisions — in the marker, before the file lands — and queries fall back to the ids.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from journeylab.lake.layout import Layout
+
+__all__ = ["UserKeys", "verify_user_keys"]
+
+_CREATE = "CREATE OR REPLACE TEMP TABLE jl_users (k BIGINT, u VARCHAR)"
+_LOAD = "INSERT INTO jl_users SELECT user_key, min(user_id) FROM read_parquet($files) GROUP BY ALL"
+_CHUNK = (
+    "CREATE OR REPLACE TEMP TABLE jl_chunk_users AS "
+    "SELECT user_key AS k, min(user_id) AS a, max(user_id) AS b FROM jl_keys GROUP BY ALL"
+)
+_CLASH = (
+    "SELECT count(*) FROM jl_chunk_users c LEFT JOIN jl_users j ON j.k = c.k "
+    "WHERE c.a <> c.b OR j.u <> c.a"
+)
+_ADD = (
+    "INSERT INTO jl_users SELECT c.k, c.a FROM jl_chunk_users c ANTI JOIN jl_users j ON j.k = c.k"
+)
+_WHOLE = (
+    "SELECT count(*) FROM (SELECT user_key FROM read_parquet($files) GROUP BY ALL "
+    "HAVING min(user_id) <> max(user_id))"
+)
+
+
+class UserKeys:
+    """The users of the lake an ingest writes to, for the per-chunk key check."""
+
+    def __init__(self, con: Any, layout: Layout) -> None:
+        self.con, self.layout = con, layout
+        self.active = layout.user_keys_exact()  # once collisions are recorded, stop checking
+        if self.active:
+            con.execute(_CREATE).fetchall()  # DuckDB 2: finish every result
+            files = layout.event_files()
+            if files:
+                con.execute(_LOAD, {"files": files}).fetchall()
+
+    def check(self, events: pa.Table) -> None:
+        """Check the chunk about to be written; record a collision in the marker first."""
+        if not self.active or not events.num_rows:
+            return
+        self.con.register("jl_keys", events.select(["user_key", "user_id"]))
+        try:
+            self.con.execute(_CHUNK).fetchall()
+        finally:
+            self.con.unregister("jl_keys")
+        ((clashes,),) = self.con.execute(_CLASH).fetchall()
+        if clashes:
+            self.layout.set_user_key_collisions(True)
+            self.active = False
+            return
+        self.con.execute(_ADD).fetchall()
+
+
+def verify_user_keys(con: Any, layout: Layout) -> bool:
+    """Check every event file of ``layout`` and record the answer in its marker (for lakes
+    written by other tools, or to clear a recorded collision after a rewrite); True when
+    the keys are exact."""
+    if layout.version < 3:
+        return False
+    files = layout.event_files()
+    clashes = con.execute(_WHOLE, {"files": files}).fetchall()[0][0] if files else 0
+    layout.set_user_key_collisions(bool(clashes))
+    return not clashes
