@@ -14,6 +14,7 @@ from journeylab.funnels import FunnelResult, build_result, reference_funnel
 from journeylab.funnels.compile import compile_funnel
 from journeylab.funnels.reference import UserOutcome
 from journeylab.funnels.spec import FunnelSpec
+from journeylab.lake.hashing import user_key
 from journeylab.lake.layout import EVENT_SCHEMA
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -51,6 +52,7 @@ def arrow(events: list[dict[str, Any]]) -> pa.Table:
         "event_at": [e["event_at"] for e in events],
         "received_at": [e["event_at"] for e in events],
         "data": [None if e["data"] is None else json.dumps(e["data"]) for e in events],
+        "user_key": [user_key(e["user_id"]) for e in events],
     }
     return pa.table(rows, schema=EVENT_SCHEMA)
 
@@ -59,22 +61,31 @@ def table(events: list[dict[str, Any]]) -> ibis.Table:
     return ibis.memtable(arrow(events))
 
 
-def run_sql(spec: FunnelSpec, events: list[dict[str, Any]], method: str = "auto") -> FunnelResult:
-    """Compile once, run the SQL on the shared DuckDB (as Lake.funnel does)."""
+def run_sql(
+    spec: FunnelSpec, events: list[dict[str, Any]], method: str = "auto", key: str = "user_id"
+) -> FunnelResult:
+    """Compile once, run the SQL on the shared DuckDB (as Lake.funnel does); ``key``: the
+    user column the greedy path joins on."""
     events = with_ids(events)
     cut = spec.as_of or max(e["event_at"] for e in events)
     eng = engine()
     eng.backend.con.register("funnel_test_events", arrow(events))
     src = eng.backend.table("funnel_test_events")
-    expr = compile_funnel(src, spec, cut, filter_as_of=spec.as_of is not None, method=method)
+    expr = compile_funnel(
+        src, spec, cut, filter_as_of=spec.as_of is not None, method=method, key=key
+    )
     sql = eng.to_sql(expr)
-    return build_result(spec, eng.sql(sql), cut, sql)
+    lookup = None
+    if "user_key" in expr.columns:  # keyed rows: ids from the same events, on demand
+        ids = src.select("user_key", "user_id").distinct()
+        lookup = lambda: eng.to_polars(ids)  # noqa: E731
+    return build_result(spec, eng.sql(sql), cut, sql, lookup)
 
 
 def sql_outcomes(
-    spec: FunnelSpec, events: list[dict[str, Any]], method: str = "auto"
+    spec: FunnelSpec, events: list[dict[str, Any]], method: str = "auto", key: str = "user_id"
 ) -> dict[str, UserOutcome]:
-    res = run_sql(spec, events, method)
+    res = run_sql(spec, events, method, key)
     out = {}
     for r in res.users_frame.iter_rows(named=True):
         times = tuple(r[f"t{k}"] for k in range(1, r["reached"] + 1))

@@ -104,7 +104,10 @@ def spec_st(draw: Any, order: str) -> FunnelSpec:
 
 
 def _check(spec: FunnelSpec, log: list[dict[str, Any]], method: str = "auto") -> None:
-    assert sql_outcomes(spec, log, method) == ref_outcomes(spec, log), spec
+    want = ref_outcomes(spec, log)
+    assert sql_outcomes(spec, log, method) == want, spec
+    if spec.simple and spec.by is None and method == "auto":  # the greedy path, keyed
+        assert sql_outcomes(spec, log, method, key="user_key") == want, spec
 
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -23,6 +23,7 @@ AS_OF = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
 STEPS = ["signup", "view_item", "add_to_cart", "purchase"]
 CASES: dict[str, dict[str, Any]] = {
     "ordered": {"steps": STEPS, "within": "7d"},
+    "ordered_keys": {"steps": STEPS, "within": "7d", "key": "user_key"},
     "ordered_general": {
         "steps": STEPS,
         "within": "7d",
@@ -44,8 +45,10 @@ CASES: dict[str, dict[str, Any]] = {
 
 def _expr(case: str) -> ibis.Expr:
     events = ibis.table(ibis.schema(EVENT_SCHEMA), name="events")
-    spec = make_spec(**CASES[case])
-    return compile_funnel(events, spec, AS_OF, filter_as_of=spec.as_of is not None)
+    args = dict(CASES[case])
+    key = args.pop("key", "user_id")
+    spec = make_spec(**args)
+    return compile_funnel(events, spec, AS_OF, filter_as_of=spec.as_of is not None, key=key)
 
 
 def _dialects() -> list[str]:

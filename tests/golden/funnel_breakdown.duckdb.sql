@@ -1,6 +1,6 @@
 WITH "t12" AS (
   SELECT
-    "t10"."user_id",
+    "t10"."uk",
     MIN("t10"."t1") AS "l1_1",
     MAX("t10"."t1") AS "last_start",
     MIN("t10"."t1") FILTER(WHERE
@@ -8,19 +8,19 @@ WITH "t12" AS (
     MIN("t10"."t2") AS "l2_2"
   FROM (
     SELECT
-      "t8"."user_id",
+      "t8"."uk",
       "t8"."t1",
       MIN("t8"."rt") AS "t2"
     FROM (
       SELECT
-        "t6"."user_id",
+        "t6"."uk",
         "t6"."t1",
         "t6"."end",
         "t3"."ru",
         "t3"."rt"
       FROM (
         SELECT
-          "t4"."user_id",
+          "t4"."user_id" AS "uk",
           "t4"."event_at" AS "t1",
           "t4"."event_at" + INTERVAL '1209600' SECOND AS "end"
         FROM (
@@ -57,7 +57,7 @@ WITH "t12" AS (
           AND "t0"."name" = 'purchase'
           AND "t0"."event_at" <= MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
       ) AS "t3"
-        ON "t6"."user_id" = "t3"."ru" AND "t3"."rt" >= "t6"."t1" AND "t3"."rt" <= "t6"."end"
+        ON "t6"."uk" = "t3"."ru" AND "t3"."rt" >= "t6"."t1" AND "t3"."rt" <= "t6"."end"
     ) AS "t8"
     GROUP BY
       1,
@@ -78,7 +78,7 @@ SELECT
   "t23"."vn"
 FROM (
   SELECT
-    "t13"."user_id",
+    "t13"."uk" AS "user_id",
     CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1 AS "reached",
     "t13"."last_start",
     COALESCE("t13"."l2_1", "t13"."l1_1") AS "t1",
@@ -234,7 +234,7 @@ LEFT OUTER JOIN (
           *
         FROM (
           SELECT
-            "t13"."user_id",
+            "t13"."uk" AS "user_id",
             CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1 AS "ak",
             CASE
               WHEN (

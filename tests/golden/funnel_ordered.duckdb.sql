@@ -1,18 +1,18 @@
 WITH "t10" AS (
   SELECT
-    "t9"."user_id",
+    "t9"."uk",
     "t9"."t1",
     MIN("t9"."rt") AS "t2"
   FROM (
     SELECT
-      "t5"."user_id",
+      "t5"."uk",
       "t5"."t1",
       "t5"."end",
       "t6"."ru",
       "t6"."rt"
     FROM (
       SELECT
-        "t0"."user_id",
+        "t0"."user_id" AS "uk",
         "t0"."event_at" AS "t1",
         "t0"."event_at" + INTERVAL '604800' SECOND AS "end"
       FROM "events" AS "t0"
@@ -29,20 +29,20 @@ WITH "t10" AS (
         "t0"."name" IN ('add_to_cart', 'purchase', 'signup', 'view_item')
         AND "t0"."name" = 'view_item'
     ) AS "t6"
-      ON "t5"."user_id" = "t6"."ru" AND "t6"."rt" >= "t5"."t1" AND "t6"."rt" <= "t5"."end"
+      ON "t5"."uk" = "t6"."ru" AND "t6"."rt" >= "t5"."t1" AND "t6"."rt" <= "t5"."end"
   ) AS "t9"
   GROUP BY
     1,
     2
 ), "t17" AS (
   SELECT
-    "t16"."user_id",
+    "t16"."uk",
     "t16"."t1",
     MIN("t16"."t2") AS "t2",
     MIN("t16"."rt") AS "t3"
   FROM (
     SELECT
-      "t14"."user_id",
+      "t14"."uk",
       "t14"."t1",
       "t14"."t2",
       "t14"."end",
@@ -50,7 +50,7 @@ WITH "t10" AS (
       "t8"."rt"
     FROM (
       SELECT
-        "t11"."user_id",
+        "t11"."uk",
         "t11"."t1",
         "t11"."t2",
         "t11"."t1" + INTERVAL '604800' SECOND AS "end"
@@ -67,9 +67,7 @@ WITH "t10" AS (
         "t0"."name" IN ('add_to_cart', 'purchase', 'signup', 'view_item')
         AND "t0"."name" = 'add_to_cart'
     ) AS "t8"
-      ON "t14"."user_id" = "t8"."ru"
-      AND "t8"."rt" >= "t14"."t2"
-      AND "t8"."rt" <= "t14"."end"
+      ON "t14"."uk" = "t8"."ru" AND "t8"."rt" >= "t14"."t2" AND "t8"."rt" <= "t14"."end"
   ) AS "t16"
   GROUP BY
     1,
@@ -98,7 +96,7 @@ SELECT
   ) AS "in_progress"
 FROM (
   SELECT
-    "t15"."user_id",
+    "t15"."uk" AS "user_id",
     CASE WHEN "t15"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1 + CASE WHEN "t23"."u3" IS NOT NULL THEN 1 ELSE 0 END + CASE WHEN "t28"."u4" IS NOT NULL THEN 1 ELSE 0 END AS "reached",
     "t15"."last_start",
     COALESCE("t28"."l4_1", "t23"."l3_1", "t15"."l2_1", "t15"."l1_1") AS "t1",
@@ -107,7 +105,7 @@ FROM (
     "t28"."l4_4" AS "t4"
   FROM (
     SELECT
-      "t11"."user_id",
+      "t11"."uk",
       MIN("t11"."t1") AS "l1_1",
       MAX("t11"."t1") AS "last_start",
       MIN("t11"."t1") FILTER(WHERE
@@ -119,13 +117,13 @@ FROM (
   ) AS "t15"
   LEFT OUTER JOIN (
     SELECT
-      "t20"."user_id" AS "u3",
+      "t20"."uk" AS "u3",
       "t20"."l3_1",
       "t20"."l3_2",
       "t20"."l3_3"
     FROM (
       SELECT
-        "t18"."user_id",
+        "t18"."uk",
         MIN("t18"."t1") AS "l3_1",
         MIN("t18"."t2") AS "l3_2",
         MIN("t18"."t3") AS "l3_3"
@@ -134,31 +132,31 @@ FROM (
         1
     ) AS "t20"
   ) AS "t23"
-    ON "t15"."user_id" = "t23"."u3"
+    ON "t15"."uk" = "t23"."u3"
   LEFT OUTER JOIN (
     SELECT
-      "t26"."user_id" AS "u4",
+      "t26"."uk" AS "u4",
       "t26"."l4_1",
       "t26"."l4_2",
       "t26"."l4_3",
       "t26"."l4_4"
     FROM (
       SELECT
-        "t25"."user_id",
+        "t25"."uk",
         MIN("t25"."t1") AS "l4_1",
         MIN("t25"."t2") AS "l4_2",
         MIN("t25"."t3") AS "l4_3",
         MIN("t25"."t4") AS "l4_4"
       FROM (
         SELECT
-          "t24"."user_id",
+          "t24"."uk",
           "t24"."t1",
           MIN("t24"."t2") AS "t2",
           MIN("t24"."t3") AS "t3",
           MIN("t24"."rt") AS "t4"
         FROM (
           SELECT
-            "t21"."user_id",
+            "t21"."uk",
             "t21"."t1",
             "t21"."t2",
             "t21"."t3",
@@ -167,7 +165,7 @@ FROM (
             "t7"."rt"
           FROM (
             SELECT
-              "t18"."user_id",
+              "t18"."uk",
               "t18"."t1",
               "t18"."t2",
               "t18"."t3",
@@ -183,9 +181,7 @@ FROM (
               "t0"."name" IN ('add_to_cart', 'purchase', 'signup', 'view_item')
               AND "t0"."name" = 'purchase'
           ) AS "t7"
-            ON "t21"."user_id" = "t7"."ru"
-            AND "t7"."rt" >= "t21"."t3"
-            AND "t7"."rt" <= "t21"."end"
+            ON "t21"."uk" = "t7"."ru" AND "t7"."rt" >= "t21"."t3" AND "t7"."rt" <= "t21"."end"
         ) AS "t24"
         GROUP BY
           1,
@@ -195,5 +191,5 @@ FROM (
         1
     ) AS "t26"
   ) AS "t28"
-    ON "t15"."user_id" = "t28"."u4"
+    ON "t15"."uk" = "t28"."u4"
 ) AS "t29"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from journeylab.durations import Duration
+from journeylab.errors import LakeError
 from journeylab.funnels.compile import compile_funnel
+from journeylab.funnels.compile_greedy import id_lookup
 from journeylab.funnels.reference import format_value, reference_funnel
 from journeylab.funnels.result import (
     NONE,
@@ -55,7 +57,7 @@ def _normalize(frame: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
             [srt["ts"].list.get(k - 1, null_on_oob=True).alias(f"t{k}") for k in range(1, n + 1)]
         )
     cols: list[Any] = [
-        pl.col("user_id"),
+        pl.col("user_id" if "user_id" in frame.columns else "user_key"),
         pl.col("reached").cast(pl.Int64),
         *[pl.col(c) for c in tcols],
         pl.col("in_progress").cast(pl.Boolean),
@@ -87,8 +89,14 @@ def _normalize(frame: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
 
 
 def build_result(
-    spec: FunnelSpec, frame: pl.DataFrame, as_of: datetime | None, sql: str
+    spec: FunnelSpec,
+    frame: pl.DataFrame,
+    as_of: datetime | None,
+    sql: str,
+    id_lookup: Callable[[], pl.DataFrame] | None = None,
 ) -> FunnelResult:
+    """The result of a per-user frame (user_id, or user_key with ``id_lookup``: a callable
+    returning user_key, user_id for at least the frame's keys)."""
     users = _normalize(frame, spec)
     steps = summarize(users, spec)
     by_segment = None
@@ -102,7 +110,7 @@ def build_result(
             part = summarize(users.filter(pl.col("segment") == seg), spec)
             parts.append(part.with_columns(segment=pl.lit(seg)).select("segment", *part.columns))
         by_segment = pl.concat(parts) if parts else None
-    return FunnelResult(spec, as_of, users, steps, by_segment, sql)
+    return FunnelResult(spec, as_of, users, steps, by_segment, sql, id_lookup)
 
 
 def funnel(
@@ -150,10 +158,36 @@ def funnel(
             [pl.lit(None, pl.Datetime("us", "UTC")).alias(f"t{k}") for k in range(1, spec.n + 1)]
         )
         return build_result(spec, empty, None, "")
+    events = lake.events()
+    # breakdowns attribute events by user id; other funnels may run on exact integer keys
+    exact = spec.by is None and "user_key" in events.columns and lake.user_keys_exact()
     expr = compile_funnel(
-        lake.events(), spec, cut, filter_as_of=spec.as_of is not None, method=method
+        events,
+        spec,
+        cut,
+        filter_as_of=spec.as_of is not None,
+        method=method,
+        key="user_key" if exact else "user_id",
     )
+    keyed = "user_key" in expr.columns  # only the greedy path uses the key
     sql = lake.to_sql(expr)  # compile once (Ibis compilation dominates small funnels)
     with lake.engine.unordered():  # per-user rows: their order carries no meaning
         frame = lake.engine.sql(sql)
-    return build_result(spec, frame, cut, sql)
+    lookup = _lookup(lake, id_lookup(events, spec)) if keyed else None
+    return build_result(spec, frame, cut, sql, lookup)
+
+
+def _lookup(lake: Lake, expr: Any) -> Callable[[], pl.DataFrame]:
+    """The deferred key → id query of a keyed funnel; refuses keys that stopped being exact
+    (a later ingest recorded a collision)."""
+
+    def run() -> pl.DataFrame:
+        ids = lake.execute(expr)
+        if ids.height and int(ids["ids"].max()) > 1:  # type: ignore[arg-type]
+            raise LakeError(
+                "The lake changed since this funnel ran: two user ids now share a user_key. "
+                "Run the funnel again (it will group by user_id)."
+            )
+        return ids.select("user_key", "user_id")
+
+    return run

@@ -26,8 +26,10 @@ def compile_funnel(
     as_of: datetime,
     filter_as_of: bool = True,
     method: str = "auto",
+    key: str = "user_id",
 ) -> ir.Table:
-    """``method``: auto | dp (force the general DP; greedy is used only when spec.simple)."""
+    """``method``: auto | dp (force the general DP; greedy is used only when spec.simple).
+    ``key``: ``user_key`` when the lake's integer keys are exact (used by the greedy path)."""
     strict = spec.order == "strict"
     cut = as_of if filter_as_of else None
     # a lazy expression: the greedy path reads it only for a breakdown's attributed event
@@ -35,7 +37,8 @@ def compile_funnel(
     if spec.order == "any":
         users = compile_any(any_instants(tagged, spec), spec)
     elif spec.simple and method in ("auto", "greedy"):
-        users = compile_greedy(events, spec, cut)
+        # a breakdown attributes events by user id: keys only without one
+        users = compile_greedy(events, spec, cut, key=key if spec.by is None else "user_id")
     else:
         users = compile_dp(instants(tagged, spec, strict=strict), spec)
     return finish_users(users, tagged, spec, as_of)

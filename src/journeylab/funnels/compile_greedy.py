@@ -17,6 +17,10 @@ hurts the window or an exclusion), and greedy times grow with the start. So:
 
 A start's first excluded event strictly after it (and inside its window) is found the same
 way and bounds its later steps. Hash joins and aggregations only: no sort, no window.
+
+With ``key="user_key"`` (lakes whose integer keys are exact, docs/adr/0003) every join and
+grouping is on the 64-bit key instead of the string id, and the per-user table holds keys:
+:func:`id_lookup` maps them back to ids when a caller needs them (docs/adr/0003).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import ibis.expr.types as ir
 from journeylab.funnels.compile_common import interval
 from journeylab.funnels.spec import FunnelSpec
 
-__all__ = ["compile_greedy"]
+__all__ = ["compile_greedy", "id_lookup"]
 
 
 def _literal(value: datetime, like: ir.TimestampValue) -> Any:
@@ -40,13 +44,16 @@ def _literal(value: datetime, like: ir.TimestampValue) -> Any:
     return ibis.literal(value.astimezone(UTC), type=like.type())
 
 
-def _rows(events: ir.Table, cond: Any, names: list[str], as_of: datetime | None) -> ir.Table:
-    """Columns ru, rt: the events matching ``cond`` (and at or before ``as_of``)."""
+def _rows(
+    events: ir.Table, cond: Any, names: list[str], as_of: datetime | None, key: str
+) -> ir.Table:
+    """Columns ru (the user ``key``), rt: the events matching ``cond`` (and at or before
+    ``as_of``)."""
     cond = events.name.isin(names) & cond
     if as_of is not None:
         cond = cond & (events.event_at <= _literal(as_of, events.event_at))
     f = events.filter(cond)
-    return f.select(ru=f.user_id, rt=f.event_at)
+    return f.select(ru=f[key], rt=f.event_at)
 
 
 def _step(
@@ -54,14 +61,18 @@ def _step(
 ) -> ir.Table:
     """Join ``rows`` to ``starts`` (user and ``conds``); ``name`` = MIN(rt) per start (user_id,
     t1), carrying ``carry``."""
-    on = [starts.user_id == rows.ru, *conds]
+    on = [starts.uk == rows.ru, *conds]
     j = starts.left_join(rows, on) if left else starts.join(rows, on)
-    return j.group_by(["user_id", "t1"]).agg(**{c: j[c].min() for c in carry}, **{name: j.rt.min()})
+    return j.group_by(["uk", "t1"]).agg(**{c: j[c].min() for c in carry}, **{name: j.rt.min()})
 
 
-def compile_greedy(events: ir.Table, spec: FunnelSpec, as_of: datetime | None) -> ir.Table:
-    """Per-user table: user_id, reached, last_start, t1..tn (times in the events' type).
-    ``spec.n >= 2`` (the spec guarantees it)."""
+def compile_greedy(
+    events: ir.Table, spec: FunnelSpec, as_of: datetime | None, key: str = "user_id"
+) -> ir.Table:
+    """Per-user table: user_id (or user_key, with ``key="user_key"``), reached, last_start,
+    t1..tn (times in the events' type). ``spec.n >= 2`` (the spec guarantees it). ``key``:
+    the column users are joined and grouped on (``user_id``, or ``user_key`` when the
+    lake's keys are exact)."""
     n = spec.n
     win = interval(spec.within)
     names = sorted({s.name for s in spec.steps} | {x.step.name for x in spec.exclude})
@@ -70,17 +81,17 @@ def compile_greedy(events: ir.Table, spec: FunnelSpec, as_of: datetime | None) -
         first = first & (events.event_at >= _literal(spec.start, events.event_at))
     if spec.end is not None:
         first = first & (events.event_at < _literal(spec.end, events.event_at))
-    r1 = _rows(events, first, names, as_of)
-    starts = r1.select(user_id=r1.ru, t1=r1.rt)
+    r1 = _rows(events, first, names, as_of, key)
+    starts = r1.select(uk=r1.ru, t1=r1.rt)
     carry: list[str] = []
     for i, x in enumerate(spec.exclude):
-        xs = _rows(events, x.step.expr(events), names, as_of)
+        xs = _rows(events, x.step.expr(events), names, as_of, key)
         se = starts.mutate(end=starts.t1 + win)
         starts = _step(se, xs, [xs.rt > se.t1, xs.rt <= se.end], carry, f"stop{i}", left=True)
         carry.append(f"stop{i}")
     levels: list[ir.Table] = []
     for j in range(2, n + 1):
-        rows = _rows(events, spec.steps[j - 1].expr(events), names, as_of)
+        rows = _rows(events, spec.steps[j - 1].expr(events), names, as_of, key)
         se = starts.mutate(end=starts.t1 + win)
         conds = [rows.rt >= se[f"t{j - 1}"], rows.rt <= se.end]
         for i, x in enumerate(spec.exclude):
@@ -92,7 +103,7 @@ def compile_greedy(events: ir.Table, spec: FunnelSpec, as_of: datetime | None) -
         s = starts
         if j == 2:  # every start is still here: the step-1 and step-2 levels at once
             levels.append(
-                s.group_by("user_id").agg(
+                s.group_by("uk").agg(
                     l1_1=s.t1.min(),
                     last_start=s.t1.max(),
                     l2_1=s.t1.min(where=s.t2.notnull()),
@@ -101,14 +112,12 @@ def compile_greedy(events: ir.Table, spec: FunnelSpec, as_of: datetime | None) -
             )
             starts = s.filter(s.t2.notnull())
         else:
-            lv = s.group_by("user_id").agg(
-                **{f"l{j}_{i}": s[f"t{i}"].min() for i in range(1, j + 1)}
-            )
-            levels.append(lv.rename(**{f"u{j}": "user_id"}))
+            lv = s.group_by("uk").agg(**{f"l{j}_{i}": s[f"t{i}"].min() for i in range(1, j + 1)})
+            levels.append(lv.rename(**{f"u{j}": "uk"}))
     per = levels[0]
     for j in range(3, n + 1):
         lv = levels[j - 2]
-        per = per.left_join(lv, per.user_id == lv[f"u{j}"])
+        per = per.left_join(lv, per.uk == lv[f"u{j}"])
     reached: Any = 1 + ibis.cases((per.l2_2.notnull(), 1), else_=0)
     for j in range(3, n + 1):
         reached = reached + ibis.cases((per[f"u{j}"].notnull(), 1), else_=0)
@@ -117,4 +126,14 @@ def compile_greedy(events: ir.Table, spec: FunnelSpec, as_of: datetime | None) -
         # the furthest level's chain: levels are nested, so the first non-null from the top
         srcs = [per[f"l{level}_{i}"] for level in range(n, i - 1, -1)]
         out[f"t{i}"] = ibis.coalesce(*srcs) if len(srcs) > 1 else srcs[0]
-    return per.select("user_id", reached=reached, last_start=per.last_start, **out)
+    ident = per.uk.name("user_id" if key == "user_id" else "user_key")
+    return per.select(ident, reached=reached, last_start=per.last_start, **out)
+
+
+def id_lookup(events: ir.Table, spec: FunnelSpec) -> ir.Table:
+    """user_key → user_id for every user with a step-1 event (each entrant has one), with
+    ``ids`` = the number of distinct ids per key (1 while the lake's keys are exact)."""
+    rows = events.filter(events.name == spec.steps[0].name)
+    return rows.group_by(user_key=rows.user_key).agg(
+        user_id=rows.user_id.min(), ids=rows.user_id.nunique()
+    )

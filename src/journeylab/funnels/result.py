@@ -8,13 +8,15 @@ in-progress (censored) users: not at the last step with a window still open.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
-from journeylab.errors import invalid
+from journeylab.errors import LakeError, invalid
 from journeylab.funnels.spec import FunnelSpec
 from journeylab.stats import rate, wilson
 
@@ -156,23 +158,43 @@ class FunnelTrend:
 
 @dataclass(frozen=True)
 class FunnelResult:
-    """A funnel over a lake. ``users_frame``: one row per entrant (user_id, reached,
-    t1..tn, in_progress, matured, segment), in no particular order."""
+    """A funnel over a lake. ``per_user``: one row per entrant (user_id — or user_key when
+    the query ran on the lake's exact integer keys —, reached, t1..tn, in_progress,
+    matured, segment), in no particular order. ``users_frame`` is the same with user_id
+    always; for keyed rows the ids are looked up once, when first needed, by ``id_lookup``
+    (a query returning user_key, user_id), so the step table never waits for them."""
 
     spec: FunnelSpec
     as_of: datetime | None
-    users_frame: pl.DataFrame
+    per_user: pl.DataFrame
     steps: pl.DataFrame
     by_segment: pl.DataFrame | None
     sql: str
+    id_lookup: Callable[[], pl.DataFrame] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def users_frame(self) -> pl.DataFrame:
+        u = self.per_user
+        if "user_id" in u.columns:
+            return u
+        if self.id_lookup is None:
+            raise ValueError("per_user has user keys but the result has no id_lookup")
+        ids = self.id_lookup()
+        joined = u.join(ids, on="user_key", how="left")
+        if joined.height != u.height or joined["user_id"].null_count():
+            raise LakeError(
+                "The lake changed since this funnel ran: its user keys no longer map to "
+                "one user id each. Run the funnel again."
+            )
+        return joined.select("user_id", *[c for c in u.columns if c != "user_key"])
 
     @property
     def in_progress(self) -> int:
-        return int(self.users_frame["in_progress"].sum()) if self.users_frame.height else 0
+        return int(self.per_user["in_progress"].sum()) if self.per_user.height else 0
 
     @property
     def entrants(self) -> int:
-        return self.users_frame.height
+        return self.per_user.height
 
     def table(self) -> pl.DataFrame:
         """The per-step table; with ``by``, one block per segment after the overall rows
@@ -259,7 +281,7 @@ class FunnelResult:
         """The funnel per cohort of step-1 time (the chosen chain's start)."""
         if period not in PERIODS:
             raise invalid("period", period, tuple(PERIODS))
-        u = self.users_frame.with_columns(cohort=pl.col("t1").dt.truncate(PERIODS[period]))
+        u = self.per_user.with_columns(cohort=pl.col("t1").dt.truncate(PERIODS[period]))
         parts = []
         for (cohort,), grp in u.group_by("cohort", maintain_order=True):
             parts.append(summarize(grp, self.spec).with_columns(cohort=pl.lit(cohort)))

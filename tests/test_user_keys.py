@@ -1,0 +1,134 @@
+"""``user_key`` (docs/adr/0003-user-keys.md): every ingest path writes the documented key,
+the lake records whether any two user ids share one (checked chunk by chunk and against
+the lake's earlier files, before the file lands), and the funnel joins on the key only
+when the lake says it is exact — with colliding keys it falls back to the ids and its
+answer does not change."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from journeylab import open_lake
+from journeylab.errors import LakeError
+from journeylab.lake import batch, fast
+from journeylab.lake import sources as feed
+from journeylab.lake.hashing import user_key
+
+STEPS = ["signup", "view", "buy"]
+
+
+def _lines(users: list[str]) -> str:
+    out = []
+    for i, u in enumerate(users):
+        for k, name in enumerate(STEPS[: 1 + i % 3]):
+            at = f"2025-01-0{1 + k}T10:00:00Z"
+            out.append(json.dumps({"userId": u, "name": name, "eventAt": at}))
+    out.append('{"userId": "bad"')  # a reject, and a slow-path line
+    out.append(json.dumps({"userId": "ü-" + users[0], "name": "signup", "data": {"x": "é"}}))
+    return "\n".join(out) + "\n"
+
+
+def _ingest(root: Path, name: str, users: list[str], **kw: Any) -> Any:
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"{name}.jsonl"
+    path.write_text(_lines(users), "utf-8")
+    lake = open_lake(root / "lake")
+    lake.ingest(path, **kw)
+    return lake
+
+
+def _patch_keys(mp: pytest.MonkeyPatch, keys: Any) -> None:
+    """Make both ingest paths (the Validator's table and the compiled scanner) use ``keys``."""
+    mp.setattr(batch, "user_keys", keys)
+    real = fast.scan_block
+
+    def scan(block: bytes) -> Any:
+        table, rest, offsets = real(block)
+        i = table.schema.get_field_index("user_key")
+        new = pa.array(keys(table["user_id"]), pa.int64())
+        return table.set_column(i, "user_key", new), rest, offsets
+
+    mp.setattr(fast, "scan_block", scan)
+
+
+def _collide(ids: Any) -> np.ndarray:
+    """Keys that collide: every id maps to one of two keys."""
+    return np.array([len(s) % 2 for s in pa.array(ids).cast(pa.string()).to_pylist()], np.int64)
+
+
+@pytest.mark.parametrize("fast_path", [True, False])
+def test_every_path_writes_the_documented_key(tmp_path: Path, fast_path: bool) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(feed, "FAST", fast_path)
+        lake = _ingest(tmp_path, "a", [f"u{i}" for i in range(40)], chunk_rows=7)
+    rows = lake.execute(lake.events().select("user_id", "user_key")).to_dicts()
+    assert len(rows) == 14 * 1 + 13 * 2 + 13 * 3 + 1
+    assert all(r["user_key"] == user_key(r["user_id"]) for r in rows)
+    assert lake.user_keys_exact()
+    frame = lake.funnel(STEPS, within="7d").table()
+    assert frame["users"].to_list() == [41, 26, 13]
+
+
+@pytest.mark.parametrize("fast_path", [True, False])
+def test_collisions_are_recorded_and_the_funnel_falls_back(tmp_path: Path, fast_path: bool) -> None:
+    users = [f"u{i}" for i in range(1, 31)]
+    clean = _ingest(tmp_path / "clean", "a", users)
+    want = clean.funnel(STEPS, within="7d")
+    assert "user_key" in want.to_sql()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(feed, "FAST", fast_path)
+        _patch_keys(mp, _collide)
+        lake = _ingest(tmp_path / "bad", "a", users)
+    assert not lake.user_keys_exact()
+    got = lake.funnel(STEPS, within="7d")
+    assert "user_key" not in got.to_sql()
+    assert got.table().equals(want.table())
+    assert sorted(got.users(step=3)) == sorted(want.users(step=3))
+
+
+def test_a_collision_with_an_earlier_ingest_is_found(tmp_path: Path) -> None:
+    lake = _ingest(tmp_path, "a", ["a1", "a2"])
+    assert lake.user_keys_exact()
+    with pytest.MonkeyPatch.context() as mp:  # b1 gets a1's key
+        fake = {"b1": user_key("a1")}
+
+        def keys(ids: Any) -> np.ndarray:
+            texts = pa.array(ids).cast(pa.string()).to_pylist()
+            return np.array([fake.get(s, user_key(s)) for s in texts], np.int64)
+
+        _patch_keys(mp, keys)
+        _ingest(tmp_path, "b", ["b2", "b3"])
+        assert lake.user_keys_exact()  # new ids, new keys
+        _ingest(tmp_path, "c", ["b1"])
+    assert not lake.user_keys_exact()
+    assert not open_lake(tmp_path / "lake").user_keys_exact()
+
+
+def test_verify_rechecks_the_whole_lake(tmp_path: Path) -> None:
+    lake = _ingest(tmp_path, "a", ["a1", "a2", "a3"])
+    lake.layout.set_user_key_collisions(True)
+    assert not lake.user_keys_exact()
+    assert lake.verify_user_keys()
+    assert lake.user_keys_exact()
+
+
+def test_format_2_lakes_read_without_keys_and_refuse_ingest(tmp_path: Path) -> None:
+    lake = _ingest(tmp_path, "a", ["a1", "a2"])
+    marker = tmp_path / "lake" / "journeylab-lake.json"
+    marker.write_text(json.dumps({"format": "journeylab-lake", "version": 2}))
+    for file in lake.layout.event_files():  # what format 2 wrote: no user_key
+        pq.write_table(pq.read_table(file).drop_columns(["user_key"]), file)
+    old = open_lake(tmp_path / "lake")
+    assert "user_key" not in old.events().columns
+    assert not old.user_keys_exact()
+    assert old.funnel(STEPS, within="7d").table()["users"].to_list() == [3, 1, 0]
+    with pytest.raises(LakeError, match="version 2, which has no user_key column"):
+        old.ingest(tmp_path / "a.jsonl")
+    assert lake.count() == 4
