@@ -17,7 +17,7 @@ import pytest
 
 from journeylab import open_lake
 from journeylab.errors import LakeError
-from journeylab.lake import batch, fast
+from journeylab.lake import batch, fast, hashing
 from journeylab.lake import sources as feed
 from journeylab.lake.hashing import user_key
 
@@ -45,8 +45,10 @@ def _ingest(root: Path, name: str, users: list[str], **kw: Any) -> Any:
 
 
 def _patch_keys(mp: pytest.MonkeyPatch, keys: Any) -> None:
-    """Make both ingest paths (the Validator's table and the compiled scanner) use ``keys``."""
+    """Make both ingest paths (the Validator's table and the compiled scanner) and the
+    collision check use ``keys``."""
     mp.setattr(batch, "user_keys", keys)
+    mp.setattr(hashing, "user_keys", keys)
     real = fast.scan_block
 
     def scan(block: bytes) -> Any:

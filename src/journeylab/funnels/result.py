@@ -48,9 +48,13 @@ def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
             continue
         exprs.append(((reached == k - 1) & pl.col("in_progress")).sum().alias(f"ip{k}"))
         for ref, col in (("prev", f"t{k - 1}"), ("start", "t1")):
+            if k == 2 and ref == "start":  # the same series as from the previous step
+                continue
             d = _secs(pl.col(f"t{k}"), pl.col(col)).filter(at).drop_nulls()
             exprs.append(d.sort().implode().alias(f"d_{ref}{k}"))
     row = users.select(exprs)
+    if n >= 2:
+        row = row.with_columns(pl.col("d_prev2").alias("d_start2"))
     out: dict[str, Any] = {}
     for name in row.columns:
         if not name.startswith("d_"):

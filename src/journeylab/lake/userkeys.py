@@ -12,24 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from journeylab.lake import hashing
 from journeylab.lake.layout import Layout
 
 __all__ = ["UserKeys", "verify_user_keys"]
 
 _CREATE = "CREATE OR REPLACE TEMP TABLE jl_users (k BIGINT, u VARCHAR)"
 _LOAD = "INSERT INTO jl_users SELECT user_key, min(user_id) FROM read_parquet($files) GROUP BY ALL"
-_CHUNK = (
-    "CREATE OR REPLACE TEMP TABLE jl_chunk_users AS "
-    "SELECT user_key AS k, min(user_id) AS a, max(user_id) AS b FROM jl_keys GROUP BY ALL"
-)
-_CLASH = (
-    "SELECT count(*) FROM jl_chunk_users c LEFT JOIN jl_users j ON j.k = c.k "
-    "WHERE c.a <> c.b OR j.u <> c.a"
-)
-_ADD = (
-    "INSERT INTO jl_users SELECT c.k, c.a FROM jl_chunk_users c ANTI JOIN jl_users j ON j.k = c.k"
-)
+_CLASH = "SELECT count(*) FROM jl_keys c JOIN jl_users j ON j.k = c.k WHERE j.u <> c.u"
+_ADD = "INSERT INTO jl_users SELECT c.k, c.u FROM jl_keys c ANTI JOIN jl_users j ON j.k = c.k"
 _WHOLE = (
     "SELECT count(*) FROM (SELECT user_key FROM read_parquet($files) GROUP BY ALL "
     "HAVING min(user_id) <> max(user_id))"
@@ -52,17 +45,21 @@ class UserKeys:
         """Check the chunk about to be written; record a collision in the marker first."""
         if not self.active or not events.num_rows:
             return
-        self.con.register("jl_keys", events.select(["user_key", "user_id"]))
-        try:
-            self.con.execute(_CHUNK).fetchall()
-        finally:
-            self.con.unregister("jl_keys")
-        ((clashes,),) = self.con.execute(_CLASH).fetchall()
+        ids = pc.unique(events["user_id"])  # the chunk's users, each once
+        keys = hashing.user_keys(ids)  # the stored column's values, by construction
+        clashes = len(pc.unique(pa.array(keys))) < len(keys)  # two ids of the chunk share a key
+        if not clashes:
+            self.con.register("jl_keys", pa.table({"k": keys, "u": ids}))
+            try:
+                ((found,),) = self.con.execute(_CLASH).fetchall()
+                clashes = found > 0
+                if not clashes:
+                    self.con.execute(_ADD).fetchall()
+            finally:
+                self.con.unregister("jl_keys")
         if clashes:
             self.layout.set_user_key_collisions(True)
             self.active = False
-            return
-        self.con.execute(_ADD).fetchall()
 
 
 def verify_user_keys(con: Any, layout: Layout) -> bool:
