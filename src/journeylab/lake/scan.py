@@ -10,6 +10,7 @@ the reason. tests/test_ingest_scan.py and tests/test_ingest_fast.py hold the two
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numba as nb
@@ -28,15 +29,20 @@ from journeylab.lake.scan_kernel import (
     H0,
     H1,
     IDH,
+    NL,
     NS,
     SPANS,
     UKEY,
+    UL,
     US,
+    count_lines,
     hex_id,
+    new_pool,
     scan_kernel,
 )
+from journeylab.lake.scan_parse import copy
 
-__all__ = ["PARSED_SCHEMA", "line_offsets", "scan_block", "scan_lines"]
+__all__ = ["PARSED_SCHEMA", "line_offsets", "release_buffers", "scan_block", "scan_lines"]
 
 #: the columns of :func:`scan_lines`' table
 PARSED_SCHEMA = pa.schema(
@@ -52,144 +58,170 @@ PARSED_SCHEMA = pa.schema(
         ("user_key", pa.int64()),
     ]
 )
-_PARTS = 64
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
-def _line_offsets(raw: Any) -> Any:
-    """Start of every line plus the end of the last: newlines found on all cores."""
-    size = len(raw)
-    parts = max(1, min(_PARTS, size >> 16))
-    counts = np.zeros(parts + 1, np.int64)
+def _assemble(buf: Any, dbuf: Any, flags: Any, spans: Any, hashes: Any, parts: int) -> Any:
+    """The taken lines' columns, in input order: ``ints`` (no, event_at, user_key),
+    ``idh``, ``bits`` (event_at valid, data valid, naive), string offsets (event_id,
+    user_id, name, data) and bytes, and the indices of the other lines."""
+    n = len(flags)
+    parts = max(1, min(parts, n))
+    sums = np.zeros((parts + 1, 5), np.int64)  # taken lines and bytes of each string column
     for part in nb.prange(parts):
-        c = 0
-        for p in range(part * size // parts, (part + 1) * size // parts):
-            c += raw[p] == 10
-        counts[part + 1] = c
+        for i in range(part * n // parts, (part + 1) * n // parts):
+            if flags[i] & FLAG_OK:
+                sums[part + 1, 0] += 1
+                sums[part + 1, 1] += spans[i, EL] if spans[i, EL] >= 0 else 32
+                sums[part + 1, 2] += spans[i, UL]
+                sums[part + 1, 3] += spans[i, NL]
+                sums[part + 1, 4] += max(spans[i, DL], 0)
     for part in range(parts):
-        counts[part + 1] += counts[part]
-    lines = counts[parts] + (1 if size and raw[size - 1] != 10 else 0)
-    offs = np.empty(lines + 1, np.int64)
-    offs[0] = 0
-    offs[lines] = size
+        sums[part + 1] += sums[part]
+    m = sums[parts, 0]
+    ints = np.empty((3, m), np.int64)
+    idh = np.empty(m, np.uint64)
+    bits = np.empty((3, m), np.bool_)
+    offs = np.empty((4, m + 1), np.int64)
+    ids = np.empty(sums[parts, 1], np.uint8)
+    users = np.empty(sums[parts, 2], np.uint8)
+    names = np.empty(sums[parts, 3], np.uint8)
+    datas = np.empty(sums[parts, 4], np.uint8)
+    rest = np.empty(n - m, np.int64)
+    for c in range(4):
+        offs[c, m] = sums[parts, c + 1]
     for part in nb.prange(parts):
-        k = counts[part] + 1
-        for p in range(part * size // parts, (part + 1) * size // parts):
-            if raw[p] == 10:
-                offs[k] = p + 1
-                k += 1
-    return offs
-
-
-def line_offsets(block: bytes) -> np.ndarray:
-    """Line offsets of ``block``: line i is ``block[offs[i]:offs[i + 1]]`` (with its
-    newline; the last line may lack one)."""
-    if not block:
-        return np.zeros(1, np.int64)
-    return _line_offsets(np.frombuffer(block, np.uint8))  # type: ignore[no-any-return]
-
-
-@nb.njit(cache=True, nogil=True)
-def _string_offsets(lens: Any, rows: Any) -> Any:
-    offs = np.empty(len(rows) + 1, np.int64)
-    offs[0] = 0
-    for j in range(len(rows)):
-        n = lens[rows[j]]
-        offs[j + 1] = offs[j] + (n if n > 0 else 0)
-    return offs
-
-
-@nb.njit(cache=True, nogil=True, parallel=True)
-def _gather(src: Any, spans: Any, col: int, rows: Any, offs: Any) -> Any:
-    """``src[spans[r, col]:+spans[r, col + 1]]`` of every row r, one after another."""
-    out = np.empty(offs[-1], np.uint8)
-    n = len(rows)
-    parts = max(1, min(_PARTS, n >> 10))
-    for part in nb.prange(parts):
-        for j in range(part * n // parts, (part + 1) * n // parts):
-            r = rows[j]
-            s, o = spans[r, col], offs[j]
-            for t in range(offs[j + 1] - o):
-                out[o + t] = src[s + t]
-    return out
-
-
-@nb.njit(cache=True, nogil=True, parallel=True)
-def _gather_ids(buf: Any, spans: Any, hashes: Any, rows: Any, offs: Any) -> Any:
-    """The event ids: as sent, or the hex of the derived MD5."""
-    out = np.empty(offs[-1], np.uint8)
-    n = len(rows)
-    parts = max(1, min(_PARTS, n >> 10))
-    for part in nb.prange(parts):
-        for j in range(part * n // parts, (part + 1) * n // parts):
-            r = rows[j]
-            o = offs[j]
-            if spans[r, EL] >= 0:
-                s = spans[r, ES]
-                for t in range(spans[r, EL]):
-                    out[o + t] = buf[s + t]
+        j = sums[part, 0]
+        o = sums[part, 1:].copy()
+        for i in range(part * n // parts, (part + 1) * n // parts):
+            f = flags[i]
+            if not f & FLAG_OK:
+                rest[i - j] = i
+                continue
+            ints[0, j] = i
+            ints[1, j] = spans[i, AT]
+            ints[2, j] = np.int64(hashes[i, UKEY])
+            idh[j] = hashes[i, IDH]
+            bits[0, j] = f & FLAG_AT != 0
+            bits[1, j] = spans[i, DL] >= 0
+            bits[2, j] = f & FLAG_NAIVE != 0
+            for c in range(4):
+                offs[c, j] = o[c]
+            if spans[i, EL] >= 0:
+                copy(ids, o[0], buf, spans[i, ES], spans[i, EL])
+                o[0] += spans[i, EL]
             else:
-                hex_id(hashes[r, H0], hashes[r, H1], out, o)
-    return out
+                hex_id(hashes[i, H0], hashes[i, H1], ids, o[0])
+                o[0] += 32
+            copy(users, o[1], buf, spans[i, US], spans[i, UL])
+            o[1] += spans[i, UL]
+            copy(names, o[2], buf, spans[i, NS], spans[i, NL])
+            o[2] += spans[i, NL]
+            if spans[i, DL] > 0:
+                copy(datas, o[3], dbuf, spans[i, DS], spans[i, DL])
+                o[3] += spans[i, DL]
+            j += 1
+    return ints, idh, bits, offs, (ids, users, names, datas), rest
+
+
+def _bitmap(valid: np.ndarray) -> pa.Buffer | None:
+    return None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
 
 
 def _strings(offs: np.ndarray, data: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
-    n = len(offs) - 1
     kind = pa.string()
     if offs[-1] < 2**31:
         offs = offs.astype(np.int32)
     else:  # only for blocks over 2 GiB
         kind = pa.large_string()
-    bitmap = None
-    if valid is not None and not valid.all():
-        bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    arr = pa.Array.from_buffers(kind, n, [bitmap, pa.py_buffer(offs), pa.py_buffer(data)])
+    bitmap = None if valid is None else _bitmap(valid)
+    arr = pa.Array.from_buffers(
+        kind, len(offs) - 1, [bitmap, pa.py_buffer(offs), pa.py_buffer(data)]
+    )
     return arr if kind == pa.string() else arr.cast(pa.string())
 
 
+class _Buffers:
+    """The scanner's per-line arrays and scratch space, kept between blocks (fresh pages
+    for every block cost more than the scan) and grown when a block needs more."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._clear()
+
+    def _clear(self) -> None:
+        self.parts = 0
+        self.pool: tuple[np.ndarray, ...] = ()
+        self.lines = -1
+        self.size = -1
+        self.arrays: tuple[np.ndarray, ...] = ()
+
+    def get(self, n: int, size: int) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+        parts = 4 * nb.get_num_threads()
+        if parts != self.parts:
+            self.parts, self.pool = parts, new_pool(parts)
+        if n > self.lines or size > self.size:
+            self.lines = max(n, self.lines) + max(n, self.lines) // 4
+            self.size = max(size, self.size) + max(size, self.size) // 4
+            lines, size_ = self.lines, self.size
+            self.arrays = (
+                np.empty(lines + 1, np.int64),
+                np.empty(lines, np.uint8),
+                np.empty((lines, SPANS), np.int64),
+                np.empty((lines, 4), np.uint64),
+                np.empty(size_, np.uint8),
+            )
+        offs, flags, spans, hashes, dbuf = self.arrays
+        return (offs[: n + 1], flags[:n], spans[:n], hashes[:n], dbuf[:size]), self.pool
+
+    def release(self) -> None:
+        with self.lock:
+            self._clear()
+
+
+_BUFFERS = _Buffers()
+
+
+def release_buffers() -> None:
+    """Free the scanner's kept buffers (about 240 bytes per line of the largest block)."""
+    _BUFFERS.release()
+
+
 def scan_block(block: bytes) -> tuple[pa.Table, np.ndarray, np.ndarray]:
-    """:func:`scan_lines`, plus the line offsets of ``block``."""
-    offs = line_offsets(block)
-    n = len(offs) - 1
+    """:func:`scan_lines`, plus the line offsets of ``block`` (line i is
+    ``block[offs[i]:offs[i + 1]]``, with its newline; the last line may lack one)."""
     raw = np.frombuffer(block, np.uint8)
-    dbuf = np.empty(len(raw), np.uint8)
-    flags = np.zeros(n, np.uint8)
-    spans = np.empty((n, SPANS), np.int64)
-    hashes = np.empty((n, 4), np.uint64)
-    if n:
-        scan_kernel(raw, offs, dbuf, flags, spans, hashes)
-    taken = (flags & FLAG_OK) != 0
-    rows = np.flatnonzero(taken)
-    rest = np.flatnonzero(~taken)
-    t = spans[rows]
-    h = hashes[rows]
-    f = flags[rows]
-
-    def column(src: np.ndarray, col: int, valid: np.ndarray | None = None) -> pa.Array:
-        offsets = _string_offsets(spans[:, col + 1], rows)
-        return _strings(offsets, _gather(src, spans, col, rows, offsets), valid)
-
-    id_lens = np.where(spans[:, EL] >= 0, spans[:, EL], 32)
-    id_offs = _string_offsets(id_lens, rows)
-    has_at = (f & FLAG_AT) != 0
-    at_valid = None if has_at.all() else pa.py_buffer(np.packbits(has_at, bitorder="little"))
+    with _BUFFERS.lock:
+        bounds, first = count_lines(raw, 4 * nb.get_num_threads())
+        n = int(first[-1]) + (1 if block and block[-1] != 10 else 0)
+        out, pool = _BUFFERS.get(n, len(raw))
+        scan_kernel(raw, bounds, first, out, pool)
+        offs, flags, spans, hashes, dbuf = out
+        offs = offs.copy()
+        ints, idh, bits, soffs, (ids, users, names, datas), rest = _assemble(
+            raw, dbuf, flags, spans, hashes, 4 * nb.get_num_threads()
+        )
+    m = len(idh)
     table = pa.Table.from_arrays(
         [
-            pa.array(rows.astype(np.int64)),
-            _strings(id_offs, _gather_ids(raw, spans, hashes, rows, id_offs)),
-            column(raw, US),
-            column(raw, NS),
-            pa.Array.from_buffers(
-                pa.int64(), len(rows), [at_valid, pa.py_buffer(np.ascontiguousarray(t[:, AT]))]
-            ),
-            column(dbuf, DS, t[:, DL] >= 0),
-            pa.array((f & FLAG_NAIVE) != 0),
-            pa.array(np.ascontiguousarray(h[:, IDH])),
-            pa.array(np.ascontiguousarray(h[:, UKEY]).view(np.int64)),
+            pa.Array.from_buffers(pa.int64(), m, [None, pa.py_buffer(ints[0])]),
+            _strings(soffs[0], ids),
+            _strings(soffs[1], users),
+            _strings(soffs[2], names),
+            pa.Array.from_buffers(pa.int64(), m, [_bitmap(bits[0]), pa.py_buffer(ints[1])]),
+            _strings(soffs[3], datas, bits[1]),
+            pa.array(bits[2]),
+            pa.Array.from_buffers(pa.uint64(), m, [None, pa.py_buffer(idh)]),
+            pa.Array.from_buffers(pa.int64(), m, [None, pa.py_buffer(ints[2])]),
         ],
         schema=PARSED_SCHEMA,
     )
     return table, rest, offs
+
+
+def line_offsets(block: bytes) -> np.ndarray:
+    """Line offsets of ``block``: line i is ``block[offs[i]:offs[i + 1]]``."""
+    return scan_block(block)[2]
 
 
 def scan_lines(block: bytes) -> tuple[pa.Table, np.ndarray]:
