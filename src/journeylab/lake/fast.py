@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from journeylab.lake.batch import Block, validate_lines
 from journeylab.lake.layout import EVENT_SCHEMA
-from journeylab.lake.scan import scan_block
+from journeylab.lake.scan import repeated_rows, scan_block
 
 __all__ = ["fast_block", "line_chunks"]
 
@@ -121,11 +121,9 @@ def fast_block(con: Any, block: bytes, first_no: int, recv_us: int) -> Block:
 def _first_mask(ids: pa.ChunkedArray, hashes: np.ndarray) -> pa.BooleanArray | None:
     """Which rows hold the first occurrence of their id (rows in input order); None when
     all do. Rows are told apart by a 64-bit hash; rows sharing a hash compare exactly."""
-    ordered = np.sort(hashes)
-    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-    if not len(repeated):
+    rows = repeated_rows(np.ascontiguousarray(hashes, np.uint64))  # ascending: input order
+    if not len(rows):
         return None
-    rows = np.flatnonzero(np.isin(hashes, repeated))  # ascending: input order
     keep = np.ones(len(hashes), bool)
     seen: set[str] = set()
     for row, event_id in zip(rows.tolist(), ids.take(pa.array(rows)).to_pylist(), strict=True):

@@ -42,7 +42,14 @@ from journeylab.lake.scan_kernel import (
 )
 from journeylab.lake.scan_parse import copy
 
-__all__ = ["PARSED_SCHEMA", "line_offsets", "release_buffers", "scan_block", "scan_lines"]
+__all__ = [
+    "PARSED_SCHEMA",
+    "line_offsets",
+    "release_buffers",
+    "repeated_rows",
+    "scan_block",
+    "scan_lines",
+]
 
 #: the columns of :func:`scan_lines`' table
 PARSED_SCHEMA = pa.schema(
@@ -222,6 +229,32 @@ def scan_block(block: bytes) -> tuple[pa.Table, np.ndarray, np.ndarray]:
 def line_offsets(block: bytes) -> np.ndarray:
     """Line offsets of ``block``: line i is ``block[offs[i]:offs[i + 1]]``."""
     return scan_block(block)[2]
+
+
+@nb.njit(cache=True, nogil=True)
+def repeated_rows(hashes: Any) -> Any:
+    """The rows whose hash another row shares, ascending (one open-addressing table: a
+    few ms for a million rows, against tens for sorting)."""
+    n = len(hashes)
+    bits = 4
+    while (1 << bits) < 2 * n:
+        bits += 1
+    size = 1 << bits
+    table = np.full(size, -1, np.int64)
+    flag = np.zeros(n, np.bool_)
+    for i in range(n):
+        s = np.int64(hashes[i] & np.uint64(size - 1))
+        while True:
+            j = table[s]
+            if j < 0:
+                table[s] = i
+                break
+            if hashes[j] == hashes[i]:
+                flag[j] = True
+                flag[i] = True
+                break
+            s = (s + 1) & (size - 1)
+    return np.flatnonzero(flag)
 
 
 def scan_lines(block: bytes) -> tuple[pa.Table, np.ndarray]:

@@ -67,18 +67,21 @@ _HEX = np.frombuffer(b"0123456789abcdef", np.uint8).copy()
 
 @jit
 def _put_int(dst: Any, o: int, v: int) -> int:
+    """Write the decimal digits of ``v`` (divisions by the constant 10 only: a division by
+    a variable costs tens of cycles)."""
     if v < 0:
         dst[o] = 45
         o += 1
         v = -v
-    k = 1
-    while v // k >= 10:
-        k *= 10
-    while k:
-        dst[o] = 48 + (v // k) % 10
-        o += 1
-        k //= 10
-    return o
+    digits = 1
+    t = v
+    while t >= 10:
+        t //= 10
+        digits += 1
+    for k in range(digits):
+        dst[o + digits - 1 - k] = 48 + v % 10
+        v //= 10
+    return o + digits
 
 
 @jit

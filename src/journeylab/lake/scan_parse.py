@@ -40,6 +40,8 @@ __all__ = [
 
 #: numba for per-line code: compiled once (cached), without reference counting
 jit: Any = nb.njit(cache=True, nogil=True, _nrt=False)  # type: ignore[call-overload]
+#: the same, for small helpers LLVM should always inline
+small: Any = nb.njit(cache=True, nogil=True, _nrt=False, forceinline=True)  # type: ignore[call-overload]
 
 #: data members one line may hold on the fast path
 CAP = 8192
@@ -57,7 +59,7 @@ _SPACES = _U64(0x2020202020202020)
 _DIM = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int64)
 
 
-@jit
+@small
 def skip_ws(buf: Any, p: int, end: int) -> int:
     while p < end:
         c = buf[p]
@@ -68,7 +70,7 @@ def skip_ws(buf: Any, p: int, end: int) -> int:
     return p
 
 
-@jit
+@small
 def word(buf: Any, p: int) -> Any:
     """The 8 bytes ``buf[p:p + 8]`` as a little-endian uint64 (unsigned indices: numba then
     skips its negative-index check and LLVM makes this one load)."""
@@ -79,7 +81,7 @@ def word(buf: Any, p: int) -> Any:
     return w
 
 
-@jit
+@small
 def copy(dst: Any, o: int, src: Any, s: int, n: int) -> int:
     """Copy ``src[s:s + n]`` to ``dst[o:]``; the index after the copy."""
     d, f = _U64(o), _U64(s)
@@ -88,7 +90,7 @@ def copy(dst: Any, o: int, src: Any, s: int, n: int) -> int:
     return o + n
 
 
-@jit
+@small
 def string_end(buf: Any, p: int, end: int) -> int:
     """``p`` at an opening quote: the index of the closing one, or -1 when the string holds
     a backslash, a control character or a non-ASCII byte (or does not end). Eight bytes
@@ -112,7 +114,7 @@ def string_end(buf: Any, p: int, end: int) -> int:
     return -1
 
 
-@jit
+@small
 def _is(buf: Any, s: int, n: int, lit: Any) -> bool:
     if n != len(lit):
         return False
@@ -122,7 +124,7 @@ def _is(buf: Any, s: int, n: int, lit: Any) -> bool:
     return True
 
 
-@jit
+@small
 def key_id(buf: Any, s: int, n: int) -> int:
     """0 userId, 1 name, 2 eventAt, 3 eventId, 4 data; -1 anything else."""
     if _is(buf, s, n, _K_USER):
@@ -138,7 +140,7 @@ def key_id(buf: Any, s: int, n: int) -> int:
     return -1
 
 
-@jit
+@small
 def is_literal(buf: Any, p: int, end: int, text: Any) -> bool:
     return p + len(text) <= end and _is(buf, p, len(text), text)
 
@@ -148,7 +150,7 @@ _TRUE = np.frombuffer(b"true", np.uint8).copy()
 _FALSE = np.frombuffer(b"false", np.uint8).copy()
 
 
-@jit
+@small
 def _digits(buf: Any, s: int, n: int) -> int:
     """The number ``buf[s:s + n]`` spells in ASCII digits, or -1."""
     v = 0
@@ -281,7 +283,7 @@ def _num_ok(buf: Any, s: int, n: int) -> bool:
     return buf[end - 1] != 48 or f == 1
 
 
-@jit
+@small
 def _key_less(buf: Any, mem: Any, a: int, b: int) -> int:
     """Compare the keys of members a and b byte-wise: -1, 0 or 1."""
     sa, la, sb, lb = mem[a, 0], mem[a, 1], mem[b, 0], mem[b, 1]
