@@ -26,6 +26,7 @@ from journeylab.lake.scan_kernel import (
     FLAG_AT,
     FLAG_NAIVE,
     FLAG_OK,
+    FLAG_RAW_DATA,
     H0,
     H1,
     IDH,
@@ -125,7 +126,10 @@ def _assemble(buf: Any, dbuf: Any, flags: Any, spans: Any, hashes: Any, parts: i
             copy(names, o[2], buf, spans[i, NS], spans[i, NL])
             o[2] += spans[i, NL]
             if spans[i, DL] > 0:
-                copy(datas, o[3], dbuf, spans[i, DS], spans[i, DL])
+                if f & FLAG_RAW_DATA:
+                    copy(datas, o[3], buf, spans[i, DS], spans[i, DL])
+                else:
+                    copy(datas, o[3], dbuf, spans[i, DS], spans[i, DL])
                 o[3] += spans[i, DL]
             j += 1
     return ints, idh, bits, offs, (ids, users, names, datas), rest

@@ -42,16 +42,18 @@ __all__ = [
     "FLAG_AT",
     "FLAG_NAIVE",
     "FLAG_OK",
+    "FLAG_RAW_DATA",
     "SPANS",
     "count_lines",
     "hex_id",
+    "event_id_hash",
     "id_hash",
     "new_pool",
     "scan_kernel",
 ]
 
-#: per-line flags
-FLAG_OK, FLAG_AT, FLAG_NAIVE = 1, 2, 4
+#: per-line flags (raw data: the line's data text is canonical, ``dbuf`` was not written)
+FLAG_OK, FLAG_AT, FLAG_NAIVE, FLAG_RAW_DATA = 1, 2, 4, 8
 #: columns of the per-line int64 ``spans`` array
 US, UL, NS, NL, ES, EL, DS, DL, AT = range(9)
 SPANS = 9
@@ -85,7 +87,23 @@ def _put_int(dst: Any, o: int, v: int) -> int:
 
 
 @jit
-def _payload(buf: Any, dbuf: Any, spans: Any, i: int, has_at: bool, pay: Any) -> int:
+def _escaped(pay: Any, o: int, src: Any, s: int, n: int) -> int:
+    """Copy ``src[s:s + n]`` to ``pay[o:]`` with a backslash before each quote."""
+    u = _U64(o)
+    for t in range(_U64(s), _U64(s + n)):
+        c = src[t]
+        if c == 34:
+            pay[u] = 92
+            u += _U64(1)
+        pay[u] = c
+        u += _U64(1)
+    return int(u)
+
+
+@jit
+def _payload(
+    buf: Any, dbuf: Any, spans: Any, i: int, has_at: bool, raw_data: bool, pay: Any
+) -> int:
     """Build ``derive_event_id``'s payload of line ``i`` in ``pay``; its length."""
     pay[0] = 91
     pay[1] = 34
@@ -102,14 +120,10 @@ def _payload(buf: Any, dbuf: Any, spans: Any, i: int, has_at: bool, pay: Any) ->
     o += 1
     if spans[i, DL] >= 0:
         pay[o] = 34
-        o += 1
-        for t in range(spans[i, DS], spans[i, DS] + spans[i, DL]):
-            c = dbuf[t]
-            if c == 34:
-                pay[o] = 92
-                o += 1
-            pay[o] = c
-            o += 1
+        if raw_data:
+            o = _escaped(pay, o + 1, buf, spans[i, DS], spans[i, DL])
+        else:
+            o = _escaped(pay, o + 1, dbuf, spans[i, DS], spans[i, DL])
         pay[o] = 34
         o += 1
     else:
@@ -140,6 +154,42 @@ def id_hash(buf: Any, s: int, n: int) -> Any:
 
 
 @jit
+def _md5_hash(h0: Any, h1: Any) -> Any:
+    """The id hash of a 32-digit lowercase hex id, from its 16 bytes (little-endian words)."""
+    h = (h0 * _U64(0x9E3779B97F4A7C15)) ^ h1
+    h ^= h >> _U64(33)
+    h *= _U64(0xC4CEB9FE1A85EC53)
+    h ^= h >> _U64(33)
+    return h
+
+
+@jit
+def event_id_hash(buf: Any, s: int, n: int) -> Any:
+    """A 64-bit hash of the event id ``buf[s:s + n]``: an id spelled like a derived one
+    (32 lowercase hex digits) hashes from its bytes' value, as the scanner hashes derived
+    ids without writing them out; any other id by :func:`id_hash`."""
+    if n != 32:
+        return id_hash(buf, s, n)
+    h0 = _U64(0)
+    h1 = _U64(0)
+    for j in range(16):
+        byte = _U64(0)
+        for c in (buf[s + 2 * j], buf[s + 2 * j + 1]):
+            if 48 <= c <= 57:
+                v = c - 48
+            elif 97 <= c <= 102:
+                v = c - 87
+            else:
+                return id_hash(buf, s, n)
+            byte = (byte << _U64(4)) | _U64(v)
+        if j < 8:
+            h0 |= byte << _U64(8 * j)
+        else:
+            h1 |= byte << _U64(8 * (j - 8))
+    return _md5_hash(h0, h1)
+
+
+@jit
 def hex_id(h0: Any, h1: Any, out: Any, o: int) -> None:
     """The 32 lowercase hex digits of the MD5 whose little-endian words are h0, h1."""
     for j in range(16):
@@ -153,21 +203,21 @@ def hex_id(h0: Any, h1: Any, out: Any, o: int) -> None:
 def _deliver(jobs: Any, w: int, buf: Any, st: Any, work: Any) -> None:
     """Store the MD5 ``st`` of job ``jobs[w]`` = (line, kind, blocks, length, cache slot),
     whose message is in ``buf``."""
-    hashes, hexs, cache, ckeys = work
+    hashes, hexs, cache = work
     i, kind, n, slot = jobs[w, 0], jobs[w, 1], jobs[w, 3], jobs[w, 4]
     a, b, c, d = st
-    if kind == 0:  # a user key; remembered in the cache
+    if kind == 0:  # a user key; remembered in the cache: length, key, the id's words
         key = a | (b << _U64(32))
         hashes[i, UKEY] = key
         if slot >= 0:
-            copy(ckeys, slot * _CKEY, buf, 0, n)
             cache[slot, 0] = n
-            cache[slot, 1] = np.int64(key)
+            cache[slot, 1] = key
+            for k in range((n + 7) // 8):
+                cache[slot, 2 + k] = _id_word(buf, 8 * k, n - 8 * k)
     else:  # a derived event id
         hashes[i, H0] = a | (b << _U64(32))
         hashes[i, H1] = c | (d << _U64(32))
-        hex_id(hashes[i, H0], hashes[i, H1], hexs, 0)
-        hashes[i, IDH] = id_hash(hexs, 0, 32)
+        hashes[i, IDH] = _md5_hash(hashes[i, H0], hashes[i, H1])
 
 
 @jit
@@ -196,33 +246,43 @@ def _flush(jobs: Any, one: Any, work: Any) -> None:
 
 
 @jit
+def _id_word(buf: Any, p: int, left: int) -> Any:
+    """Up to 8 bytes of an id from ``p`` (``left`` bytes remain) as a word, zero-padded."""
+    if left >= 8 and p + 8 <= len(buf):
+        return word(buf, p)
+    w = _U64(0)
+    for t in range(min(left, 8)):
+        w |= _U64(buf[p + t]) << _U64(8 * t)
+    return w
+
+
+@jit
 def _hash_line(buf: Any, dbuf: Any, spans: Any, i: int, flags: int, scratch: Any) -> None:
     """The user key (cached, or queued) and the id hash of line ``i`` (derived: queued)."""
     jobs, one, two, mem, order, work = scratch
-    hashes, hexs, cache, ckeys = work
+    hashes, hexs, cache = work
     us, ul = spans[i, US], spans[i, UL]
     slot: Any = -1
     if ul <= _CKEY:
         slot = np.int64(id_hash(buf, us, ul) & _U64(_CACHE - 1))
         hit = cache[slot, 0] == ul
         if hit:
-            base = slot * _CKEY
-            for t in range(ul):
-                if ckeys[base + t] != buf[us + t]:
+            for k in range((ul + 7) // 8):
+                if cache[slot, 2 + k] != _id_word(buf, us + 8 * k, ul - 8 * k):
                     hit = False
                     break
         if hit:
-            hashes[i, UKEY] = _U64(cache[slot, 1])
+            hashes[i, UKEY] = cache[slot, 1]
             slot = -2
     if slot != -2:
         dst = two if jobs[0, 0] >= 0 else one
         copy(dst, 0, buf, us, ul)
         _queue(jobs, one, two, ul, i, 0, slot, work)
     if spans[i, EL] >= 0:
-        hashes[i, IDH] = id_hash(buf, spans[i, ES], spans[i, EL])
+        hashes[i, IDH] = event_id_hash(buf, spans[i, ES], spans[i, EL])
     else:
         dst = two if jobs[0, 0] >= 0 else one
-        n = _payload(buf, dbuf, spans, i, flags & FLAG_AT != 0, dst)
+        n = _payload(buf, dbuf, spans, i, flags & FLAG_AT != 0, flags & FLAG_RAW_DATA != 0, dst)
         _queue(jobs, one, two, n, i, 1, -1, work)
 
 
@@ -282,9 +342,10 @@ def _line(buf: Any, s: int, e: int, dbuf: Any, spans: Any, i: int, scratch: Any)
         else:
             if c != 123:
                 return 0
-            q, dl = data_object(buf, p, e, dbuf, mem, order)
+            q, dl, canonical = data_object(buf, p, e, dbuf, mem, order)
             if q < 0:
                 return 0
+            flags |= FLAG_RAW_DATA if canonical else 0
             spans[i, DS] = p
             spans[i, DL] = dl
             p = q
@@ -369,12 +430,12 @@ def scan_kernel(buf: Any, bounds: Any, first: Any, out: Any, pool: Any) -> None:
     cores, each with its scratch space in ``pool`` (kept between calls: the user key cache
     stays warm)."""
     offs, flags, spans, hashes, dbuf = out
-    jobs, pays, mem, order, hexs, cache, ckeys = pool
+    jobs, pays, mem, order, hexs, cache = pool
     parts = len(bounds) - 1
     offs[len(offs) - 1] = len(buf)
     for part in nb.prange(parts):
         jobs[part, 0, 0] = -1
-        work = (hashes, hexs[part], cache[part], ckeys[part])
+        work = (hashes, hexs[part], cache[part])
         scratch = (jobs[part], pays[part, 0], pays[part, 1], mem[part], order[part], work)
         i = first[part]
         p, b = bounds[part], bounds[part + 1]
@@ -389,7 +450,8 @@ def scan_kernel(buf: Any, bounds: Any, first: Any, out: Any, pool: Any) -> None:
 
 def new_pool(parts: int) -> tuple[np.ndarray, ...]:
     """Scratch space for ``parts`` slices (see :func:`scan_kernel`)."""
-    cache = np.full((parts, _CACHE, 2), -1, np.int64)
+    cache = np.zeros((parts, _CACHE, 2 + _CKEY // 8), np.uint64)
+    cache[:, :, 0] = _CKEY + 1  # no id has this length: empty
     return (
         np.full((parts, 2, 5), -1, np.int64),
         np.empty((parts, 2, _PAY), np.uint8),
@@ -397,5 +459,4 @@ def new_pool(parts: int) -> tuple[np.ndarray, ...]:
         np.empty((parts, CAP), np.int64),
         np.empty((parts, 32), np.uint8),
         cache,
-        np.empty((parts, _CACHE * _CKEY), np.uint8),
     )

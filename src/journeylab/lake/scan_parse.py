@@ -21,6 +21,7 @@ from typing import Any
 
 import numba as nb
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from journeylab.lake.model import MAX_DATA_BYTES
 
@@ -51,6 +52,10 @@ _K_NAME = np.frombuffer(b"name", np.uint8).copy()
 _K_AT = np.frombuffer(b"eventAt", np.uint8).copy()
 _K_ID = np.frombuffer(b"eventId", np.uint8).copy()
 _K_DATA = np.frombuffer(b"data", np.uint8).copy()
+_W_USER, _W_NAME, _W_AT, _W_ID, _W_DATA = (
+    np.uint64(int.from_bytes(k, "little"))
+    for k in (b"userId", b"name", b"eventAt", b"eventId", b"data")
+)
 _ONES = _U64(0x0101010101010101)
 _HIGH = _U64(0x8080808080808080)
 _QUOTES = _U64(0x2222222222222222)
@@ -94,15 +99,18 @@ def copy(dst: Any, o: int, src: Any, s: int, n: int) -> int:
 def string_end(buf: Any, p: int, end: int) -> int:
     """``p`` at an opening quote: the index of the closing one, or -1 when the string holds
     a backslash, a control character or a non-ASCII byte (or does not end). Eight bytes
-    are tested at a time while none of them can stop the string."""
+    are tested at a time: the lowest flagged byte is always a real stop (the tests'
+    borrows only run upwards from a real one), and it is found by counting zero bits."""
     q = p + 1
     while q + 8 <= end:
         w = word(buf, q)
         quote = w ^ _QUOTES
         slash = w ^ _SLASHES
         stop = ((quote - _ONES) & ~quote) | ((slash - _ONES) & ~slash) | ((w - _SPACES) & ~w) | w
-        if stop & _HIGH:
-            break
+        stop &= _HIGH
+        if stop:
+            k = q + np.int64(trailing_zeros(stop) >> 3)  # type: ignore[call-arg]
+            return k if buf[k] == 34 else -1
         q += 8
     while q < end:
         c = buf[q]
@@ -127,16 +135,25 @@ def _is(buf: Any, s: int, n: int, lit: Any) -> bool:
 @small
 def key_id(buf: Any, s: int, n: int) -> int:
     """0 userId, 1 name, 2 eventAt, 3 eventId, 4 data; -1 anything else."""
-    if _is(buf, s, n, _K_USER):
-        return 0
-    if _is(buf, s, n, _K_NAME):
-        return 1
-    if _is(buf, s, n, _K_AT):
-        return 2
-    if _is(buf, s, n, _K_ID):
-        return 3
-    if _is(buf, s, n, _K_DATA):
-        return 4
+    if n < 4 or n > 7:
+        return -1
+    if s + 8 > len(buf):  # too near the end to read a word
+        if _is(buf, s, n, _K_USER):
+            return 0
+        if _is(buf, s, n, _K_NAME):
+            return 1
+        if _is(buf, s, n, _K_AT):
+            return 2
+        if _is(buf, s, n, _K_ID):
+            return 3
+        return 4 if _is(buf, s, n, _K_DATA) else -1
+    w = word(buf, s) & ((_U64(1) << _U64(8 * n)) - _U64(1))
+    if n == 6:
+        return 0 if w == _W_USER else -1
+    if n == 4:
+        return 1 if w == _W_NAME else (4 if w == _W_DATA else -1)
+    if n == 7:
+        return 2 if w == _W_AT else (3 if w == _W_ID else -1)
     return -1
 
 
@@ -297,8 +314,9 @@ def _key_less(buf: Any, mem: Any, a: int, b: int) -> int:
 
 
 @jit
-def _sort_members(buf: Any, mem: Any, order: Any, m: int) -> bool:
-    """Sort ``order[:m]`` by key (shell sort); False when two keys are equal."""
+def _sort_members(buf: Any, mem: Any, order: Any, m: int) -> int:
+    """Sort ``order[:m]`` by key (shell sort): 1 when already sorted, 2 when sorted now, 0
+    when two keys are equal."""
     for j in range(m):
         order[j] = j
     ordered = True
@@ -321,53 +339,56 @@ def _sort_members(buf: Any, mem: Any, order: Any, m: int) -> bool:
             gap //= 3
         for j in range(1, m):
             if _key_less(buf, mem, order[j - 1], order[j]) == 0:
-                return False
-    return True
+                return 0
+    return 1 if ordered else 2
 
 
 @jit
-def data_object(buf: Any, p: int, end: int, dbuf: Any, mem: Any, order: Any) -> tuple[int, int]:
-    """``p`` at the ``{`` of data: (index after its ``}``, canonical length written to
-    ``dbuf[p:]``), or (-1, -1) when the object is not one the fast path takes."""
+def data_object(
+    buf: Any, p: int, end: int, dbuf: Any, mem: Any, order: Any
+) -> tuple[int, int, bool]:
+    """``p`` at the ``{`` of data: (index after its ``}``, canonical length, whether the
+    text in ``buf`` is canonical already — else the canonical text is written to
+    ``dbuf[p:]``), or (-1, -1, False) when the object is not one the fast path takes."""
     start = p
     p = skip_ws(buf, p + 1, end)
     m = 0
     if p < end and buf[p] == 125:
         dbuf[start] = 123
         dbuf[start + 1] = 125
-        return p + 1, 2
+        return p + 1, 2, False
     while True:
         if p >= end or buf[p] != 34 or m >= CAP:
-            return -1, -1
+            return -1, -1, False
         q = string_end(buf, p, end)
         if q < 0:
-            return -1, -1
+            return -1, -1, False
         mem[m, 0] = p + 1
         mem[m, 1] = q - p - 1
         p = skip_ws(buf, q + 1, end)
         if p >= end or buf[p] != 58:
-            return -1, -1
+            return -1, -1, False
         p = skip_ws(buf, p + 1, end)
         if p >= end:
-            return -1, -1
+            return -1, -1, False
         c = buf[p]
         vs = p
         if c == 34:
             q = string_end(buf, p, end)
             if q < 0:
-                return -1, -1
+                return -1, -1, False
             p = q + 1
         elif c == 116:
             if not is_literal(buf, p, end, _TRUE):
-                return -1, -1
+                return -1, -1, False
             p += 4
         elif c == 102:
             if not is_literal(buf, p, end, _FALSE):
-                return -1, -1
+                return -1, -1, False
             p += 5
         elif c == 110:
             if not is_literal(buf, p, end, NULL):
-                return -1, -1
+                return -1, -1, False
             p += 4
         elif c == 45 or 48 <= c <= 57:
             q = p
@@ -378,25 +399,31 @@ def data_object(buf: Any, p: int, end: int, dbuf: Any, mem: Any, order: Any) -> 
                 else:
                     break
             if not _num_ok(buf, p, q - p):
-                return -1, -1
+                return -1, -1, False
             p = q
         else:
-            return -1, -1
+            return -1, -1, False
         mem[m, 2] = vs
         mem[m, 3] = p - vs
         m += 1
         p = skip_ws(buf, p, end)
         if p >= end:
-            return -1, -1
+            return -1, -1, False
         if buf[p] == 44:
             p = skip_ws(buf, p + 1, end)
             continue
         if buf[p] != 125:
-            return -1, -1
+            return -1, -1, False
         p += 1
         break
-    if not _sort_members(buf, mem, order, m):
-        return -1, -1
+    sort = _sort_members(buf, mem, order, m)
+    if sort == 0:
+        return -1, -1, False
+    size = m + 1  # braces and commas
+    for j in range(m):
+        size += mem[j, 1] + mem[j, 3] + 3
+    if sort == 1 and size == p - start:  # sorted, no whitespace: the text is canonical
+        return (p, size, True) if size <= MAX_DATA_BYTES else (-1, -1, False)
     o = start
     dbuf[o] = 123
     o += 1
@@ -407,17 +434,13 @@ def data_object(buf: Any, p: int, end: int, dbuf: Any, mem: Any, order: Any) -> 
             o += 1
         dbuf[o] = 34
         o += 1
-        for t in range(mem[r, 1]):
-            dbuf[o + t] = buf[mem[r, 0] + t]
-        o += mem[r, 1]
+        o = copy(dbuf, o, buf, mem[r, 0], mem[r, 1])
         dbuf[o] = 34
         dbuf[o + 1] = 58
         o += 2
-        for t in range(mem[r, 3]):
-            dbuf[o + t] = buf[mem[r, 2] + t]
-        o += mem[r, 3]
+        o = copy(dbuf, o, buf, mem[r, 2], mem[r, 3])
     dbuf[o] = 125
     o += 1
     if o - start > MAX_DATA_BYTES:
-        return -1, -1
-    return p, o - start
+        return -1, -1, False
+    return p, o - start, False
