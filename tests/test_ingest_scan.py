@@ -337,3 +337,23 @@ def test_md5_one_and_pair_equal_hashlib() -> None:
         assert digest(md5_one(a, ka)) == want_a
         got_a, got_b = md5_pair(a, ka, b, kb)
         assert (digest(got_a), digest(got_b)) == (want_a, want_b)
+
+
+def test_scan_md5_is_the_generators_output() -> None:
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from journeylab.lake import scan_md5, scan_md5_gen
+
+    ruff = shutil.which("ruff") or str(Path(__file__).parents[1] / ".venv" / "bin" / "ruff")
+    if not Path(ruff).exists():
+        pytest.skip("ruff is not installed")
+    formatted = subprocess.run(
+        [ruff, "format", "--stdin-filename", "scan_md5.py", "-"],
+        input=scan_md5_gen.source(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert formatted == Path(scan_md5.__file__).read_text()

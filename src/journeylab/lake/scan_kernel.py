@@ -23,15 +23,16 @@ import numba as nb
 import numpy as np
 
 from journeylab.lake.model import MAX_DATA_BYTES, MAX_ID_CHARS
+from journeylab.lake.scan_data import CAP, data_object
 from journeylab.lake.scan_md5 import md5_one, md5_pair, pad
 from journeylab.lake.scan_parse import (
-    CAP,
     NULL,
     copy,
-    data_object,
+    count_lines,
     is_literal,
     jit,
     key_id,
+    line_end,
     parse_at,
     skip_ws,
     string_end,
@@ -364,63 +365,6 @@ def _line(buf: Any, s: int, e: int, dbuf: Any, spans: Any, i: int, scratch: Any)
     return flags
 
 
-_NL = _U64(0x0A0A0A0A0A0A0A0A)
-_ONES = _U64(0x0101010101010101)
-_LOW7 = _U64(0x7F7F7F7F7F7F7F7F)
-_HIGH = _U64(0x8080808080808080)
-
-
-@jit
-def _count_newlines(buf: Any, a: int, b: int) -> int:
-    """Newlines in ``buf[a:b]``, eight bytes at a time."""
-    count = _U64(0)
-    p = a
-    while p + 8 <= b:
-        x = word(buf, p) ^ _NL
-        zero = ~(((x & _LOW7) + _LOW7) | x) & _HIGH  # the high bit of each zero byte
-        count += ((zero >> _U64(7)) * _ONES) >> _U64(56)
-        p += 8
-    c = np.int64(count)
-    while p < b:
-        c += buf[p] == 10
-        p += 1
-    return int(c)
-
-
-@jit
-def _line_end(buf: Any, p: int, b: int) -> int:
-    """The index of the first newline in ``buf[p:b]``, or ``b``."""
-    while p + 8 <= b:
-        x = word(buf, p) ^ _NL
-        if (x - _ONES) & ~x & _HIGH:
-            break
-        p += 8
-    while p < b and buf[p] != 10:
-        p += 1
-    return p
-
-
-@nb.njit(cache=True, nogil=True, parallel=True)
-def count_lines(buf: Any, parts: int) -> tuple[Any, Any]:
-    """Cut ``buf`` into at most ``parts`` slices, each after a newline: their bounds, and
-    the index of each slice's first line (the last entry: all newlines), counted on all
-    cores."""
-    size = len(buf)
-    parts = max(1, min(parts, size // 64 + 1))
-    bounds = np.empty(parts + 1, np.int64)
-    bounds[0] = 0
-    bounds[parts] = size
-    for k in range(1, parts):
-        cut = max(k * size // parts, bounds[k - 1])
-        bounds[k] = min(_line_end(buf, cut, size) + 1, size)
-    first = np.zeros(parts + 1, np.int64)
-    for k in nb.prange(parts):
-        first[k + 1] = _count_newlines(buf, bounds[k], bounds[k + 1])
-    for k in range(parts):
-        first[k + 1] += first[k]
-    return bounds, first
-
-
 @nb.njit(cache=True, nogil=True, parallel=True)
 def scan_kernel(buf: Any, bounds: Any, first: Any, out: Any, pool: Any) -> None:
     """Scan every line of ``buf`` (line i is ``buf[offs[i]:offs[i + 1]]`` with its
@@ -440,7 +384,7 @@ def scan_kernel(buf: Any, bounds: Any, first: Any, out: Any, pool: Any) -> None:
         i = first[part]
         p, b = bounds[part], bounds[part + 1]
         while p < b:
-            e = _line_end(buf, p, b)
+            e = line_end(buf, p, b)
             offs[i] = p
             flags[i] = _line(buf, p, e, dbuf, spans, i, scratch)
             p = e + 1
