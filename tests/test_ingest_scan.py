@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -357,3 +358,32 @@ def test_scan_md5_is_the_generators_output() -> None:
         check=True,
     ).stdout
     assert formatted == Path(scan_md5.__file__).read_text()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["", "a", "b", "ab", "é", "z" * 20]),
+            st.sampled_from(["u1", "u10", "u2", "", "é", "ü", "U"]),
+            st.sampled_from([-(2**62), -1, 0, 1, 2**40, 2**62, 1_740_000_000_000_000]),
+            st.sampled_from(["e1", "e10", "e2", "", "é", "E"]),
+        ),
+        max_size=60,
+    )
+)
+def test_lake_order_equals_sort_order(rows: list[tuple[str, str, int, str]]) -> None:
+    from journeylab.lake.batch import sort_order
+    from journeylab.lake.scan_order import lake_order
+
+    ts = pa.timestamp("us", tz="UTC")
+    events = pa.table(
+        {
+            "name": pa.array([r[0] for r in rows], pa.string()),
+            "user_id": pa.array([r[1] for r in rows], pa.string()),
+            "event_at": pa.array([r[2] for r in rows], pa.int64()).cast(ts),
+            "event_id": pa.array([r[3] for r in rows], pa.string()),
+        }
+    )
+    want = sort_order(events) if rows else pa.array([], pa.uint64())
+    assert lake_order(events).to_pylist() == want.to_pylist()
