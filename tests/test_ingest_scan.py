@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from journeylab.lake.hashing import user_key
 from journeylab.lake.model import Rejection, Validator
-from journeylab.lake.scan import scan_block, scan_lines
+from journeylab.lake.scan import event_id_hashes, scan_block, scan_lines
 from journeylab.lake.scan_md5 import md5_one, md5_pair, pad
 from test_ingest_fast import _NUMBERS, _STAMPS
 from test_ingest_fast import _line as nasty_line
@@ -71,6 +71,7 @@ def _check(block: bytes) -> tuple[list[int], list[int]]:
     lines = [block[offs[i] : offs[i + 1]] for i in range(len(offs) - 1)]
     assert b"".join(lines) == block
     rows = table.to_pylist()
+    assert event_id_hashes(table["event_id"]).tolist() == table["idh"].to_pylist()
     taken = [r["no"] for r in rows]
     assert sorted(taken + rest.tolist()) == list(range(len(lines)))
     assert taken == sorted(taken)

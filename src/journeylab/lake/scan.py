@@ -37,6 +37,7 @@ from journeylab.lake.scan_kernel import (
     UL,
     US,
     count_lines,
+    event_id_hash,
     hex_id,
     new_pool,
     scan_kernel,
@@ -45,6 +46,7 @@ from journeylab.lake.scan_parse import copy
 
 __all__ = [
     "PARSED_SCHEMA",
+    "event_id_hashes",
     "line_offsets",
     "release_buffers",
     "repeated_rows",
@@ -259,6 +261,32 @@ def repeated_rows(hashes: Any) -> Any:
                 break
             s = (s + 1) & (size - 1)
     return np.flatnonzero(flag)
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _id_hashes(offs: Any, data: Any) -> Any:
+    n = len(offs) - 1
+    out = np.empty(n, np.uint64)
+    for i in nb.prange(n):
+        out[i] = event_id_hash(data, offs[i], offs[i + 1] - offs[i])
+    return out
+
+
+def event_id_hashes(ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """The scanner's 64-bit hash (``idh``) of every (non-null) id in ``ids``: the same
+    function for ids from any path, so they can be compared with the fast path's."""
+    if isinstance(ids, pa.ChunkedArray):
+        parts = [event_id_hashes(c) for c in ids.chunks]
+        return np.concatenate(parts) if parts else np.empty(0, np.uint64)
+    if ids.type not in (pa.string(), pa.large_string()):
+        ids = ids.cast(pa.large_string())
+    if len(ids) == 0:
+        return np.empty(0, np.uint64)
+    _, off_buf, data_buf = ids.buffers()
+    kind = np.int32 if ids.type == pa.string() else np.int64
+    offs = np.frombuffer(off_buf, kind)[ids.offset : ids.offset + len(ids) + 1]
+    data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(8, np.uint8)
+    return _id_hashes(np.ascontiguousarray(offs), data)  # type: ignore[no-any-return]
 
 
 def scan_lines(block: bytes) -> tuple[pa.Table, np.ndarray]:
