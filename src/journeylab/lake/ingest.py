@@ -29,9 +29,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from journeylab.engine import Engine
 from journeylab.errors import InputError
 from journeylab.lake import sources as feed
-from journeylab.lake.batch import Block, sort_order
+from journeylab.lake.batch import Block
 from journeylab.lake.layout import REJECTED_SCHEMA, Layout
 from journeylab.lake.readers import detect_format
+from journeylab.lake.scan_order import lake_order
 from journeylab.lake.seen import SeenIds
 from journeylab.lake.userkeys import UserKeys
 from journeylab.times import from_us, to_us
@@ -302,7 +303,7 @@ def _commit(
         tally.duplicates += len(events) - kept
         tally.accepted += kept
         if kept:
-            order = sort_order(events)
+            order = lake_order(events)
             if keep is not None:  # drop the duplicates while sorting: one take, no filter
                 order = order.filter(keep.take(order))
             fresh = events.take(order)
