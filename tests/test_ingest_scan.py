@@ -205,6 +205,15 @@ def test_a_big_block_over_all_slices_equals_line_by_line() -> None:
     )
 
 
+@pytest.mark.parametrize("tail", ["", "\n", "\n\n", "\r\n"])
+def test_a_long_last_line_spans_the_later_slices(tail: str) -> None:
+    """Slices are cut after a newline: a long last line leaves the later slices empty."""
+    last = json.dumps({"userId": "u", "name": "n", "data": {"k": "x" * 5000}})
+    block = ('{"userId":"u","name":"n"}\n' * 3 + last + tail).encode()
+    taken, rest = _check(block)
+    assert taken == [0, 1, 2, 3]
+
+
 def test_empty_and_blank_blocks() -> None:
     table, rest, offs = scan_block(b"")
     assert table.num_rows == 0 and rest.tolist() == [] and offs.tolist() == [0]

@@ -71,21 +71,18 @@ PARSED_SCHEMA = pa.schema(
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
-def _assemble(buf: Any, dbuf: Any, flags: Any, spans: Any, hashes: Any, parts: int) -> Any:
+def _assemble(
+    buf: Any, dbuf: Any, flags: Any, spans: Any, hashes: Any, first: Any, sums: Any
+) -> Any:
     """The taken lines' columns, in input order: ``ints`` (no, event_at, user_key),
     ``idh``, ``bits`` (event_at valid, data valid, naive), string offsets (event_id,
-    user_id, name, data) and bytes, and the indices of the other lines."""
+    user_id, name, data) and bytes, and the indices of the other lines. The slices are
+    the kernel's (lines ``first[k]`` to ``sums[k + 1, 5]``), with the totals it left in
+    ``sums``."""
     n = len(flags)
-    parts = max(1, min(parts, n))
-    sums = np.zeros((parts + 1, 5), np.int64)  # taken lines and bytes of each string column
-    for part in nb.prange(parts):
-        for i in range(part * n // parts, (part + 1) * n // parts):
-            if flags[i] & FLAG_OK:
-                sums[part + 1, 0] += 1
-                sums[part + 1, 1] += spans[i, EL] if spans[i, EL] >= 0 else 32
-                sums[part + 1, 2] += spans[i, UL]
-                sums[part + 1, 3] += spans[i, NL]
-                sums[part + 1, 4] += max(spans[i, DL], 0)
+    parts = len(first) - 1
+    ends = sums[1:, 5].copy()
+    sums[:, 5] = 0
     for part in range(parts):
         sums[part + 1] += sums[part]
     m = sums[parts, 0]
@@ -103,7 +100,7 @@ def _assemble(buf: Any, dbuf: Any, flags: Any, spans: Any, hashes: Any, parts: i
     for part in nb.prange(parts):
         j = sums[part, 0]
         o = sums[part, 1:].copy()
-        for i in range(part * n // parts, (part + 1) * n // parts):
+        for i in range(first[part], ends[part]):
             f = flags[i]
             if not f & FLAG_OK:
                 rest[i - j] = i
@@ -208,11 +205,12 @@ def scan_block(block: bytes) -> tuple[pa.Table, np.ndarray, np.ndarray]:
         bounds, first = count_lines(raw, 4 * nb.get_num_threads())
         n = int(first[-1]) + (1 if block and block[-1] != 10 else 0)
         out, pool = _BUFFERS.get(n, len(raw))
-        scan_kernel(raw, bounds, first, out, pool)
+        sums = np.zeros((len(first), 6), np.int64)
+        scan_kernel(raw, bounds, first, out, pool, sums)
         offs, flags, spans, hashes, dbuf = out
         offs = offs.copy()
         ints, idh, bits, soffs, (ids, users, names, datas), rest = _assemble(
-            raw, dbuf, flags, spans, hashes, 4 * nb.get_num_threads()
+            raw, dbuf, flags, spans, hashes, first, sums
         )
     m = len(idh)
     table = pa.Table.from_arrays(

@@ -366,13 +366,14 @@ def _line(buf: Any, s: int, e: int, dbuf: Any, spans: Any, i: int, scratch: Any)
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
-def scan_kernel(buf: Any, bounds: Any, first: Any, out: Any, pool: Any) -> None:
+def scan_kernel(buf: Any, bounds: Any, first: Any, out: Any, pool: Any, sums: Any) -> None:
     """Scan every line of ``buf`` (line i is ``buf[offs[i]:offs[i + 1]]`` with its
     newline; the last may lack one) into ``out`` = (offs, flags, spans, hashes, dbuf):
     ``flags[i]`` (0: left to the Validator), ``spans[i]`` (column offsets into ``buf``,
     data into ``dbuf``), ``hashes[i]``. The slices of :func:`count_lines` run on all
     cores, each with its scratch space in ``pool`` (kept between calls: the user key cache
-    stays warm)."""
+    stays warm). ``sums[k + 1]``: slice k's taken lines, the bytes of their event_id,
+    user_id, name and data, and the index after its last line."""
     offs, flags, spans, hashes, dbuf = out
     jobs, pays, mem, order, hexs, cache = pool
     parts = len(bounds) - 1
@@ -383,13 +384,27 @@ def scan_kernel(buf: Any, bounds: Any, first: Any, out: Any, pool: Any) -> None:
         scratch = (jobs[part], pays[part, 0], pays[part, 1], mem[part], order[part], work)
         i = first[part]
         p, b = bounds[part], bounds[part + 1]
+        taken = ids = users = names = datas = 0
         while p < b:
             e = line_end(buf, p, b)
             offs[i] = p
-            flags[i] = _line(buf, p, e, dbuf, spans, i, scratch)
+            f = _line(buf, p, e, dbuf, spans, i, scratch)
+            flags[i] = f
+            if f:
+                taken += 1
+                ids += spans[i, EL] if spans[i, EL] >= 0 else 32
+                users += spans[i, UL]
+                names += spans[i, NL]
+                datas += max(spans[i, DL], 0)
             p = e + 1
             i += 1
         _flush(jobs[part], pays[part, 0], work)
+        sums[part + 1, 0] = taken
+        sums[part + 1, 1] = ids
+        sums[part + 1, 2] = users
+        sums[part + 1, 3] = names
+        sums[part + 1, 4] = datas
+        sums[part + 1, 5] = i  # the slice's lines end here
 
 
 def new_pool(parts: int) -> tuple[np.ndarray, ...]:
