@@ -3,8 +3,8 @@
 :func:`lake_order` gives exactly :func:`~.batch.sort_order`'s indices (a stable sort,
 strings compared byte-wise) in a fraction of the time: ``name`` and ``user_id`` become
 their ranks among the sorted distinct values (Arrow's dictionary encoding and string sort),
-packed with ``event_at`` into two 64-bit keys sorted by an LSD radix sort (16-bit digits,
-digits all rows share are skipped); rows equal on all three keys are put in ``event_id``
+packed with ``event_at`` into two 64-bit keys sorted by an LSD radix sort (8-bit digits,
+over the bits that differ); rows equal on all three keys are put in ``event_id``
 order by an insertion sort (they are rare: re-sent events). tests/test_ingest_scan.py holds
 it equal to ``sort_order``.
 """
@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 __all__ = ["lake_order"]
 
-_DIGIT = 16
+_DIGIT = 8
 _BUCKETS = 1 << _DIGIT
 
 
@@ -36,23 +36,26 @@ def _ranks(values: pa.Array) -> tuple[np.ndarray, int]:
 
 @nb.njit(cache=True, nogil=True)
 def _radix(a: Any, b: Any, bits_a: int) -> Any:
-    """Indices sorting rows by (a, b) (uint64 keys), stable; ``a`` and ``b`` are reordered
-    alongside."""
+    """Indices sorting rows by (a, b) (uint64 keys), stable, with ``a`` and ``b`` in that
+    order: an LSD radix sort by ``b - min(b)`` then by ``a`` (8-bit digits: the scatter
+    stays in cache), carrying only the key being sorted and the row index."""
     n = len(a)
-    idx = np.arange(n)
-    ta, tb, ti = np.empty_like(a), np.empty_like(b), np.empty_like(idx)
-    counts = np.empty(_BUCKETS, np.int64)
     mask = np.uint64(_BUCKETS - 1)
-    for which in range(2):  # least significant key first
-        top = 64 if which == 0 else bits_a
-        for shift in range(0, top, _DIGIT):
-            key = b if which == 0 else a
-            counts[:] = 0
+    lo = b.min()
+    span = b.max() - lo
+    bits_b = 0
+    while bits_b < 64 and (span >> np.uint64(bits_b)) != 0:
+        bits_b += 1
+    key = b - lo
+    idx = np.arange(n)
+    tk, ti = np.empty_like(key), np.empty_like(idx)
+    counts = np.empty(_BUCKETS, np.int64)
+    for phase in range(2):
+        for shift in range(0, bits_b if phase == 0 else bits_a, _DIGIT):
             sh = np.uint64(shift)
+            counts[:] = 0
             for i in range(n):
                 counts[(key[i] >> sh) & mask] += 1
-            if counts.max() == n:  # every row has this digit: nothing to do
-                continue
             total = 0
             for d in range(_BUCKETS):
                 c = counts[d]
@@ -62,13 +65,17 @@ def _radix(a: Any, b: Any, bits_a: int) -> Any:
                 d = (key[i] >> sh) & mask
                 j = counts[d]
                 counts[d] = j + 1
-                ta[j] = a[i]
-                tb[j] = b[i]
+                tk[j] = key[i]
                 ti[j] = idx[i]
-            a, ta = ta, a
-            b, tb = tb, b
+            key, tk = tk, key
             idx, ti = ti, idx
-    return idx, a, b
+        if phase == 0:  # now sort by a, from the order by b
+            for i in range(n):
+                key[i] = a[idx[i]]
+    ordered_b = np.empty_like(b)
+    for i in range(n):
+        ordered_b[i] = b[idx[i]]
+    return idx, key, ordered_b
 
 
 @nb.njit(cache=True, nogil=True)
@@ -120,7 +127,7 @@ def lake_order(events: pa.Table) -> pa.Array:
     a = (names << np.uint64(user_bits)) | users
     at = events["event_at"].combine_chunks().cast(pa.int64()).to_numpy(zero_copy_only=False)
     b = at.astype(np.int64).view(np.uint64) ^ np.uint64(1 << 63)  # signed order as unsigned
-    idx, a, b = _radix(a, b.copy(), name_bits + user_bits)
+    idx, a, b = _radix(a, b, name_bits + user_bits)
     offs, data = _string_buffers(events["event_id"].combine_chunks())
     _ties(idx, a, b, offs, data)
     return pa.array(idx.astype(np.uint64))
