@@ -397,3 +397,25 @@ def test_lake_order_equals_sort_order(rows: list[tuple[str, str, int, str]]) -> 
     )
     want = sort_order(events) if rows else pa.array([], pa.uint64())
     assert lake_order(events).to_pylist() == want.to_pylist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    batches=st.lists(
+        st.lists(st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1)), max_size=50),
+        max_size=6,
+    ),
+    probe=st.lists(st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1)), max_size=50),
+)
+def test_hash_set_equals_a_python_set(batches: list[list[int]], probe: list[int]) -> None:
+    from journeylab.lake.scan_seen import HashSet
+
+    hs, added = HashSet(4), set()
+    for batch in batches:
+        hs.add(np.array(batch, np.uint64))
+        added |= set(batch)
+        got = hs.contains(np.array(probe + batch, np.uint64)).tolist()
+        zero_or_one = bool(added & {0, 1})  # 0 is stored as 1: the filter may say "maybe"
+        want = [x in added or (x in (0, 1) and zero_or_one) for x in probe + batch]
+        assert got == want
+    assert len(hs) == len({1 if x == 0 else x for x in added})
