@@ -85,6 +85,8 @@ class Block:
     lines: int = 0
     #: rows of ``events`` holding the first occurrence of their id (None: all; fast path)
     first: pa.BooleanArray | None = None
+    #: the scanner's 64-bit hash of each row's event_id (fast path), for the commit
+    hashes: Any = None
 
 
 def events_table(

@@ -113,7 +113,8 @@ def fast_block(con: Any, block: bytes, first_no: int, recv_us: int) -> Block:
         first = pl.from_arrow(table["event_id"]).is_first_distinct()  # type: ignore[union-attr]
         out.first = None if first.all() else first.to_arrow()
     else:
-        out.first = _first_mask(table["event_id"], fast["idh"].to_numpy())
+        out.hashes = fast["idh"].to_numpy()
+        out.first = _first_mask(table["event_id"], out.hashes)
     out.events = table  # repeats stay until the commit drops them in its one take
     return out
 

@@ -1,9 +1,10 @@
-"""Which event ids an ingest has already landed: a DuckDB temp table of 64-bit hashes of
-every id in the lake (read once when the ingest starts) and of every chunk it commits.
+"""Which event ids an ingest has already landed: a compiled set of 64-bit hashes
+(:class:`~.scan_seen.HashSet`, the scanner's ``idh`` function) of every id in the lake
+(read once when the ingest starts) and of every chunk it commits.
 
-A new chunk is probed against the hashes (an in-memory hash join, no Parquet re-read per
-chunk); only the ids whose hash is present are checked exactly against the lake's files,
-so a hash collision can never drop an event.
+A new chunk's hashes are probed against the set (no per-chunk rebuild, no Parquet re-read);
+only the ids whose hash is present are checked exactly — against the lake's files and the
+chunk still being written — so a hash collision can never drop an event.
 """
 
 from __future__ import annotations
@@ -14,56 +15,56 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from journeylab.lake.scan import event_id_hashes
+from journeylab.lake.scan_seen import HashSet
+
 __all__ = ["SeenIds"]
 
-_CREATE = "CREATE OR REPLACE TEMP TABLE jl_seen (h UBIGINT)"
-_LOAD = "INSERT INTO jl_seen SELECT hash(event_id) FROM read_parquet($files)"
-_PROBE = "SELECT i FROM jl_ids WHERE hash(event_id) IN (SELECT h FROM jl_seen)"
+_LOAD = "SELECT event_id FROM read_parquet($files)"
 _EXACT = (
     "SELECT DISTINCT event_id FROM read_parquet($files) "
     "WHERE event_id IN (SELECT event_id FROM jl_ids)"
 )
-_ADD = "INSERT INTO jl_seen SELECT hash(event_id) FROM jl_ids"
 
 
 class SeenIds:
-    """The ids already in the lake, for first-wins de-duplication across chunks."""
+    """The ids already in the lake, for first-wins de-duplication across chunks. Used by
+    one thread at a time (the commit's preparing stage)."""
 
     def __init__(self, con: Any, files: list[str]) -> None:
         self.con = con
-        con.execute(_CREATE)
+        self.hashes = HashSet()
+        #: ids of the chunk handed to the writer and maybe not in a file yet
+        self.pending: pa.Array | None = None
         if files:
-            con.execute(_LOAD, {"files": files})
+            reader = con.sql(_LOAD, params={"files": files}).to_arrow_reader(1 << 20)
+            for batch in reader:
+                self.hashes.add(event_id_hashes(batch.column(0)))
 
-    def new_mask(self, ids: pa.Array, files: list[str]) -> pa.BooleanArray | None:
-        """Which of ``ids`` are not in the lake yet (repeats get the same answer); None when
-        all are new."""
-        table = pa.table({"i": pa.array(np.arange(len(ids), dtype=np.int64)), "event_id": ids})
-        with self._registered(table):
-            hits = self.con.sql(_PROBE).to_arrow_table()["i"]
-        if not len(hits) or not files:
+    def new_mask(
+        self, ids: pa.Array, hashes: np.ndarray, files: list[str]
+    ) -> pa.BooleanArray | None:
+        """Which of ``ids`` (with their ``hashes``) are not in the lake yet (repeats get the
+        same answer); None when all are new."""
+        hit = self.hashes.contains(hashes)
+        if not hit.any():
             return None
-        candidates = pa.table({"event_id": ids.take(hits)})
-        with self._registered(candidates):
-            found = self.con.sql(_EXACT, params={"files": files}).to_arrow_table()["event_id"]
-        if not len(found):
+        candidates = ids.filter(pa.array(hit))
+        found: list[pa.Array] = []
+        if files:
+            self.con.register("jl_ids", pa.table({"event_id": candidates}))
+            try:
+                got = self.con.sql(_EXACT, params={"files": files}).to_arrow_table()
+            finally:
+                self.con.unregister("jl_ids")
+            found.extend(got["event_id"].chunks)
+        if self.pending is not None:
+            found.append(candidates.filter(pc.is_in(candidates, value_set=self.pending)))
+        found = [f for f in found if len(f)]
+        if not found:
             return None
-        return pc.invert(pc.is_in(ids, value_set=found.combine_chunks()))
+        known = pa.concat_arrays([f.cast(pa.string()) for f in found])
+        return pc.invert(pc.is_in(ids, value_set=known))
 
-    def add(self, ids: pa.Array) -> None:
-        with self._registered(pa.table({"event_id": ids})):
-            self.con.execute(_ADD)
-
-    def _registered(self, table: pa.Table) -> Any:
-        return _Registered(self.con, table)
-
-
-class _Registered:
-    def __init__(self, con: Any, table: pa.Table) -> None:
-        self.con, self.table = con, table
-
-    def __enter__(self) -> None:
-        self.con.register("jl_ids", self.table)
-
-    def __exit__(self, *exc: object) -> None:
-        self.con.unregister("jl_ids")
+    def add(self, hashes: np.ndarray) -> None:
+        self.hashes.add(hashes)
