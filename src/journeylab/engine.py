@@ -28,10 +28,19 @@ EngineKind = Literal["duckdb", "pyspark"]
 class Engine:
     """An Ibis backend plus the few things journeylab needs from it."""
 
-    def __init__(self, backend: Any, kind: EngineKind) -> None:
-        self.backend = backend
+    def __init__(self, backend: Any, kind: EngineKind, con: Any = None) -> None:
+        self._backend = backend
+        self._con = con  # DuckDB: the connection the Ibis backend wraps, made on first use
         self.kind: EngineKind = kind
         self._local: Engine | None = None
+
+    @property
+    def backend(self) -> Any:
+        """The Ibis backend. For DuckDB it is built on first use around the engine's
+        connection (importing Ibis' backend costs ~0.3 s; an ingest never needs it)."""
+        if self._backend is None:
+            self._backend = ibis.duckdb.from_connection(self._con)
+        return self._backend
 
     # -- construction ------------------------------------------------------------------
     @classmethod
@@ -42,9 +51,11 @@ class Engine:
             config["threads"] = threads
         if memory_limit is not None:
             config["memory_limit"] = memory_limit
-        backend = ibis.duckdb.connect(**config)
-        backend.raw_sql("SET TimeZone = 'UTC'")
-        return cls(backend, "duckdb")
+        import duckdb
+
+        con = duckdb.connect(config=config)
+        con.execute("SET TimeZone = 'UTC'").fetchall()
+        return cls(None, "duckdb", con)
 
     @classmethod
     def pyspark(
@@ -99,11 +110,11 @@ class Engine:
         own when it is DuckDB, else a private in-process one (UTC). ``cursor=True``: a new
         connection to the same database, for use from another thread."""
         if self.kind == "duckdb":
-            con = self.backend.con
+            con = self._con if self._con is not None else self.backend.con
         else:
             if self._local is None:
                 self._local = Engine.duckdb()
-            con = self._local.backend.con
+            con = self._local.local_duckdb()
         if cursor:
             con = con.cursor()
             con.execute("SET TimeZone = 'UTC'")

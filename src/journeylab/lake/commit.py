@@ -1,7 +1,7 @@
 """Committing validated chunks: de-duplicate, order, check user keys, write — in two stages.
 
-The *prepare* stage (one background thread; the only user of the DuckDB connection during
-an ingest) drops repeats (first wins, within the chunk and against the lake), orders the
+The *prepare* stage (one background thread; the only user of the ingest's DuckDB
+connection, ``Engine.local_duckdb()``) drops repeats (first wins, within the chunk and against the lake), orders the
 rows the lake's way, checks the user keys and builds the rejects table. The *write* stage
 (a second thread) writes the chunk's events file, then its rejected file, each atomically.
 Writes run in chunk order, at most one behind: while chunk N is written, chunk N+1 is
@@ -19,13 +19,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import ibis
 import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from journeylab.engine import Engine
 from journeylab.lake.batch import Block
 from journeylab.lake.layout import REJECTED_SCHEMA, Layout
 from journeylab.lake.scan import event_id_hashes
@@ -56,13 +54,13 @@ class Committer:
     def __init__(
         self,
         layout: Layout,
-        engine: Engine,
+        con: Any,
         recv_us: int,
         tally: Tally,
         seen: SeenIds | None,
         users: UserKeys,
     ) -> None:
-        self.layout, self.engine, self.recv_us = layout, engine, recv_us
+        self.layout, self.con, self.recv_us = layout, con, recv_us
         self.tally, self.seen, self.users = tally, seen, users
         staged = seen is not None
         self.pool = ThreadPoolExecutor(max_workers=1) if staged else None
@@ -123,7 +121,7 @@ class Committer:
             ids = events["event_id"].combine_chunks()
             hashes: np.ndarray | None = None
             if seen is None:
-                keep = _new_mask(self.engine, layout.event_files(), events, "event_id")
+                keep = _new_mask(self.con, layout.event_files(), events, "event_id")
             else:  # every chunk, whichever path parsed it, is checked against the hashes
                 fast = len(blocks) == 1 and blocks[0].chunk
                 hashes = blocks[0].hashes if fast else None
@@ -140,24 +138,28 @@ class Committer:
                 order = lake_order(events)
                 if keep is not None:  # drop the duplicates while sorting: one take
                     order = order.filter(keep.take(order))
-                fresh = events.take(order)
-                ats = fresh["event_at"].cast(pa.int64())
-                lo, hi = pc.min(ats).as_py(), pc.max(ats).as_py()
+                rows = None if keep is None else keep.to_numpy(zero_copy_only=False)
+                ats = events["event_at"].combine_chunks().cast(pa.int64()).to_numpy()
+                ats = ats if rows is None else ats[rows]
+                lo, hi = int(ats.min()), int(ats.max())
                 tally.first = lo if tally.first is None else min(tally.first, lo)
                 tally.last = hi if tally.last is None else max(tally.last, hi)
-                self.users.check(fresh)  # a key collision is recorded before the file lands
-                job.events = fresh
+                users = events.select(["user_id"])
+                # a key collision is recorded before the file lands
+                self.users.check(users if keep is None else users.filter(keep))
+                job.events, job.order = events, order  # the writer takes the rows in order
                 if seen is not None and hashes is not None:
-                    kept_hashes = hashes[order.to_numpy()]
+                    kept_hashes = hashes if rows is None else hashes[rows]
                     seen.add(kept_hashes)
                     job.stem = _stem_of_hashes(kept_hashes)
-                job.ids = fresh["event_id"].combine_chunks()
+                # the chunk's ids (repeats included: their first copies land or are landed)
+                job.ids = ids
         rejects = [r for b in blocks for r in b.rejects]
         if rejects:
             for _, _, reason, _ in rejects:
                 tally.reasons[reason] += 1
             table = _rejects_table(source, rejects, self.recv_us)
-            keep = _new_mask(self.engine, layout.rejected_files(), table, "reject_id")
+            keep = _new_mask(self.con, layout.rejected_files(), table, "reject_id")
             job.rejects = table if keep is None else table.filter(keep)
         return job
 
@@ -165,8 +167,9 @@ class Committer:
         """On the write thread (or inline): the events file, then the rejected file."""
         layout = self.layout
         if job.events is not None:
-            stem = job.stem or _stem(job.events["event_id"])
-            layout.write_parquet(job.events, layout.events_dir, stem)
+            events = job.events if job.order is None else job.events.take(job.order)
+            stem = job.stem or _stem(events["event_id"])
+            layout.write_parquet(events, layout.events_dir, stem)
             self.tally.files += 1
         if job.rejects is not None and len(job.rejects):
             layout.write_parquet(job.rejects, layout.rejected_dir, _stem(job.rejects["reject_id"]))
@@ -177,6 +180,7 @@ class Committer:
 class _Job:
     layout: Layout
     events: pa.Table | None = None
+    order: pa.Array | None = None
     ids: pa.Array | None = None
     stem: str | None = None
     rejects: pa.Table | None = None
@@ -199,22 +203,30 @@ def _rejects_table(source: str, rejects: list[Any], recv_us: int) -> pa.Table:
     )
 
 
-def _new_mask(
-    engine: Engine, files: list[str], batch: pa.Table, key: str
-) -> pa.BooleanArray | None:
+#: the ids of a batch already in the given files (constant SQL, DuckDB, bound parameters)
+_FOUND = {
+    "event_id": "SELECT DISTINCT event_id FROM read_parquet($files) "
+    "WHERE event_id IN (SELECT event_id FROM jl_batch_keys)",
+    "reject_id": "SELECT DISTINCT reject_id FROM read_parquet($files) "
+    "WHERE reject_id IN (SELECT reject_id FROM jl_batch_keys)",
+}
+
+
+def _new_mask(con: Any, files: list[str], batch: pa.Table, key: str) -> pa.BooleanArray | None:
     """Which rows of ``batch`` have a new ``key`` (first occurrence in the batch, absent from
     files); None when all of them do."""
     keep = _first_mask(batch[key])
     if not files:
         return keep
-    existing = engine.table(f"{key}_existing", files, batch.schema)
     keys = batch.select([key])
-    candidates = ibis.memtable(keys if keep is None else keys.filter(keep))
-    hits = existing.select(key).semi_join(candidates, key).distinct()
-    found = engine.to_polars(hits)[key].to_list()
-    if not found:
+    con.register("jl_batch_keys", keys if keep is None else keys.filter(keep))
+    try:
+        found = con.sql(_FOUND[key], params={"files": files}).to_arrow_table()[key]
+    finally:
+        con.unregister("jl_batch_keys")
+    if not len(found):
         return keep
-    new = pc.invert(pc.is_in(batch[key], value_set=pa.array(found, pa.string())))
+    new = pc.invert(pc.is_in(batch[key], value_set=found.combine_chunks().cast(pa.string())))
     return new if keep is None else pc.and_(keep, new)
 
 

@@ -137,7 +137,7 @@ def ingest_paths(
             (lambda n: bar.advance(task, n)) if bar and task is not None else (lambda n: None)
         )
         seen = SeenIds(con, layout.event_files()) if feed.FAST else None
-        committer = Committer(layout, engine, recv_us, tally, seen, UserKeys(con, layout))
+        committer = Committer(layout, con, recv_us, tally, seen, UserKeys(con, layout))
         try:
             for path, form in zip(sources, formats, strict=True):
                 _ingest_one(path, form, recv_us, on_bytes, chunk_rows, pool, parse_con, committer)
