@@ -197,7 +197,7 @@ def release_buffers() -> None:
     _BUFFERS.release()
 
 
-def scan_block(block: bytes) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+def scan_block(block: bytes | memoryview) -> tuple[pa.Table, np.ndarray, np.ndarray]:
     """:func:`scan_lines`, plus the line offsets of ``block`` (line i is
     ``block[offs[i]:offs[i + 1]]``, with its newline; the last line may lack one)."""
     raw = np.frombuffer(block, np.uint8)
