@@ -109,6 +109,10 @@ def _mapped_chunks(
                 cut = total if nxt < 0 else nxt + 1
             on_bytes(cut - pos)
             yield view[pos:cut]
+            # the block is done: drop its pages from this process (they stay cached)
+            start = pos - pos % mmap.PAGESIZE
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                mapped.madvise(mmap.MADV_DONTNEED, start, cut - start)
             pos = cut
     finally:
         view.release()
