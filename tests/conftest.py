@@ -10,6 +10,14 @@ from typing import Any
 import pytest
 
 from journeylab import Lake, open_lake
+from journeylab.lake import sources
+
+
+@pytest.fixture(autouse=True)
+def _compiled_ingest_for_every_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests ingest small files; let them take the compiled scanner and the two-stage commit
+    as a big input would (by default inputs under 32 MiB take the Python path)."""
+    monkeypatch.setattr(sources, "FAST_MIN_BYTES", 0)
 
 
 @pytest.fixture

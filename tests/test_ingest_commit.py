@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from journeylab import open_lake
+from journeylab.lake import fast
 from journeylab.lake import sources as feed
 from journeylab.lake.layout import Layout
 
@@ -48,3 +49,18 @@ def test_repeats_of_the_chunk_being_written_are_caught(tmp_path: Path, fast_path
     assert all(r["name"] == "a" for r in ids)  # first wins
     again = open_lake(tmp_path / "lake").ingest(src, chunk_rows=7)
     assert (again.accepted, again.duplicates) == (0, 74)
+
+
+def test_small_inputs_take_the_python_path_by_default(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(_lines())
+
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("the compiled scanner ran for a small input")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(feed, "FAST_MIN_BYTES", 32 * 1024 * 1024)
+        mp.setattr(fast, "fast_block", refuse)
+        mp.setattr(feed, "fast_block", refuse)
+        report = open_lake(tmp_path / "lake").ingest(src, chunk_rows=10)
+    assert (report.accepted, report.duplicates, report.rejected) == (61, 13, 0)

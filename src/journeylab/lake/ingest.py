@@ -127,8 +127,9 @@ def ingest_paths(
     )
     # the fast path parses on its own cursor while the previous chunk commits on ``con``
     con = engine.local_duckdb()  # the commit thread's: hashed ids, user keys
-    parse_con = engine.local_duckdb(cursor=True) if feed.FAST else None
-    parallel = not feed.FAST and feed.WORKERS > 1 and jsonl_bytes >= feed.PARALLEL_MIN_BYTES
+    compiled = feed.FAST and total_bytes >= feed.FAST_MIN_BYTES
+    parse_con = engine.local_duckdb(cursor=True) if compiled else None
+    parallel = not compiled and feed.WORKERS > 1 and jsonl_bytes >= feed.PARALLEL_MIN_BYTES
     bulk = _bulk_malloc() if jsonl_bytes >= feed.PARALLEL_MIN_BYTES else contextlib.nullcontext()
     # the pool first: its workers must not inherit the lock's file descriptor
     with bulk, feed.worker_pool(parallel) as pool, layout.locked(), bar or contextlib.nullcontext():
@@ -136,7 +137,7 @@ def ingest_paths(
         on_bytes: Callable[[int], None] = (
             (lambda n: bar.advance(task, n)) if bar and task is not None else (lambda n: None)
         )
-        seen = SeenIds(con, layout.event_files()) if feed.FAST else None
+        seen = SeenIds(con, layout.event_files()) if compiled else None
         committer = Committer(layout, con, recv_us, tally, seen, UserKeys(con, layout))
         try:
             for path, form in zip(sources, formats, strict=True):

@@ -22,6 +22,7 @@ __all__ = [
     "BLOCK_BYTES",
     "BLOCK_ROWS",
     "FAST",
+    "FAST_MIN_BYTES",
     "PARALLEL_MIN_BYTES",
     "WORKERS",
     "blocks",
@@ -36,8 +37,12 @@ BLOCK_BYTES = 8 * 1024 * 1024
 PARALLEL_MIN_BYTES = int(os.environ.get("JOURNEYLAB_INGEST_PARALLEL_MIN_BYTES", 64 * 1024 * 1024))
 #: Worker processes (JOURNEYLAB_INGEST_WORKERS; 0 or 1 = validate in-process).
 WORKERS = int(os.environ.get("JOURNEYLAB_INGEST_WORKERS", min(2, os.cpu_count() or 1)))
-#: JSON lines through DuckDB (lake/fast.py; JOURNEYLAB_INGEST_FAST=0 turns it off).
+#: JSON lines through the compiled scanner, chunks committed in two stages (lake/fast.py,
+#: lake/commit.py; JOURNEYLAB_INGEST_FAST=0 turns it off) ...
 FAST = os.environ.get("JOURNEYLAB_INGEST_FAST", "1") != "0"
+#: ... for ingests of at least this many input bytes: numba compiles the scanner once
+#: (about 25 s, then cached on disk), which a small input would not earn back.
+FAST_MIN_BYTES = int(os.environ.get("JOURNEYLAB_INGEST_FAST_MIN_BYTES", 32 * 1024 * 1024))
 #: Blocks in flight per worker: workers keep validating while the main process writes.
 IN_FLIGHT = 4
 
