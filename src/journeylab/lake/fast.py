@@ -15,7 +15,7 @@ import io
 import mmap
 import os
 from collections.abc import Callable, Iterator
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
 import polars as pl
@@ -120,12 +120,11 @@ def _mapped_chunks(
             mapped.close()
 
 
-def fast_block(con: Any, block: bytes | memoryview, first_no: int, recv_us: int) -> Block:
+def fast_block(block: bytes | memoryview, first_no: int, recv_us: int) -> Block:
     """Validate the JSON lines of ``block`` (first line: record ``first_no``): the compiled
     scanner for the lines it provably handles, the Python path for the rest (msgspec's
     typed decode, then the record-by-record Validator, which names the reason). Events come
-    out in input order; ``first`` marks the first occurrence of each id. ``con`` is not
-    used (the DuckDB statement this path ran before is gone; callers still pass one)."""
+    out in input order; ``first`` marks the first occurrence of each id."""
     fast, rest, offsets = scan_block(block)
     out = Block(
         EVENT_SCHEMA.empty_table(), records=fast.num_rows, chunk=True, lines=len(offsets) - 1

@@ -125,10 +125,9 @@ def ingest_paths(
     jsonl_bytes = sum(
         p.stat().st_size for p, f in zip(sources, formats, strict=True) if f == "jsonl"
     )
-    # the fast path parses on its own cursor while the previous chunk commits on ``con``
-    con = engine.local_duckdb()  # the commit thread's: hashed ids, user keys
+    con = engine.local_duckdb()  # the commit's (one thread at a time): duplicates, user keys
+    # the compiled scanner and the two-stage commit, for inputs worth the one-time compile
     compiled = feed.FAST and total_bytes >= feed.FAST_MIN_BYTES
-    parse_con = engine.local_duckdb(cursor=True) if compiled else None
     parallel = not compiled and feed.WORKERS > 1 and jsonl_bytes >= feed.PARALLEL_MIN_BYTES
     bulk = _bulk_malloc() if jsonl_bytes >= feed.PARALLEL_MIN_BYTES else contextlib.nullcontext()
     # the pool first: its workers must not inherit the lock's file descriptor
@@ -141,7 +140,7 @@ def ingest_paths(
         committer = Committer(layout, con, recv_us, tally, seen, UserKeys(con, layout))
         try:
             for path, form in zip(sources, formats, strict=True):
-                _ingest_one(path, form, recv_us, on_bytes, chunk_rows, pool, parse_con, committer)
+                _ingest_one(path, form, recv_us, on_bytes, chunk_rows, pool, compiled, committer)
         finally:
             committer.close()
             release_buffers()  # the scanner's reusable buffers (~240 bytes per line)
@@ -195,13 +194,13 @@ def _ingest_one(
     on_bytes: Callable[[int], None],
     chunk_rows: int,
     pool: Any | None,
-    con: Any | None,
+    fast: bool,
     committer: Committer,
 ) -> None:
     source = path.name
     pending: list[Block] = []
     size = 0
-    for block in feed.blocks(path, fmt, recv_us, on_bytes, chunk_rows, pool, con):
+    for block in feed.blocks(path, fmt, recv_us, on_bytes, chunk_rows, pool, fast):
         committer.tally.records += block.records
         if block.chunk:  # a whole chunk already (the fast path)
             committer.submit(source, [*pending, block])

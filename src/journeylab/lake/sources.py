@@ -213,13 +213,14 @@ def _readline(fh: Any) -> bytes:
 
 
 def _fast_blocks(
-    path: Path, recv_us: int, on_bytes: Callable[[int], None], chunk_rows: int, con: Any
+    path: Path, recv_us: int, on_bytes: Callable[[int], None], chunk_rows: int
 ) -> Iterator[Block]:
-    """JSON lines through DuckDB, one block per chunk of ``chunk_rows`` lines."""
+    """JSON lines through the compiled scanner, one block per chunk of ``chunk_rows``
+    lines."""
     first = 1
     with open_input(path, 0) as fh:
         for block in line_chunks(fh, chunk_rows, on_bytes):
-            out = fast_block(con, block, first, recv_us)
+            out = fast_block(block, first, recv_us)
             first += out.lines
             yield out
 
@@ -231,13 +232,13 @@ def blocks(
     on_bytes: Callable[[int], None],
     chunk_rows: int,
     pool: Any | None,
-    con: Any | None = None,
+    fast: bool = False,
 ) -> Iterator[Block]:
-    """The validated blocks of one input file, in input order. With a DuckDB connection
-    ``con``, JSON lines take the fast path (whole chunks)."""
+    """The validated blocks of one input file, in input order. With ``fast``, JSON lines
+    take the compiled scanner (whole chunks)."""
     block_rows = min(chunk_rows, BLOCK_ROWS)
-    if fmt == "jsonl" and con is not None:
-        return _fast_blocks(path, recv_us, on_bytes, chunk_rows, con)
+    if fmt == "jsonl" and fast:
+        return _fast_blocks(path, recv_us, on_bytes, chunk_rows)
     if fmt == "jsonl":
         return _jsonl_blocks(path, recv_us, on_bytes, block_rows, pool)
     return _record_blocks(path, fmt, recv_us, on_bytes, block_rows)
