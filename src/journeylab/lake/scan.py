@@ -17,6 +17,7 @@ import numba as nb
 import numpy as np
 import pyarrow as pa
 
+from journeylab.lake.scan_ids import event_id_hash, hex_id
 from journeylab.lake.scan_kernel import (
     AT,
     DL,
@@ -37,8 +38,6 @@ from journeylab.lake.scan_kernel import (
     UL,
     US,
     count_lines,
-    event_id_hash,
-    hex_id,
     new_pool,
     scan_kernel,
 )

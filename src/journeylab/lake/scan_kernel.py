@@ -24,6 +24,7 @@ import numpy as np
 
 from journeylab.lake.model import MAX_DATA_BYTES, MAX_ID_CHARS
 from journeylab.lake.scan_data import CAP, data_object
+from journeylab.lake.scan_ids import event_id_hash, id_hash, md5_hash
 from journeylab.lake.scan_md5 import md5_one, md5_pair, pad
 from journeylab.lake.scan_parse import (
     NULL,
@@ -46,9 +47,6 @@ __all__ = [
     "FLAG_RAW_DATA",
     "SPANS",
     "count_lines",
-    "hex_id",
-    "event_id_hash",
-    "id_hash",
     "new_pool",
     "scan_kernel",
 ]
@@ -65,7 +63,6 @@ _PAY = 2 * MAX_DATA_BYTES + 2 * MAX_ID_CHARS + 64 + 72  # a payload, at most, an
 _CACHE = 1 << 16  # user ids whose key a slice remembers
 _CKEY = 32  # bytes of a user id the cache holds (longer ids are always hashed)
 _U64 = np.uint64
-_HEX = np.frombuffer(b"0123456789abcdef", np.uint8).copy()
 
 
 @jit
@@ -134,73 +131,6 @@ def _payload(
 
 
 @jit
-def id_hash(buf: Any, s: int, n: int) -> Any:
-    """A 64-bit hash of ``buf[s:s + n]`` (8 bytes at a time, then a final mix)."""
-    h = _U64(0x9E3779B97F4A7C15) ^ _U64(n)
-    mul = _U64(0xFF51AFD7ED558CCD)
-    i = 0
-    while i + 8 <= n:
-        h = (h ^ word(buf, s + i)) * mul
-        h ^= h >> _U64(32)
-        i += 8
-    if i < n:
-        w = _U64(0)
-        for t in range(n - i):
-            w |= _U64(buf[s + i + t]) << _U64(8 * t)
-        h = (h ^ w) * mul
-    h ^= h >> _U64(33)
-    h *= _U64(0xC4CEB9FE1A85EC53)
-    h ^= h >> _U64(33)
-    return h
-
-
-@jit
-def _md5_hash(h0: Any, h1: Any) -> Any:
-    """The id hash of a 32-digit lowercase hex id, from its 16 bytes (little-endian words)."""
-    h = (h0 * _U64(0x9E3779B97F4A7C15)) ^ h1
-    h ^= h >> _U64(33)
-    h *= _U64(0xC4CEB9FE1A85EC53)
-    h ^= h >> _U64(33)
-    return h
-
-
-@jit
-def event_id_hash(buf: Any, s: int, n: int) -> Any:
-    """A 64-bit hash of the event id ``buf[s:s + n]``: an id spelled like a derived one
-    (32 lowercase hex digits) hashes from its bytes' value, as the scanner hashes derived
-    ids without writing them out; any other id by :func:`id_hash`."""
-    if n != 32:
-        return id_hash(buf, s, n)
-    h0 = _U64(0)
-    h1 = _U64(0)
-    for j in range(16):
-        byte = _U64(0)
-        for c in (buf[s + 2 * j], buf[s + 2 * j + 1]):
-            if 48 <= c <= 57:
-                v = c - 48
-            elif 97 <= c <= 102:
-                v = c - 87
-            else:
-                return id_hash(buf, s, n)
-            byte = (byte << _U64(4)) | _U64(v)
-        if j < 8:
-            h0 |= byte << _U64(8 * j)
-        else:
-            h1 |= byte << _U64(8 * (j - 8))
-    return _md5_hash(h0, h1)
-
-
-@jit
-def hex_id(h0: Any, h1: Any, out: Any, o: int) -> None:
-    """The 32 lowercase hex digits of the MD5 whose little-endian words are h0, h1."""
-    for j in range(16):
-        word = h0 if j < 8 else h1
-        byte = (word >> _U64(8 * (j % 8))) & _U64(0xFF)
-        out[o + 2 * j] = _HEX[byte >> _U64(4)]
-        out[o + 2 * j + 1] = _HEX[byte & _U64(0xF)]
-
-
-@jit
 def _deliver(jobs: Any, w: int, buf: Any, st: Any, work: Any) -> None:
     """Store the MD5 ``st`` of job ``jobs[w]`` = (line, kind, blocks, length, cache slot),
     whose message is in ``buf``."""
@@ -218,7 +148,7 @@ def _deliver(jobs: Any, w: int, buf: Any, st: Any, work: Any) -> None:
     else:  # a derived event id
         hashes[i, H0] = a | (b << _U64(32))
         hashes[i, H1] = c | (d << _U64(32))
-        hashes[i, IDH] = _md5_hash(hashes[i, H0], hashes[i, H1])
+        hashes[i, IDH] = md5_hash(hashes[i, H0], hashes[i, H1])
 
 
 @jit
