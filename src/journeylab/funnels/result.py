@@ -182,7 +182,10 @@ class FunnelResult:
         if "user_id" in u.columns:
             return u
         if self.id_lookup is None:
-            raise ValueError("per_user has user keys but the result has no id_lookup")
+            raise LakeError(
+                "Invalid value for id_lookup: None, but per_user holds user keys; build the "
+                "result with build_result(..., id_lookup=...) or from user ids."
+            )
         ids = self.id_lookup()
         joined = u.join(ids, on="user_key", how="left")
         if joined.height != u.height or joined["user_id"].null_count():
