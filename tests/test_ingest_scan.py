@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from journeylab.lake.hashing import user_key
 from journeylab.lake.model import Rejection, Validator
 from journeylab.lake.scan import event_id_hashes, scan_block, scan_lines
-from journeylab.lake.scan_md5 import md5_one, md5_pair, pad
+from journeylab.lake.scan_md5 import md5_one, pad
+from journeylab.lake.scan_md5_pair import md5_pair
 from test_ingest_fast import _NUMBERS, _STAMPS
 from test_ingest_fast import _line as nasty_line
 
@@ -360,14 +361,17 @@ def test_scan_md5_is_the_generators_output() -> None:
     ruff = shutil.which("ruff") or str(Path(__file__).parents[1] / ".venv" / "bin" / "ruff")
     if not Path(ruff).exists():
         pytest.skip("ruff is not installed")
-    formatted = subprocess.run(
-        [ruff, "format", "--stdin-filename", "scan_md5.py", "-"],
-        input=scan_md5_gen.source(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert formatted == Path(scan_md5.__file__).read_text()
+    texts = scan_md5_gen.sources()
+    assert sorted(texts) == ["scan_md5.py", "scan_md5_pair.py"]
+    for name, text in texts.items():
+        formatted = subprocess.run(
+            [ruff, "format", "--stdin-filename", name, "-"],
+            input=text,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert formatted == (Path(scan_md5.__file__).parent / name).read_text(), name
 
 
 @settings(max_examples=60, deadline=None)

@@ -11,7 +11,7 @@ Hashing: ``user_key`` is the first 8 bytes of the MD5 of ``userId`` (a small per
 cache keeps the keys of recent user ids); a derived id is the MD5 of the payload
 ``derive_event_id`` encodes, ``["<userId>","<name>",<µs or null>,"<data, \\" for each
 quote>" or null]``. MD5 work is queued two messages at a time and hashed side by side
-(:func:`~.scan_md5.md5_pair`). ``_nrt=False`` everywhere but the entry point: no reference
+(:func:`~.scan_md5_pair.md5_pair`). ``_nrt=False`` everywhere but the entry point: no reference
 counting in the per-line code.
 """
 
@@ -25,7 +25,8 @@ import numpy as np
 from journeylab.lake.model import MAX_DATA_BYTES, MAX_ID_CHARS
 from journeylab.lake.scan_data import CAP, data_object
 from journeylab.lake.scan_ids import event_id_hash, id_hash, md5_hash
-from journeylab.lake.scan_md5 import md5_one, md5_pair, pad
+from journeylab.lake.scan_md5 import md5_one, pad
+from journeylab.lake.scan_md5_pair import md5_pair
 from journeylab.lake.scan_parse import (
     NULL,
     copy,

@@ -1,6 +1,6 @@
-"""Writes scan_md5.py: MD5's 64 steps spelled out for numba, for one message and for two
-side by side. ``python -m journeylab.lake.scan_md5_gen`` rewrites the file (then run
-``ruff format``); tests/test_ingest_scan.py checks the file is this script's output."""
+"""Writes scan_md5.py and scan_md5_pair.py: MD5's 64 steps spelled out for numba, for one
+message and for two side by side. ``python -m journeylab.lake.scan_md5_gen`` rewrites them
+(then run ``ruff format``); tests/test_ingest_scan.py checks they are this script's output."""
 
 from __future__ import annotations
 
@@ -8,21 +8,23 @@ import math
 import sys
 from pathlib import Path
 
-__all__ = ["source"]
+__all__ = ["sources"]
 
 S = [7, 12, 17, 22] * 4 + [5, 9, 14, 20] * 4 + [4, 11, 16, 23] * 4 + [6, 10, 15, 21] * 4
 K = [int(abs(math.sin(i + 1)) * 2**32) & 0xFFFFFFFF for i in range(64)]
 
 
-def source() -> str:
-    """The text of scan_md5.py (before ``ruff format``)."""
-    out: list[str] = []
-    w = out.append
-    w('"""MD5 with its 64 steps written out, one message or two at once (generated for numba).')
+def sources() -> dict[str, str]:
+    """The texts of scan_md5.py (one message) and scan_md5_pair.py (two side by side),
+    before ``ruff format``."""
+    one: list[str] = []
+    pair: list[str] = []
+    out = one
+    w = one.append
+    w('"""MD5 with its 64 steps written out, one message at a time (generated for numba).')
     w("")
     w("Written by scan_md5_gen.py (do not edit by hand). The scanner hashes user ids")
-    w("(``user_key``) and derived-id payloads. MD5's steps form one dependency chain, so two")
-    w("independent messages hashed side by side, step by step, run almost as fast as one.")
+    w("(``user_key``) and derived-id payloads; :mod:`~.scan_md5_pair` hashes two at once.")
     w("Messages are padded in place first (:func:`pad`), so a message is whole 64-byte blocks.")
     w("tests/test_ingest_scan.py holds these equal to ``hashlib.md5``.")
     w('"""')
@@ -34,13 +36,23 @@ def source() -> str:
     w("import numba as nb")
     w("import numpy as np")
     w("")
-    w('__all__ = ["jit", "md5_one", "md5_pair", "pad"]')
+    w('__all__ = ["IV", "M", "block", "jit", "md5_one", "pad", "w32"]')
     w("")
     w("#: numba for per-line code: compiled once (cached), without reference counting")
     w("jit: Any = nb.njit(cache=True, nogil=True, _nrt=False)  # type: ignore[call-overload]")
     w("")
-    w("_M = np.uint64(0xFFFFFFFF)")
-    w("_IV = (0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476)")
+    w("M = np.uint64(0xFFFFFFFF)")
+    w("IV = (0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476)")
+    w("")
+    w("")
+    w(
+        "@nb.njit(cache=True, nogil=True, _nrt=False, inline='always')  # type: ignore[call-overload]"
+    )
+    w("def w32(src: Any, q: Any) -> Any:")
+    w('    """The little-endian 32-bit word at ``src[q:q + 4]`` (``q`` unsigned)."""')
+    w("    u = np.uint64")
+    w("    a = u(src[q]) | (u(src[q + u(1)]) << u(8))")
+    w("    return a | (u(src[q + u(2)]) << u(16)) | (u(src[q + u(3)]) << u(24))")
     w("")
 
     def rounds(pre, names, mp):
@@ -63,22 +75,19 @@ def source() -> str:
             s = S[i]
             lines.append(
                 [
-                    f"    {pre}x = ({A} + {f} + u({K[i]:#x}) + {mp}{g}) & _M",
-                    f"    {A} = ({B} + ((({pre}x << u({s})) | ({pre}x >> u({32 - s}))) & _M)) & _M",
+                    f"    {pre}x = ({A} + {f} + u({K[i]:#x}) + {mp}{g}) & M",
+                    f"    {A} = ({B} + ((({pre}x << u({s})) | ({pre}x >> u({32 - s}))) & M)) & M",
                 ]
             )
         return lines
 
     def loads(src, p, mp):
         out = [f"    {p}u = u({p})"]
-        return out + [
-            f"    {mp}{j} = u({src}[{p}u + u({4 * j})]) | (u({src}[{p}u + u({4 * j + 1})]) << u(8)) | (u({src}[{p}u + u({4 * j + 2})]) << u(16)) | (u({src}[{p}u + u({4 * j + 3})]) << u(24))"
-            for j in range(16)
-        ]
+        return out + [f"    {mp}{j} = w32({src}, {p}u + u({4 * j}))" for j in range(16)]
 
     w("")
     w("@jit")
-    w("def _block(src: Any, p: int, st: tuple[Any, Any, Any, Any]) -> tuple[Any, Any, Any, Any]:")
+    w("def block(src: Any, p: int, st: tuple[Any, Any, Any, Any]) -> tuple[Any, Any, Any, Any]:")
     w('    """One 64-byte block of ``src`` from ``p`` into the state ``st``."""')
     w("    u = np.uint64")
     out.extend(loads("src", "p", "m"))
@@ -86,7 +95,50 @@ def source() -> str:
     w("    a, b, c, d = st")
     for step in rounds("", "abcd", "m"):
         out.extend(step)
-    w("    return (a0 + a) & _M, (b0 + b) & _M, (c0 + c) & _M, (d0 + d) & _M")
+    w("    return (a0 + a) & M, (b0 + b) & M, (c0 + c) & M, (d0 + d) & M")
+    w("")
+    w("")
+    w("@jit")
+    w("def pad(buf: Any, n: int) -> int:")
+    w('    """Pad the message ``buf[:n]`` in place (``buf`` has room for 72 more bytes); the')
+    w('    number of 64-byte blocks."""')
+    w("    total = (n + 8) // 64 * 64 + 64")
+    w("    buf[n] = 0x80")
+    w("    for q in range(np.uint64(n + 1), np.uint64(total - 8)):")
+    w("        buf[q] = 0")
+    w("    bits = n * 8")
+    w("    for q in range(8):")
+    w("        buf[total - 8 + q] = (bits >> (8 * q)) & 0xFF")
+    w("    return total // 64")
+    w("")
+    w("")
+    w("@jit")
+    w("def md5_one(buf: Any, blocks: int) -> tuple[Any, Any, Any, Any]:")
+    w('    """The MD5 of a padded message: four little-endian 32-bit words (as uint64)."""')
+    w("    st = (np.uint64(IV[0]), np.uint64(IV[1]), np.uint64(IV[2]), np.uint64(IV[3]))")
+    w("    for k in range(blocks):")
+    w("        st = block(buf, 64 * k, st)")
+    w("    return st")
+
+    out = pair
+    w = pair.append
+    w('"""MD5 of two messages side by side, steps interleaved (generated for numba).')
+    w("")
+    w("Written by scan_md5_gen.py (do not edit by hand). MD5's steps form one dependency")
+    w("chain, so two independent messages hashed step by step together run almost as fast as")
+    w("one (:mod:`~.scan_md5` hashes one). tests/test_ingest_scan.py holds them equal to")
+    w("``hashlib.md5``.")
+    w('"""')
+    w("")
+    w("from __future__ import annotations")
+    w("")
+    w("from typing import Any")
+    w("")
+    w("import numpy as np")
+    w("")
+    w("from journeylab.lake.scan_md5 import IV, M, block, jit, w32")
+    w("")
+    w('__all__ = ["md5_pair"]')
     w("")
     w("")
     w("@jit")
@@ -111,32 +163,9 @@ def source() -> str:
     w("    a0, b0, c0, d0 = st1")
     w("    e0, f0, g0, h0 = st2")
     w("    return (")
-    w("        ((a0 + a) & _M, (b0 + b) & _M, (c0 + c) & _M, (d0 + d) & _M),")
-    w("        ((e0 + e) & _M, (f0 + f) & _M, (g0 + g) & _M, (h0 + h) & _M),")
+    w("        ((a0 + a) & M, (b0 + b) & M, (c0 + c) & M, (d0 + d) & M),")
+    w("        ((e0 + e) & M, (f0 + f) & M, (g0 + g) & M, (h0 + h) & M),")
     w("    )")
-    w("")
-    w("")
-    w("@jit")
-    w("def pad(buf: Any, n: int) -> int:")
-    w('    """Pad the message ``buf[:n]`` in place (``buf`` has room for 72 more bytes); the')
-    w('    number of 64-byte blocks."""')
-    w("    total = (n + 8) // 64 * 64 + 64")
-    w("    buf[n] = 0x80")
-    w("    for q in range(np.uint64(n + 1), np.uint64(total - 8)):")
-    w("        buf[q] = 0")
-    w("    bits = n * 8")
-    w("    for q in range(8):")
-    w("        buf[total - 8 + q] = (bits >> (8 * q)) & 0xFF")
-    w("    return total // 64")
-    w("")
-    w("")
-    w("@jit")
-    w("def md5_one(buf: Any, blocks: int) -> tuple[Any, Any, Any, Any]:")
-    w('    """The MD5 of a padded message: four little-endian 32-bit words (as uint64)."""')
-    w("    st = (np.uint64(_IV[0]), np.uint64(_IV[1]), np.uint64(_IV[2]), np.uint64(_IV[3]))")
-    w("    for k in range(blocks):")
-    w("        st = _block(buf, 64 * k, st)")
-    w("    return st")
     w("")
     w("")
     w("@jit")
@@ -144,20 +173,24 @@ def source() -> str:
     w("    b1: Any, n1: int, b2: Any, n2: int")
     w(") -> tuple[tuple[Any, Any, Any, Any], tuple[Any, Any, Any, Any]]:")
     w('    """The MD5s of two padded messages of ``n1`` and ``n2`` blocks, hashed side by side."""')
-    w("    st1 = (np.uint64(_IV[0]), np.uint64(_IV[1]), np.uint64(_IV[2]), np.uint64(_IV[3]))")
+    w("    st1 = (np.uint64(IV[0]), np.uint64(IV[1]), np.uint64(IV[2]), np.uint64(IV[3]))")
     w("    st2 = st1")
     w("    both = min(n1, n2)")
     w("    for k in range(both):")
     w("        st1, st2 = _block2(b1, 64 * k, st1, b2, 64 * k, st2)")
     w("    for k in range(both, n1):")
-    w("        st1 = _block(b1, 64 * k, st1)")
+    w("        st1 = block(b1, 64 * k, st1)")
     w("    for k in range(both, n2):")
-    w("        st2 = _block(b2, 64 * k, st2)")
+    w("        st2 = block(b2, 64 * k, st2)")
     w("    return st1, st2")
-    return "\n".join(out) + "\n"
+    return {
+        "scan_md5.py": "\n".join(one) + "\n",
+        "scan_md5_pair.py": "\n".join(pair) + "\n",
+    }
 
 
 if __name__ == "__main__":
-    target = Path(__file__).with_name("scan_md5.py")
-    target.write_text(source())
-    print(f"wrote {target}; now run ruff format on it", file=sys.stderr)
+    for name, text in sources().items():
+        target = Path(__file__).with_name(name)
+        target.write_text(text)
+        print(f"wrote {target}; now run ruff format on it", file=sys.stderr)
