@@ -1,4 +1,4 @@
-"""The numba MD5 equals hashlib's, on every padding boundary and on random bytes, and the
+"""The scanner's numba MD5 equals hashlib's, on every padding boundary and on random bytes, and the
 user keys are the documented first 8 digest bytes (little-endian, signed)."""
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeylab.lake.hashing import md5_into, user_key, user_keys
+from journeylab.lake.hashing import user_key, user_keys
+from journeylab.lake.scan_md5 import md5_one, pad
 
 
 def _md5(data: bytes) -> bytes:
-    out = np.zeros(20, np.uint8)
-    buf = np.frombuffer(b"xx" + data, np.uint8)  # an offset start, as inside a block
-    md5_into(buf, 2, len(data), out, 3)
-    return out[3:19].tobytes()
+    buf = np.zeros(len(data) + 72, np.uint8)  # the message and room for its padding
+    buf[: len(data)] = np.frombuffer(data, np.uint8)
+    words = md5_one(buf, pad(buf, len(data)))
+    return b"".join(int(w).to_bytes(4, "little") for w in words)
 
 
 def test_md5_on_padding_boundaries() -> None:
