@@ -28,7 +28,7 @@ from journeylab.lake.batch import Block
 from journeylab.lake.layout import REJECTED_SCHEMA, Layout
 from journeylab.lake.scan import event_id_hashes
 from journeylab.lake.scan_order import lake_order
-from journeylab.lake.seen import SeenIds
+from journeylab.lake.seen import SeenIds, found_in_files
 from journeylab.lake.userkeys import UserKeys
 
 __all__ = ["Committer", "Tally"]
@@ -203,30 +203,15 @@ def _rejects_table(source: str, rejects: list[Any], recv_us: int) -> pa.Table:
     )
 
 
-#: the ids of a batch already in the given files (constant SQL, DuckDB, bound parameters)
-_FOUND = {
-    "event_id": "SELECT DISTINCT event_id FROM read_parquet($files) "
-    "WHERE event_id IN (SELECT event_id FROM jl_batch_keys)",
-    "reject_id": "SELECT DISTINCT reject_id FROM read_parquet($files) "
-    "WHERE reject_id IN (SELECT reject_id FROM jl_batch_keys)",
-}
-
-
 def _new_mask(con: Any, files: list[str], batch: pa.Table, key: str) -> pa.BooleanArray | None:
     """Which rows of ``batch`` have a new ``key`` (first occurrence in the batch, absent from
     files); None when all of them do."""
     keep = _first_mask(batch[key])
-    if not files:
-        return keep
-    keys = batch.select([key])
-    con.register("jl_batch_keys", keys if keep is None else keys.filter(keep))
-    try:
-        found = con.sql(_FOUND[key], params={"files": files}).to_arrow_table()[key]
-    finally:
-        con.unregister("jl_batch_keys")
+    keys = batch[key].combine_chunks()
+    found = found_in_files(con, files, keys if keep is None else keys.filter(keep), key)
     if not len(found):
         return keep
-    new = pc.invert(pc.is_in(batch[key], value_set=found.combine_chunks().cast(pa.string())))
+    new = pc.invert(pc.is_in(batch[key], value_set=found))
     return new if keep is None else pc.and_(keep, new)
 
 

@@ -18,13 +18,29 @@ import pyarrow.compute as pc
 from journeylab.lake.scan import event_id_hashes
 from journeylab.lake.scan_seen import HashSet
 
-__all__ = ["SeenIds"]
+__all__ = ["SeenIds", "found_in_files"]
 
 _LOAD = "SELECT event_id FROM read_parquet($files)"
-_EXACT = (
-    "SELECT DISTINCT event_id FROM read_parquet($files) "
-    "WHERE event_id IN (SELECT event_id FROM jl_ids)"
-)
+#: which of some ids the files hold (constant SQL per column, bound parameters)
+_FOUND = {
+    "event_id": "SELECT DISTINCT event_id FROM read_parquet($files) "
+    "WHERE event_id IN (SELECT event_id FROM jl_keys_wanted)",
+    "reject_id": "SELECT DISTINCT reject_id FROM read_parquet($files) "
+    "WHERE reject_id IN (SELECT reject_id FROM jl_keys_wanted)",
+}
+
+
+def found_in_files(con: Any, files: list[str], keys: pa.Array, column: str) -> pa.Array:
+    """The values of ``keys`` that the Parquet ``files`` hold in ``column`` (event_id or
+    reject_id), each once, as strings."""
+    if not files or not len(keys):
+        return pa.array([], pa.string())
+    con.register("jl_keys_wanted", pa.table({column: keys}))
+    try:
+        got = con.sql(_FOUND[column], params={"files": files}).to_arrow_table()[column]
+    finally:
+        con.unregister("jl_keys_wanted")
+    return got.combine_chunks().cast(pa.string())
 
 
 class SeenIds:
@@ -50,14 +66,7 @@ class SeenIds:
         if not hit.any():
             return None
         candidates = ids.filter(pa.array(hit))
-        found: list[pa.Array] = []
-        if files:
-            self.con.register("jl_ids", pa.table({"event_id": candidates}))
-            try:
-                got = self.con.sql(_EXACT, params={"files": files}).to_arrow_table()
-            finally:
-                self.con.unregister("jl_ids")
-            found.extend(got["event_id"].chunks)
+        found = [found_in_files(self.con, files, candidates, "event_id")]
         if self.pending is not None:
             found.append(candidates.filter(pc.is_in(candidates, value_set=self.pending)))
         found = [f for f in found if len(f)]
