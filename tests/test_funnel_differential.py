@@ -52,7 +52,9 @@ log_st = logs()
 
 
 @st.composite
-def spec_st(draw: Any, order: str) -> FunnelSpec:
+def spec_st(draw: Any, order: str, simple: bool = False) -> FunnelSpec:
+    """A random spec; ``simple``: one the greedy path takes (ordered, no gaps, exclusions
+    from step 1, no breakdown)."""
     n = draw(st.integers(2, 4))
     names = (
         ["a", "b", "c", "d"][:n]
@@ -69,13 +71,13 @@ def spec_st(draw: Any, order: str) -> FunnelSpec:
     for _ in range(draw(st.integers(0, 2))):
         name = draw(st.sampled_from(["x", "x", "o", names[-1]]))
         if order != "any" and draw(st.booleans()):
-            i = draw(st.integers(1, n - 1))
+            i = 1 if simple else draw(st.integers(1, n - 1))
             j = draw(st.integers(i + 1, n))
             exclude.append({"event": name, "between": [i, j]})
         else:
             exclude.append(name)
     gaps: Any = None
-    if order != "any" and draw(st.booleans()):
+    if order != "any" and not simple and draw(st.booleans()):
         gaps = {k: f"{draw(st.integers(0, 4))}m" for k in range(1, n) if draw(st.booleans())}
         gaps = gaps or None
     start = end = as_of = None
@@ -87,7 +89,7 @@ def spec_st(draw: Any, order: str) -> FunnelSpec:
         end = T0 + timedelta(minutes=lo + draw(st.integers(1, 8)))
     if draw(st.integers(0, 2)) == 0:
         as_of = T0 + timedelta(minutes=draw(st.integers(3, 15)))
-    by = draw(st.sampled_from([None, "v"]))
+    by = None if simple else draw(st.sampled_from([None, "v"]))
     attribution = draw(st.sampled_from(["first_touch", "last_touch", f"step:{n}", "step:2"]))
     return make_spec(
         steps,
@@ -121,6 +123,16 @@ def test_compiled_equals_reference(order: str) -> None:
         _check(data.draw(spec_st(order)), log)
 
     inner()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), log=log_st)
+def test_greedy_path_equals_reference(data: Any, log: list[dict[str, Any]]) -> None:
+    """The greedy path on its own specs, keyed both ways: users with one start instant take
+    the per-user shortcut, the others the per-start chains (compile_greedy._level2)."""
+    spec = data.draw(spec_st("ordered", simple=True))
+    assert spec.simple and spec.by is None
+    _check(spec, log)
 
 
 @SETTINGS

@@ -27,6 +27,8 @@ def outcome(steps: list[Any], events: list[dict[str, Any]], **kw: Any) -> dict[s
     dp = sql_outcomes(spec, events, "dp") if spec.order != "any" else got
     ref = ref_outcomes(spec, events)
     assert got == ref == dp
+    if spec.simple and spec.by is None:  # the greedy path joined on integer keys
+        assert sql_outcomes(spec, events, key="user_key") == ref
     return {
         u: (o.reached, [round((t - T0).total_seconds() / 60, 3) for t in o.times], o.in_progress)
         for u, o in got.items()
@@ -127,6 +129,31 @@ def test_exclusion_between_named_steps_only() -> None:
         ev("u", "c", 5),
     ]
     assert outcome(["a", "b", "c"], evs, exclude=ex)["u"][:2] == (3, [0, 4, 5])
+
+
+def test_one_start_instant_and_several_in_one_funnel() -> None:
+    """The greedy path reads the chain of a user whose starts share one instant off a
+    per-user aggregate, and follows every start of the others (compile_greedy._level2)."""
+    evs = [
+        # one instant, twice: an excluded event after step 2 ends the chain
+        *[ev("one", "a", 0), ev("one", "a", 0), ev("one", "b", 1), ev("one", "x", 2)],
+        ev("one", "c", 3),
+        # several instants: the first start is cut by x, the second goes on to c
+        *[ev("many", "a", 0), ev("many", "x", 1), ev("many", "b", 2), ev("many", "a", 4)],
+        *[ev("many", "b", 5), ev("many", "c", 6)],
+        # several instants: only the later start reaches step 2
+        *[ev("late", "a", 0), ev("late", "a", 20), ev("late", "b", 21)],
+        # several instants, none past step 1; then a lone start
+        *[ev("idle", "a", 0), ev("idle", "a", 30), ev("lone", "a", 7)],
+    ]
+    got = outcome(["a", "b", "c"], evs, exclude="x", as_of=m(100))
+    assert {u: o[:2] for u, o in got.items()} == {
+        "one": (2, [0, 1]),
+        "many": (3, [4, 5, 6]),
+        "late": (2, [20, 21]),
+        "idle": (1, [0]),
+        "lone": (1, [7]),
+    }
 
 
 def test_max_gap_picks_the_step_that_can_continue() -> None:

@@ -1,105 +1,192 @@
-WITH "t12" AS (
+WITH "t10" AS (
   SELECT
-    "t10"."uk",
-    MIN("t10"."t1") AS "l1_1",
-    MAX("t10"."t1") AS "last_start",
-    MIN("t10"."t1") FILTER(WHERE
-      "t10"."t2" IS NOT NULL) AS "l2_1",
-    MIN("t10"."t2") AS "l2_2"
+    "t8"."uk",
+    MIN("t8"."t1") AS "l1_1",
+    MAX("t8"."t1") AS "last_start",
+    MIN("t8"."rt") AS "l2_2"
   FROM (
     SELECT
-      "t8"."uk",
-      "t8"."t1",
-      MIN("t8"."rt") AS "t2"
+      "t6"."uk",
+      "t6"."t1",
+      "t6"."end",
+      "t3"."ru",
+      "t3"."rt"
     FROM (
       SELECT
-        "t6"."uk",
-        "t6"."t1",
-        "t6"."end",
-        "t3"."ru",
-        "t3"."rt"
+        "t4"."user_id" AS "uk",
+        "t4"."event_at" AS "t1",
+        "t4"."event_at" + INTERVAL '1209600' SECOND AS "end"
       FROM (
         SELECT
-          "t4"."user_id" AS "uk",
-          "t4"."event_at" AS "t1",
-          "t4"."event_at" + INTERVAL '1209600' SECOND AS "end"
-        FROM (
-          SELECT
-            *
-          FROM "events" AS "t0"
-          WHERE
-            "t0"."name" IN ('purchase', 'signup')
-            AND "t0"."name" = 'signup'
-            AND COALESCE(
-              NOT (
-                COALESCE(
-                  CASE
-                    WHEN JSON_TYPE("t0"."data", '/channel') = 'VARCHAR'
-                    THEN "t0"."data" ->> '/channel'
-                    ELSE NULL
-                  END = 'test',
-                  FALSE
-                )
-              ),
-              FALSE
-            )
-            AND "t0"."event_at" >= MAKE_TIMESTAMPTZ(2026, 3, 1, 0, 0, 0.0, 'UTC')
-            AND "t0"."event_at" <= MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
-        ) AS "t4"
-      ) AS "t6"
-      LEFT OUTER JOIN (
-        SELECT
-          "t0"."user_id" AS "ru",
-          "t0"."event_at" AS "rt"
+          *
         FROM "events" AS "t0"
         WHERE
           "t0"."name" IN ('purchase', 'signup')
-          AND "t0"."name" = 'purchase'
+          AND "t0"."name" = 'signup'
+          AND COALESCE(
+            NOT (
+              COALESCE(
+                CASE
+                  WHEN JSON_TYPE("t0"."data", '/channel') = 'VARCHAR'
+                  THEN "t0"."data" ->> '/channel'
+                  ELSE NULL
+                END = 'test',
+                FALSE
+              )
+            ),
+            FALSE
+          )
+          AND "t0"."event_at" >= MAKE_TIMESTAMPTZ(2026, 3, 1, 0, 0, 0.0, 'UTC')
           AND "t0"."event_at" <= MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
-      ) AS "t3"
-        ON "t6"."uk" = "t3"."ru" AND "t3"."rt" >= "t6"."t1" AND "t3"."rt" <= "t6"."end"
-    ) AS "t8"
-    GROUP BY
-      1,
-      2
-  ) AS "t10"
+      ) AS "t4"
+    ) AS "t6"
+    LEFT OUTER JOIN (
+      SELECT
+        "t0"."user_id" AS "ru",
+        "t0"."event_at" AS "rt"
+      FROM "events" AS "t0"
+      WHERE
+        "t0"."name" IN ('purchase', 'signup')
+        AND "t0"."name" = 'purchase'
+        AND "t0"."event_at" <= MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
+    ) AS "t3"
+      ON "t6"."uk" = "t3"."ru" AND "t3"."rt" >= "t6"."t1" AND "t3"."rt" <= "t6"."end"
+  ) AS "t8"
   GROUP BY
     1
+), "t24" AS (
+  SELECT
+    "t15"."uk" AS "user_id",
+    CASE WHEN "t15"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1 AS "reached",
+    "t15"."last_start",
+    COALESCE("t23"."m2_1", "t15"."l1_1") AS "t1",
+    "t15"."l2_2" AS "t2"
+  FROM (
+    SELECT
+      *
+    FROM "t10" AS "t12"
+  ) AS "t15"
+  LEFT OUTER JOIN (
+    SELECT
+      "t21"."uk" AS "u2",
+      MIN("t21"."t1") AS "m2_1"
+    FROM (
+      SELECT
+        "t20"."uk",
+        "t20"."t1",
+        MIN("t20"."rt") AS "t2"
+      FROM (
+        SELECT
+          "t19"."uk",
+          "t19"."t1",
+          "t19"."end",
+          "t3"."ru",
+          "t3"."rt"
+        FROM (
+          SELECT
+            "t17"."uk",
+            "t17"."t1",
+            MIN("t17"."end") AS "end"
+          FROM (
+            SELECT
+              "t6"."uk",
+              "t6"."t1",
+              "t6"."end"
+            FROM (
+              SELECT
+                "t4"."user_id" AS "uk",
+                "t4"."event_at" AS "t1",
+                "t4"."event_at" + INTERVAL '1209600' SECOND AS "end"
+              FROM (
+                SELECT
+                  *
+                FROM "events" AS "t0"
+                WHERE
+                  "t0"."name" IN ('purchase', 'signup')
+                  AND "t0"."name" = 'signup'
+                  AND COALESCE(
+                    NOT (
+                      COALESCE(
+                        CASE
+                          WHEN JSON_TYPE("t0"."data", '/channel') = 'VARCHAR'
+                          THEN "t0"."data" ->> '/channel'
+                          ELSE NULL
+                        END = 'test',
+                        FALSE
+                      )
+                    ),
+                    FALSE
+                  )
+                  AND "t0"."event_at" >= MAKE_TIMESTAMPTZ(2026, 3, 1, 0, 0, 0.0, 'UTC')
+                  AND "t0"."event_at" <= MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
+              ) AS "t4"
+            ) AS "t6"
+            SEMI JOIN (
+              SELECT
+                "t12"."uk" AS "mk"
+              FROM "t10" AS "t12"
+              WHERE
+                "t12"."l1_1" <> "t12"."last_start"
+            ) AS "t16"
+              ON "t6"."uk" = "t16"."mk"
+          ) AS "t17"
+          GROUP BY
+            1,
+            2
+        ) AS "t19"
+        INNER JOIN (
+          SELECT
+            "t0"."user_id" AS "ru",
+            "t0"."event_at" AS "rt"
+          FROM "events" AS "t0"
+          WHERE
+            "t0"."name" IN ('purchase', 'signup')
+            AND "t0"."name" = 'purchase'
+            AND "t0"."event_at" <= MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
+        ) AS "t3"
+          ON "t19"."uk" = "t3"."ru" AND "t3"."rt" >= "t19"."t1" AND "t3"."rt" <= "t19"."end"
+      ) AS "t20"
+      GROUP BY
+        1,
+        2
+    ) AS "t21"
+    GROUP BY
+      1
+  ) AS "t23"
+    ON "t15"."uk" = "t23"."u2"
 )
 SELECT
-  "t16"."user_id",
-  "t16"."reached",
-  "t16"."last_start",
-  "t16"."t1",
-  "t16"."t2",
-  "t16"."matured",
-  "t16"."in_progress",
-  "t23"."vs",
-  "t23"."vn"
+  "t29"."user_id",
+  "t29"."reached",
+  "t29"."last_start",
+  "t29"."t1",
+  "t29"."t2",
+  "t29"."matured",
+  "t29"."in_progress",
+  "t34"."vs",
+  "t34"."vn"
 FROM (
   SELECT
-    "t13"."uk" AS "user_id",
-    CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1 AS "reached",
-    "t13"."last_start",
-    COALESCE("t13"."l2_1", "t13"."l1_1") AS "t1",
-    "t13"."l2_2" AS "t2",
+    "t25"."user_id",
+    "t25"."reached",
+    "t25"."last_start",
+    "t25"."t1",
+    "t25"."t2",
     NOT (
       (
-        "t13"."last_start" + INTERVAL '1209600' SECOND
+        "t25"."last_start" + INTERVAL '1209600' SECOND
       ) > MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
     ) AS "matured",
     (
-      (
-        CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1
-      ) < 2
+      "t25"."reached" < 2
     )
     AND (
       (
-        "t13"."last_start" + INTERVAL '1209600' SECOND
+        "t25"."last_start" + INTERVAL '1209600' SECOND
       ) > MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
     ) AS "in_progress"
-  FROM "t12" AS "t13"
-) AS "t16"
+  FROM "t24" AS "t25"
+) AS "t29"
 LEFT OUTER JOIN (
   SELECT
     "t11"."user_id" AS "vu",
@@ -162,8 +249,8 @@ LEFT OUTER JOIN (
   ) AS "t11"
   INNER JOIN (
     SELECT
-      "t19"."user_id",
-      MIN("t19"."event_id") AS "eid"
+      "t30"."user_id",
+      MIN("t30"."event_id") AS "eid"
     FROM (
       SELECT
         "t11"."user_id",
@@ -172,8 +259,8 @@ LEFT OUTER JOIN (
         "t11"."event_id",
         "t11"."vs",
         "t11"."vn",
-        "t18"."ak",
-        "t18"."at"
+        "t28"."ak",
+        "t28"."at"
       FROM (
         SELECT
           *
@@ -231,34 +318,26 @@ LEFT OUTER JOIN (
       ) AS "t11"
       INNER JOIN (
         SELECT
-          *
-        FROM (
-          SELECT
-            "t13"."uk" AS "user_id",
-            CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1 AS "ak",
-            CASE
-              WHEN (
-                CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1
-              ) = 1
-              THEN CAST(COALESCE("t13"."l2_1", "t13"."l1_1") AS TIMESTAMP(6))
-              WHEN (
-                CASE WHEN "t13"."l2_2" IS NOT NULL THEN 1 ELSE 0 END + 1
-              ) = 2
-              THEN CAST("t13"."l2_2" AS TIMESTAMP(6))
-              ELSE NULL
-            END AS "at"
-          FROM "t12" AS "t13"
-        ) AS "t15"
+          "t25"."user_id",
+          "t25"."reached" AS "ak",
+          CASE
+            WHEN "t25"."reached" = 1
+            THEN CAST("t25"."t1" AS TIMESTAMP(6))
+            WHEN "t25"."reached" = 2
+            THEN CAST("t25"."t2" AS TIMESTAMP(6))
+            ELSE NULL
+          END AS "at"
+        FROM "t24" AS "t25"
         WHERE
-          "t15"."ak" IS NOT NULL
-      ) AS "t18"
-        ON "t11"."user_id" = "t18"."user_id"
-        AND "t11"."k" = "t18"."ak"
-        AND "t11"."t" = "t18"."at"
-    ) AS "t19"
+          "t25"."reached" IS NOT NULL
+      ) AS "t28"
+        ON "t11"."user_id" = "t28"."user_id"
+        AND "t11"."k" = "t28"."ak"
+        AND "t11"."t" = "t28"."at"
+    ) AS "t30"
     GROUP BY
       1
-  ) AS "t21"
-    ON "t11"."user_id" = "t21"."user_id" AND "t11"."event_id" = "t21"."eid"
-) AS "t23"
-  ON "t16"."user_id" = "t23"."vu"
+  ) AS "t32"
+    ON "t11"."user_id" = "t32"."user_id" AND "t11"."event_id" = "t32"."eid"
+) AS "t34"
+  ON "t29"."user_id" = "t34"."vu"

@@ -38,7 +38,8 @@ def _secs(later: pl.Expr, earlier: pl.Expr) -> pl.Expr:
 def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
     """Every count and time statistic of the step table from one parallel polars pass.
 
-    Each duration series is sorted once (a median and a quantile would each re-select)."""
+    Each duration series is sorted once (a median and a quantile would each re-select),
+    as integer microseconds (sorting them is faster than sorting float seconds)."""
     reached, matured = pl.col("reached"), pl.col("matured")
     exprs = [pl.len().alias("total"), matured.sum().alias("matured")]
     for k in range(1, n + 1):
@@ -50,8 +51,8 @@ def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
         for ref, col in (("prev", f"t{k - 1}"), ("start", "t1")):
             if k == 2 and ref == "start":  # the same series as from the previous step
                 continue
-            d = _secs(pl.col(f"t{k}"), pl.col(col)).filter(at).drop_nulls()
-            exprs.append(d.sort().implode().alias(f"d_{ref}{k}"))
+            d = pl.col(f"t{k}").dt.epoch("us") - pl.col(col).dt.epoch("us")
+            exprs.append(d.filter(at).drop_nulls().sort().implode().alias(f"d_{ref}{k}"))
     row = users.select(exprs)
     if n >= 2:
         row = row.with_columns(pl.col("d_prev2").alias("d_start2"))
@@ -60,23 +61,24 @@ def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
         if not name.startswith("d_"):
             out[name] = row[name][0]
             continue
-        d = row[name][0]
+        d = row[name][0]  # µs
+        mean = d.mean() if len(d) else None
         out[f"median_{name[2:]}"] = _quantile(d, 0.5)
-        out[f"mean_{name[2:]}"] = d.mean() if len(d) else None
+        out[f"mean_{name[2:]}"] = None if mean is None else float(mean) / 1e6
         out[f"p90_{name[2:]}"] = _quantile(d, 0.9)
     return out
 
 
 def _quantile(ordered: pl.Series, q: float) -> float | None:
-    """Linear-interpolated quantile of an ascending series (the median averages the two
-    middle values when the count is even)."""
+    """Linear-interpolated quantile, in seconds, of an ascending series of microseconds
+    (the median averages the two middle values when the count is even)."""
     n = len(ordered)
     if not n:
         return None
     h = q * (n - 1)
     lo = int(h)
     hi = min(lo + 1, n - 1)
-    a, b = float(ordered[lo]), float(ordered[hi])
+    a, b = ordered[lo] / 1e6, ordered[hi] / 1e6
     return (a + b) / 2 if q == 0.5 and n % 2 == 0 else a + (h - lo) * (b - a)
 
 
