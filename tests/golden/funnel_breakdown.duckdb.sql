@@ -21,8 +21,7 @@ WITH "t10" AS (
           *
         FROM "events" AS "t0"
         WHERE
-          "t0"."name" IN ('purchase', 'signup')
-          AND "t0"."name" = 'signup'
+          "t0"."name" = 'signup'
           AND COALESCE(
             NOT (
               COALESCE(
@@ -46,8 +45,7 @@ WITH "t10" AS (
         "t0"."event_at" AS "rt"
       FROM "events" AS "t0"
       WHERE
-        "t0"."name" IN ('purchase', 'signup')
-        AND "t0"."name" = 'purchase'
+        "t0"."name" = 'purchase'
         AND "t0"."event_at" <= MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
     ) AS "t3"
       ON "t6"."uk" = "t3"."ru" AND "t3"."rt" >= "t6"."t1" AND "t3"."rt" <= "t6"."end"
@@ -102,8 +100,7 @@ WITH "t10" AS (
                   *
                 FROM "events" AS "t0"
                 WHERE
-                  "t0"."name" IN ('purchase', 'signup')
-                  AND "t0"."name" = 'signup'
+                  "t0"."name" = 'signup'
                   AND COALESCE(
                     NOT (
                       COALESCE(
@@ -140,8 +137,7 @@ WITH "t10" AS (
             "t0"."event_at" AS "rt"
           FROM "events" AS "t0"
           WHERE
-            "t0"."name" IN ('purchase', 'signup')
-            AND "t0"."name" = 'purchase'
+            "t0"."name" = 'purchase'
             AND "t0"."event_at" <= MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
         ) AS "t3"
           ON "t19"."uk" = "t3"."ru" AND "t3"."rt" >= "t19"."t1" AND "t3"."rt" <= "t19"."end"

@@ -18,8 +18,7 @@ WITH "t10" AS (
         "t0"."event_at" + INTERVAL '604800' SECOND AS "end"
       FROM "events" AS "t0"
       WHERE
-        "t0"."name" IN ('add_to_cart', 'purchase', 'signup', 'view_item')
-        AND "t0"."name" = 'signup'
+        "t0"."name" = 'signup'
     ) AS "t5"
     LEFT OUTER JOIN (
       SELECT
@@ -27,8 +26,7 @@ WITH "t10" AS (
         "t0"."event_at" AS "rt"
       FROM "events" AS "t0"
       WHERE
-        "t0"."name" IN ('add_to_cart', 'purchase', 'signup', 'view_item')
-        AND "t0"."name" = 'view_item'
+        "t0"."name" = 'view_item'
     ) AS "t6"
       ON "t5"."uk" = "t6"."ru" AND "t6"."rt" >= "t5"."t1" AND "t6"."rt" <= "t5"."end"
   ) AS "t9"
@@ -63,8 +61,7 @@ WITH "t10" AS (
             "t0"."event_at" + INTERVAL '604800' SECOND AS "end"
           FROM "events" AS "t0"
           WHERE
-            "t0"."name" IN ('add_to_cart', 'purchase', 'signup', 'view_item')
-            AND "t0"."name" = 'signup'
+            "t0"."name" = 'signup'
         ) AS "t5"
         SEMI JOIN (
           SELECT
@@ -85,8 +82,7 @@ WITH "t10" AS (
         "t0"."event_at" AS "rt"
       FROM "events" AS "t0"
       WHERE
-        "t0"."name" IN ('add_to_cart', 'purchase', 'signup', 'view_item')
-        AND "t0"."name" = 'view_item'
+        "t0"."name" = 'view_item'
     ) AS "t6"
       ON "t19"."uk" = "t6"."ru" AND "t6"."rt" >= "t19"."t1" AND "t6"."rt" <= "t19"."end"
   ) AS "t20"
@@ -137,8 +133,7 @@ WITH "t10" AS (
         "t0"."event_at" AS "rt"
       FROM "events" AS "t0"
       WHERE
-        "t0"."name" IN ('add_to_cart', 'purchase', 'signup', 'view_item')
-        AND "t0"."name" = 'add_to_cart'
+        "t0"."name" = 'add_to_cart'
     ) AS "t8"
       ON "t27"."uk" = "t8"."ru" AND "t8"."rt" >= "t27"."t2" AND "t8"."rt" <= "t27"."end"
   ) AS "t28"
@@ -239,8 +234,7 @@ FROM (
             "t0"."event_at" AS "rt"
           FROM "events" AS "t0"
           WHERE
-            "t0"."name" IN ('add_to_cart', 'purchase', 'signup', 'view_item')
-            AND "t0"."name" = 'purchase'
+            "t0"."name" = 'purchase'
         ) AS "t7"
           ON "t33"."uk" = "t7"."ru" AND "t7"."rt" >= "t33"."t3" AND "t7"."rt" <= "t33"."end"
       ) AS "t35"

@@ -47,12 +47,9 @@ def _literal(value: datetime, like: ir.TimestampValue) -> Any:
     return ibis.literal(value.astimezone(UTC), type=like.type())
 
 
-def _rows(
-    events: ir.Table, cond: Any, names: list[str], as_of: datetime | None, key: str
-) -> ir.Table:
+def _rows(events: ir.Table, cond: Any, as_of: datetime | None, key: str) -> ir.Table:
     """Columns ru (the user ``key``), rt: the events matching ``cond`` (and at or before
     ``as_of``)."""
-    cond = events.name.isin(names) & cond
     if as_of is not None:
         cond = cond & (events.event_at <= _literal(as_of, events.event_at))
     f = events.filter(cond)
@@ -120,26 +117,25 @@ def compile_greedy(
     lake's keys are exact)."""
     n = spec.n
     win = interval(spec.within)
-    names = sorted({s.name for s in spec.steps} | {x.step.name for x in spec.exclude})
     first = spec.steps[0].expr(events)
     if spec.start is not None:
         first = first & (events.event_at >= _literal(spec.start, events.event_at))
     if spec.end is not None:
         first = first & (events.event_at < _literal(spec.end, events.event_at))
-    r1 = _rows(events, first, names, as_of, key)
+    r1 = _rows(events, first, as_of, key)
     starts = r1.select(uk=r1.ru, t1=r1.rt)
     carry: list[str] = []
     for i, x in enumerate(spec.exclude):
-        xs = _rows(events, x.step.expr(events), names, as_of, key)
+        xs = _rows(events, x.step.expr(events), as_of, key)
         se = starts.mutate(end=starts.t1 + win)
         starts = _step(se, xs, [xs.rt > se.t1, xs.rt <= se.end], carry, f"stop{i}", left=True)
         carry.append(f"stop{i}")
-    rows = _rows(events, spec.steps[1].expr(events), names, as_of, key)
+    rows = _rows(events, spec.steps[1].expr(events), as_of, key)
     per, lv2, alive = _level2(starts.mutate(end=starts.t1 + win), rows, spec, carry)
     carry.append("t2")
     per = per.left_join(lv2, per.uk == lv2.u2)
     for j in range(3, n + 1):
-        rows = _rows(events, spec.steps[j - 1].expr(events), names, as_of, key)
+        rows = _rows(events, spec.steps[j - 1].expr(events), as_of, key)
         se = alive.mutate(end=alive.t1 + win)
         alive = _step(se, rows, _conds(se, rows, j, spec), carry, f"t{j}", left=False)
         carry.append(f"t{j}")
