@@ -139,17 +139,13 @@ SELECT
   "t17"."t2",
   "t17"."t3",
   NOT (
-    (
-      "t17"."last_start" + INTERVAL '604800' SECOND
-    ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+    "t17"."last_start" > MAKE_TIMESTAMP(2026, 3, 24, 12, 0, 0.0)
   ) AS "matured",
   (
     "t17"."reached" < 3
   )
   AND (
-    (
-      "t17"."last_start" + INTERVAL '604800' SECOND
-    ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+    "t17"."last_start" > MAKE_TIMESTAMP(2026, 3, 24, 12, 0, 0.0)
   ) AS "in_progress"
 FROM (
   SELECT

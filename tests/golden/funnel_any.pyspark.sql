@@ -139,17 +139,13 @@ SELECT
   `t17`.`t2`,
   `t17`.`t3`,
   NOT (
-    (
-      `t17`.`last_start` + INTERVAL '604800' SECOND
-    ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+    `t17`.`last_start` > CAST('2026-03-24T12:00:00' AS TIMESTAMP)
   ) AS `matured`,
   (
     `t17`.`reached` < 3
   )
   AND (
-    (
-      `t17`.`last_start` + INTERVAL '604800' SECOND
-    ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+    `t17`.`last_start` > CAST('2026-03-24T12:00:00' AS TIMESTAMP)
   ) AS `in_progress`
 FROM (
   SELECT

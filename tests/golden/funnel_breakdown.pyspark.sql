@@ -152,13 +152,13 @@ WITH `t10` AS (
     ON `t15`.`uk` = `t23`.`u2`
 )
 SELECT
-  `t29`.`user_id`,
-  `t29`.`reached`,
-  `t29`.`last_start`,
-  `t29`.`t1`,
-  `t29`.`t2`,
-  `t29`.`matured`,
-  `t29`.`in_progress`,
+  `t28`.`user_id`,
+  `t28`.`reached`,
+  `t28`.`last_start`,
+  `t28`.`t1`,
+  `t28`.`t2`,
+  `t28`.`matured`,
+  `t28`.`in_progress`,
   `t34`.`vs`,
   `t34`.`vn`
 FROM (
@@ -169,20 +169,16 @@ FROM (
     `t25`.`t1`,
     `t25`.`t2`,
     NOT (
-      (
-        `t25`.`last_start` + INTERVAL '1209600' SECOND
-      ) > CAST('2026-03-31T12:00:00+00:00' AS TIMESTAMP)
+      `t25`.`last_start` > CAST('2026-03-17T12:00:00+00:00' AS TIMESTAMP)
     ) AS `matured`,
     (
       `t25`.`reached` < 2
     )
     AND (
-      (
-        `t25`.`last_start` + INTERVAL '1209600' SECOND
-      ) > CAST('2026-03-31T12:00:00+00:00' AS TIMESTAMP)
+      `t25`.`last_start` > CAST('2026-03-17T12:00:00+00:00' AS TIMESTAMP)
     ) AS `in_progress`
   FROM `t24` AS `t25`
-) AS `t29`
+) AS `t28`
 LEFT OUTER JOIN (
   SELECT
     `t11`.`user_id` AS `vu`,
@@ -255,8 +251,8 @@ LEFT OUTER JOIN (
         `t11`.`event_id`,
         `t11`.`vs`,
         `t11`.`vn`,
-        `t28`.`ak`,
-        `t28`.`at`
+        `t29`.`ak`,
+        `t29`.`at`
       FROM (
         SELECT
           *
@@ -326,14 +322,14 @@ LEFT OUTER JOIN (
         FROM `t24` AS `t25`
         WHERE
           `t25`.`reached` IS NOT NULL
-      ) AS `t28`
-        ON `t11`.`user_id` = `t28`.`user_id`
-        AND `t11`.`k` = `t28`.`ak`
-        AND `t11`.`t` = `t28`.`at`
+      ) AS `t29`
+        ON `t11`.`user_id` = `t29`.`user_id`
+        AND `t11`.`k` = `t29`.`ak`
+        AND `t11`.`t` = `t29`.`at`
     ) AS `t30`
     GROUP BY
       1
   ) AS `t32`
     ON `t11`.`user_id` = `t32`.`user_id` AND `t11`.`event_id` = `t32`.`eid`
 ) AS `t34`
-  ON `t29`.`user_id` = `t34`.`vu`
+  ON `t28`.`user_id` = `t34`.`vu`

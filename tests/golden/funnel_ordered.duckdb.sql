@@ -150,17 +150,13 @@ SELECT
   "t39"."t3",
   "t39"."t4",
   NOT (
-    (
-      "t39"."last_start" + INTERVAL '604800' SECOND
-    ) > MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
+    "t39"."last_start" > MAKE_TIMESTAMPTZ(2026, 3, 24, 12, 0, 0.0, 'UTC')
   ) AS "matured",
   (
     "t39"."reached" < 4
   )
   AND (
-    (
-      "t39"."last_start" + INTERVAL '604800' SECOND
-    ) > MAKE_TIMESTAMPTZ(2026, 3, 31, 12, 0, 0.0, 'UTC')
+    "t39"."last_start" > MAKE_TIMESTAMPTZ(2026, 3, 24, 12, 0, 0.0, 'UTC')
   ) AS "in_progress"
 FROM (
   SELECT

@@ -150,17 +150,13 @@ SELECT
   `t39`.`t3`,
   `t39`.`t4`,
   NOT (
-    (
-      `t39`.`last_start` + INTERVAL '604800' SECOND
-    ) > CAST('2026-03-31T12:00:00+00:00' AS TIMESTAMP)
+    `t39`.`last_start` > CAST('2026-03-24T12:00:00+00:00' AS TIMESTAMP)
   ) AS `matured`,
   (
     `t39`.`reached` < 4
   )
   AND (
-    (
-      `t39`.`last_start` + INTERVAL '604800' SECOND
-    ) > CAST('2026-03-31T12:00:00+00:00' AS TIMESTAMP)
+    `t39`.`last_start` > CAST('2026-03-24T12:00:00+00:00' AS TIMESTAMP)
   ) AS `in_progress`
 FROM (
   SELECT

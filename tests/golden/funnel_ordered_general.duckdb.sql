@@ -409,17 +409,13 @@ SELECT
   "t49"."t3",
   "t49"."t4",
   NOT (
-    (
-      "t49"."last_start" + INTERVAL '604800' SECOND
-    ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+    "t49"."last_start" > MAKE_TIMESTAMP(2026, 3, 24, 12, 0, 0.0)
   ) AS "matured",
   (
     "t49"."reached" < 4
   )
   AND (
-    (
-      "t49"."last_start" + INTERVAL '604800' SECOND
-    ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+    "t49"."last_start" > MAKE_TIMESTAMP(2026, 3, 24, 12, 0, 0.0)
   ) AS "in_progress"
 FROM (
   SELECT

@@ -409,17 +409,13 @@ SELECT
   `t49`.`t3`,
   `t49`.`t4`,
   NOT (
-    (
-      `t49`.`last_start` + INTERVAL '604800' SECOND
-    ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+    `t49`.`last_start` > CAST('2026-03-24T12:00:00' AS TIMESTAMP)
   ) AS `matured`,
   (
     `t49`.`reached` < 4
   )
   AND (
-    (
-      `t49`.`last_start` + INTERVAL '604800' SECOND
-    ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+    `t49`.`last_start` > CAST('2026-03-24T12:00:00' AS TIMESTAMP)
   ) AS `in_progress`
 FROM (
   SELECT

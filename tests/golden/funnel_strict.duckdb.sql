@@ -405,17 +405,13 @@ SELECT
   "t36"."t2",
   "t36"."t3",
   NOT (
-    (
-      "t36"."last_start" + INTERVAL '86400' SECOND
-    ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+    "t36"."last_start" > MAKE_TIMESTAMP(2026, 3, 30, 12, 0, 0.0)
   ) AS "matured",
   (
     "t36"."reached" < 3
   )
   AND (
-    (
-      "t36"."last_start" + INTERVAL '86400' SECOND
-    ) > MAKE_TIMESTAMP(2026, 3, 31, 12, 0, 0.0)
+    "t36"."last_start" > MAKE_TIMESTAMP(2026, 3, 30, 12, 0, 0.0)
   ) AS "in_progress"
 FROM (
   SELECT

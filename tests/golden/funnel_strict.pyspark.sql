@@ -301,17 +301,13 @@ SELECT
   `t36`.`t2`,
   `t36`.`t3`,
   NOT (
-    (
-      `t36`.`last_start` + INTERVAL '86400' SECOND
-    ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+    `t36`.`last_start` > CAST('2026-03-30T12:00:00' AS TIMESTAMP)
   ) AS `matured`,
   (
     `t36`.`reached` < 3
   )
   AND (
-    (
-      `t36`.`last_start` + INTERVAL '86400' SECOND
-    ) > CAST('2026-03-31T12:00:00' AS TIMESTAMP)
+    `t36`.`last_start` > CAST('2026-03-30T12:00:00' AS TIMESTAMP)
   ) AS `in_progress`
 FROM (
   SELECT

@@ -115,12 +115,14 @@ def finish_users(users: ir.Table, tagged: ir.Table, spec: FunnelSpec, as_of: dat
     the last step and not matured) and the attributed breakdown value to a per-user table
     with columns user_id, reached, t1..tn (per-step times, with or without a time zone:
     the greedy path keeps the events' own type), last_start."""
+    # last_start + within > as_of, with the constant side folded: no per-row interval sum
+    edge = as_of - spec.within
     if users.last_start.type().timezone is None:
-        cut: Any = ts_literal(as_of)
+        cut: Any = ts_literal(edge)
     else:
-        aware = as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=UTC)
+        aware = edge if edge.tzinfo is not None else edge.replace(tzinfo=UTC)
         cut = ibis.literal(aware.astimezone(UTC), type=users.last_start.type())
-    open_ = users.last_start + interval(spec.within) > cut
+    open_ = users.last_start > cut
     users = users.mutate(matured=~open_, in_progress=(users.reached < spec.n) & open_)
     if spec.by is None:
         return users
