@@ -87,7 +87,8 @@ def _level2(
     One aggregation per user over the start × step-2 pairs gives the earliest start, the last
     start and the earliest step-2 time. For a user whose starts are all at one instant (in
     practice most users: one signup each) that is their whole step-2 chain. Only users with
-    starts at several instants need the per-start ``MIN`` (over their pairs only)."""
+    starts at several instants need the per-start ``MIN``: a second join, over their starts
+    alone."""
     on = [starts.uk == rows.ru, *_conds(starts, rows, 2, spec)]
     pairs = starts.left_join(rows, on)
     per = pairs.group_by("uk").agg(
@@ -99,8 +100,8 @@ def _level2(
     one = per.filter((per.l1_1 == per.last_start) & per.l2_2.notnull())
     alive_one = one.select("uk", t1=one.l1_1, **{c: one[c] for c in carry}, t2=one.l2_2)
     many = per.filter(per.l1_1 != per.last_start).select(mk=per.uk)
-    # their starts, grouped: the grouping keeps the (usually empty) set small before the
-    # join with the step-2 rows, whatever order the engine would pick for the joins
+    # their starts, grouped before the join with the step-2 rows: without the grouping
+    # DuckDB joined all starts with those rows first and filtered after (+0.4 s at 100M)
     mine = starts.semi_join(many, starts.uk == many.mk)
     mine = mine.group_by(["uk", "t1"]).agg(end=mine.end.min(), **{c: mine[c].min() for c in carry})
     alive_many = _step(mine, rows, _conds(mine, rows, 2, spec), carry, "t2", left=False)
