@@ -1,12 +1,18 @@
-"""Ingest benchmark: events/s of `journeylab ingest` on a 10M-event JSONL, and the bytes a
-3-step funnel-shaped query reads compared with the whole lake.
+"""Ingest benchmark: `journeylab ingest` per format against DuckDB's own reader, and the
+memory of `journeylab compact` on a lake built by many ingests.
 
-Run by hand (never in tests):
+Run by hand (never in tests), on an otherwise quiet machine if you can:
 
-    nice -n 10 .venv/bin/python benchmarks/ingest.py [--events 10000000] [--regenerate]
+    nice -n 10 .venv/bin/python benchmarks/ingest.py [--events 10000000] [--formats jsonl,parquet,csv]
+    nice -n 10 .venv/bin/python benchmarks/ingest.py --compact --lake-events 100000000 --ingests 20
 
-The input is generated once, streaming, deterministic by seed, and cached under
-``benchmarks/.cache/``. Numbers go to docs/performance.md ("Ingest").
+Inputs are generated once (deterministic by seed) and cached under ``benchmarks/.cache/``:
+a JSON lines export (10 event names, skewed users, millisecond times with offsets, data on
+60% of events, eventId on half, 0.05% malformed lines, 0.5% re-sends) and the same events
+as CSV and as Parquet (``eventAt`` a UTC timestamp, ``data`` JSON text), converted by
+DuckDB. Each run is a fresh process: wall and CPU seconds, peak RSS (wait4). The floor is
+DuckDB's ``read_json`` → Parquet of the same JSON lines file (no validation, no
+de-duplication, no order), in the same run. Numbers go to docs/performance.md ("Ingest").
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -22,13 +27,26 @@ import time
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-CACHE = Path(__file__).resolve().parent / ".cache"
+CACHE = Path(os.environ.get("JOURNEYLAB_BENCH_CACHE") or Path(__file__).resolve().parent / ".cache")
 ROOT = Path(__file__).resolve().parents[1]
-FUNNEL = ("signup", "add_to_cart", "purchase")  # about 10% of rows together
+#: prepended to the code a measured process runs: at exit it writes its own peak RSS (VmHWM
+#: of its address space, made at exec) on stderr. wait4's ru_maxrss is not used: it also
+#: counts the pages the child shared with this (large) process between fork and exec.
+_PEAK = "jl-bench-peak-kb:"
+_REPORT_PEAK = (
+    "import atexit, sys\n"
+    "def _jl_peak():\n"
+    "    with open('/proc/self/status') as fh:\n"
+    "        kb = [ln.split()[1] for ln in fh if ln.startswith('VmHWM:')][0]\n"
+    f"    sys.stderr.write('\\n{_PEAK} ' + kb + '\\n')\n"
+    "atexit.register(_jl_peak)\n"
+)
+#: the CLI in a fresh process, with this interpreter (a checkout's venv or a worktree's)
+CLI = [sys.executable, "-c", _REPORT_PEAK + "from journeylab.cli import main; main()"]
 NAMES = (
     ("page_view", 0.42),
     ("screen_view", 0.15),
@@ -114,116 +132,185 @@ def input_file(events: int, seed: int = 1, regenerate: bool = False) -> Path:
     return path
 
 
-def run_ingest(path: Path, lake: Path, extra: list[str]) -> dict[str, Any]:
-    shutil.rmtree(lake, ignore_errors=True)
-    cmd = [str(ROOT / ".venv" / "bin" / "journeylab"), "ingest", str(path), "--lake", str(lake)]
+_EXPORT = {
+    "parquet": (
+        "COPY (SELECT userId, name, CAST(eventAt AS TIMESTAMPTZ) AS eventAt, data::VARCHAR "
+        "AS data, eventId FROM read_json($src, format='newline_delimited', ignore_errors=true, "
+        "columns={userId: 'VARCHAR', name: 'VARCHAR', eventAt: 'VARCHAR', data: 'JSON', "
+        "eventId: 'VARCHAR'}) WHERE userId IS NOT NULL) TO '{dst}' (FORMAT parquet, "
+        "COMPRESSION zstd)"
+    ),
+    "csv": (
+        "COPY (SELECT userId, name, eventAt, eventId, data::VARCHAR AS data FROM "
+        "read_json($src, format='newline_delimited', ignore_errors=true, columns={userId: "
+        "'VARCHAR', name: 'VARCHAR', eventAt: 'VARCHAR', data: 'JSON', eventId: 'VARCHAR'}) "
+        "WHERE userId IS NOT NULL) TO '{dst}' (FORMAT csv, HEADER true)"
+    ),
+}
+
+
+def same_events(jsonl: Path, fmt: str) -> Path:
+    """The events of ``jsonl`` as another format (converted once by DuckDB, cached)."""
+    import duckdb
+
+    if fmt == "jsonl":
+        return jsonl
+    path = jsonl.with_suffix("." + fmt)
+    if not path.exists():
+        tmp = path.with_name(path.stem + ".tmp." + fmt)
+        con = duckdb.connect()
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
+        con.execute(_EXPORT[fmt].replace("{dst}", str(tmp)), {"src": str(jsonl)})
+        os.replace(tmp, path)
+    return path
+
+
+def measured(cmd: list[str]) -> dict[str, Any]:
+    """Run ``cmd`` in a fresh process: its stdout, wall and CPU seconds (wait4 on that one
+    child) and peak RSS (its own report, :data:`_REPORT_PEAK`)."""
     t0 = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run([*cmd, "--json", *extra], capture_output=True, text=True, check=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    report: dict[str, Any] = json.loads(out.stdout)
-    report["wall_seconds"] = round(wall, 2)
-    report["cpu_seconds"] = round(
-        (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2
-    )
-    report["peak_rss_mb"] = round(after.ru_maxrss / 1024)
-    report["events_per_second"] = round(report["records"] / wall)
-    report["input_mb"] = round(path.stat().st_size / 1e6)
-    report["lake_mb"] = round(sum(f.stat().st_size for f in lake.rglob("*.parquet")) / 1e6, 1)
-    return report
-
-
-def row_group_bytes(lake: Path, names: tuple[str, ...]) -> dict[str, Any]:
-    """Row groups (and their compressed bytes) whose `name` statistics can hold ``names``."""
-    files = sorted((lake / "events").glob("*.parquet"))
-    total = needed = groups = hit_groups = rows = 0
-    for f in files:
-        meta = pq.ParquetFile(f).metadata
-        col = meta.schema.names.index("name")
-        for g in range(meta.num_row_groups):
-            rg = meta.row_group(g)
-            size = sum(rg.column(c).total_compressed_size for c in range(rg.num_columns))
-            stats = rg.column(col).statistics
-            total += size
-            groups += 1
-            rows += rg.num_rows
-            if stats is None or any(stats.min <= n <= stats.max for n in names):
-                needed += size
-                hit_groups += 1
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{cmd} failed: {err.decode()[-2000:]}")
     return {
-        "files": len(files),
-        "row_groups": groups,
-        "row_groups_read": hit_groups,
-        "bytes_total": total,
-        "bytes_read": needed,
-        "bytes_share": round(needed / total, 3) if total else None,
+        "stdout": out.decode(),
+        "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_rss_mb": _peak_mb(err.decode(errors="replace")),
     }
 
 
-def duckdb_scan(lake: Path, names: tuple[str, ...]) -> dict[str, Any]:
-    """DuckDB's own profile of a funnel-shaped scan vs a full scan (rows read, bytes read)."""
-    glob = str(lake / "events" / "*.parquet")
-    out: dict[str, Any] = {}
-    con = duckdb.connect()
-    con.execute("SET threads = 2")
-    queries = {
-        "funnel": "select count(*), count(distinct user_id), max(event_at) "
-        "from read_parquet($g) where name in ($a, $b, $c)",
-        "whole": "select count(*), count(distinct user_id), max(event_at) from read_parquet($g)",
-    }
-    for label, sql in queries.items():
-        prof = CACHE / f"profile-{label}.json"
-        con.execute("PRAGMA enable_profiling='json'")
-        con.execute("SET profiling_output = $p", {"p": str(prof)})
-        con.execute("SET profiling_mode='detailed'")
-        t0 = time.perf_counter()
-        params = {"g": glob, "a": names[0], "b": names[1], "c": names[2]}
-        rel = con.execute(sql, {k: v for k, v in params.items() if "$" + k in sql})
-        rows, users, _ = rel.fetchall()[0]
-        seconds = time.perf_counter() - t0
-        con.execute("PRAGMA disable_profiling")
-        tree = json.loads(prof.read_text())
-        query, io = tree.get("query", {}), tree.get("io", {})
-        out[label] = {
-            "rows_returned": rows,
-            "users": users,
-            "seconds": round(seconds, 3),
-            "rows_scanned": query.get("total_rows_scanned"),
-            "row_groups_scanned": query.get("total_row_groups_scanned"),
-            "row_groups_to_scan": query.get("total_row_groups_to_scan"),
-            "bytes_scanned": query.get("total_bytes_scanned"),
-            "io_bytes_read": io.get("total_bytes_read"),
+def _peak_mb(stderr: str) -> int:
+    """The peak RSS a process reported (see :data:`_REPORT_PEAK`), in MB."""
+    kb = [ln.split()[1] for ln in stderr.splitlines() if ln.startswith(_PEAK)]
+    if not kb:
+        raise RuntimeError(f"no peak RSS reported: {stderr[-2000:]}")
+    return round(int(kb[-1]) / 1024)
+
+
+_FLOOR = (
+    "import duckdb, sys; con = duckdb.connect(); "
+    "con.execute(\"COPY (SELECT * FROM read_json(?, format='newline_delimited', "
+    'ignore_errors=true)) TO \'" + sys.argv[2] + "\' (FORMAT parquet, COMPRESSION zstd)", '
+    "[sys.argv[1]]).fetchall()"
+)
+
+
+def floor(jsonl: Path, events: int) -> dict[str, Any]:
+    """DuckDB's own read_json → Parquet of the same file: the floor to compare with."""
+    out = CACHE / "floor.parquet"
+    got = measured([sys.executable, "-c", _REPORT_PEAK + _FLOOR, str(jsonl), str(out)])
+    got.pop("stdout")
+    got["events_per_second"] = round(events / got["wall_seconds"])
+    out.unlink(missing_ok=True)
+    return got
+
+
+def ingest(path: Path, lake: Path) -> dict[str, Any]:
+    shutil.rmtree(lake, ignore_errors=True)
+    got = measured([*CLI, "ingest", str(path), "--lake", str(lake), "--json"])
+    report = json.loads(got.pop("stdout"))
+    got["events_per_second"] = round(report["records"] / got["wall_seconds"])
+    got["report"] = {k: report[k] for k in ("records", "accepted", "duplicates", "rejected")}
+    got["input_mb"] = round(path.stat().st_size / 1e6)
+    got["lake_mb"] = round(sum(f.stat().st_size for f in lake.rglob("*.parquet")) / 1e6, 1)
+    return got
+
+
+# -- compaction of a lake built by many ingests --------------------------------------------
+def shuffled_chunk(rng: np.random.Generator, n: int, first: int, users: int) -> pa.Table:
+    """``n`` events over the whole 90 days, in random time order (a time-shuffled chunk)."""
+    names = np.array([name for name, _ in NAMES])
+    probs = np.array([p for _, p in NAMES])
+    name = names[rng.choice(len(names), n, p=probs / probs.sum())]
+    user = (rng.pareto(1.2, n) * users / 60).astype(np.int64) % users
+    at = (START + rng.integers(0, 90 * 86_400, n)) * 1_000_000 + rng.integers(0, 10**6, n)
+    amount = rng.integers(100, 20_000, n)
+    data = np.where(
+        np.isin(name, ["purchase", "add_to_cart"]),
+        np.char.add('{"amount":', amount.astype(str)),
+        "",
+    )
+    data = np.where(data == "", None, np.char.add(data.astype(str), "}"))
+    ids = np.char.add("e", np.arange(first, first + n).astype(str))
+    return pa.table(
+        {
+            "userId": pa.array(np.char.add("u", user.astype(str))),
+            "name": pa.array(name),
+            "eventAt": pa.array(at).cast(pa.timestamp("us", tz="UTC")),
+            "data": pa.array(data, pa.string()),
+            "eventId": pa.array(np.where(rng.random(n) < 0.5, ids, None), pa.string()),
         }
-    return out
+    )
+
+
+def compact_bench(total: int, ingests: int, seed: int, memory: str | None) -> dict[str, Any]:
+    folder = CACHE / f"compact-{total}-{ingests}-s{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    per = total // ingests
+    files = []
+    for k in range(ingests):
+        path = folder / f"chunk-{k:03d}.parquet"
+        if not path.exists():
+            pq.write_table(shuffled_chunk(rng, per, k * per, max(total // 40, 1)), path)
+        files.append(path)
+    lake = folder / "lake"
+    shutil.rmtree(lake, ignore_errors=True)
+    runs = []
+    for path in files:
+        got = measured([*CLI, "ingest", str(path), "--lake", str(lake), "--json"])
+        got.pop("stdout")
+        runs.append(got)
+        print(json.dumps({"ingest": path.name, **got}), file=sys.stderr, flush=True)
+    cmd = [*CLI, "compact", "--lake", str(lake)]
+    if memory:
+        cmd += ["--memory-limit", memory]
+    got = measured(cmd)
+    got.pop("stdout")
+    return {
+        "events": per * ingests,
+        "ingests": ingests,
+        "ingest_wall_seconds": [r["wall_seconds"] for r in runs],
+        "ingest_peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "compact": got,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--formats", default="jsonl,parquet,csv")
     parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--skip-ingest", action="store_true", help="measure the existing lake")
-    parser.add_argument("--compact", action="store_true", help="also measure after compaction")
+    parser.add_argument("--compact", action="store_true", help="only the compaction run")
+    parser.add_argument("--lake-events", type=int, default=100_000_000)
+    parser.add_argument("--ingests", type=int, default=20)
+    parser.add_argument("--memory-limit", default=None)
     args = parser.parse_args()
-    path = input_file(args.events, args.seed, args.regenerate)
-    lake = CACHE / f"ingest-lake-{args.events}"
-    result: dict[str, Any] = {"input": str(path)}
-    if not args.skip_ingest:
-        result["ingest"] = run_ingest(path, lake, [])
-        print(json.dumps(result["ingest"]), file=sys.stderr, flush=True)
-    result["funnel_row_groups"] = row_group_bytes(lake, FUNNEL)
-    result["duckdb"] = duckdb_scan(lake, FUNNEL)
+    result: dict[str, Any] = {"load_average": os.getloadavg()}
     if args.compact:
-        t0 = time.perf_counter()
-        subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "journeylab"), "compact", "--lake", str(lake)],
-            check=True,
-            capture_output=True,
+        result["compact"] = compact_bench(
+            args.lake_events, args.ingests, args.seed, args.memory_limit
         )
-        result["compact_seconds"] = round(time.perf_counter() - t0, 1)
-        result["compacted_funnel_row_groups"] = row_group_bytes(lake, FUNNEL)
-        result["compacted_duckdb"] = duckdb_scan(lake, FUNNEL)
+    else:
+        jsonl = input_file(args.events, args.seed, args.regenerate)
+        result["floor_read_json_to_parquet"] = floor(jsonl, args.events)
+        for fmt in args.formats.split(","):
+            path = same_events(jsonl, fmt)
+            got = ingest(path, CACHE / f"ingest-lake-{fmt}")
+            if fmt == "jsonl":
+                floor_rate = result["floor_read_json_to_parquet"]["events_per_second"]
+                got["ratio_to_floor"] = round(got["events_per_second"] / floor_rate, 3)
+            result[fmt] = got
+            print(json.dumps({fmt: got}), file=sys.stderr, flush=True)
+    result["load_average_after"] = os.getloadavg()
     print(json.dumps(result, indent=1))
 
 

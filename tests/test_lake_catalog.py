@@ -104,13 +104,13 @@ def test_compaction_keeps_content_and_swaps_generation(
     assert _content(lake) == before
     gen_after = (lake.path / "events").resolve()
     assert gen_after != gen_before and not gen_before.exists()
-    # files are ordered by name then user_id, event_at
+    # files are ordered by name then user_key, event_at (ADR 0007)
     files = lake.layout.event_files()
     import pyarrow.parquet as pq
 
     keys = []
     for f in files:
-        t = pq.read_table(f, columns=["name", "user_id", "event_at"])
+        t = pq.read_table(f, columns=["name", "user_key", "event_at", "event_id"])
         keys += list(zip(*(t[c].to_pylist() for c in t.column_names), strict=True))
     assert keys == sorted(keys)
     # compaction is idempotent, re-ingest after it still dedupes

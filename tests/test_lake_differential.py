@@ -259,7 +259,7 @@ def check_against_reference(
         path = root / (f"part{i}.json" if as_batch else f"part{i}.jsonl")
         _write(path, recs, as_batch)
         paths.append(path)
-    lake = open_lake(root / "lake")
+    lake = open_lake(root / "lake", create=True)
     report = lake.ingest(paths, received_at=RECEIVED, chunk_rows=chunk_rows)
 
     # -- the reference --------------------------------------------------------------

@@ -163,7 +163,7 @@ def test_a_lake_file_round_trips_through_parquet_import(
     from journeylab import open_lake
 
     lake.ingest(write_jsonl(EVENTS))
-    other = open_lake(tmp_path / "other")
+    other = open_lake(tmp_path / "other", create=True)
     for f in lake.layout.event_files():
         other.ingest(f)
     cols = ["event_id", "user_id", "name", "event_at", "data"]

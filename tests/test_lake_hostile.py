@@ -58,7 +58,7 @@ def hostile(tmp_path: Path) -> tuple[Lake, Path]:
     src = work / "it's; rm -rf ..jsonl"
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in _records()) + "\n{bad\n")
     outside_before = _tree(tmp_path)
-    lake = open_lake(tmp_path / "lake")
+    lake = open_lake(tmp_path / "lake", create=True)
     report = lake.ingest(src)
     lake.declare("x'; DROP TABLE declared; --", description="'; --")
     lake.compact()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from journeylab import REASONS, Lake, open_lake
-from journeylab.lake.model import derive_event_id
+from journeylab.ingest.model import derive_event_id
 
 RECEIVED_AT = datetime(2030, 1, 1, tzinfo=UTC)
 
@@ -83,17 +83,22 @@ def test_every_jsonl_reason_is_quarantined_with_raw_text(lake: Lake, write_jsonl
 
 
 def test_reason_codes_cover_all_formats(lake: Lake, write_jsonl, tmp_path: Path) -> None:
-    """invalid_batch (json body) and invalid_row (csv) — the two codes JSONL cannot produce."""
+    """invalid_batch (json body) and invalid_row (csv) — the two codes JSONL cannot produce;
+    not_an_event: an imported row that is not an event (a Segment identify call)."""
     body = tmp_path / "batch.json"
     body.write_text(json.dumps({"records": []}))
     csv_path = tmp_path / "rows.csv"
     csv_path.write_text(
         "userId,name,eventAt,data\nu1,a,2024-01-01T00:00:00Z,{bad\nu1,a,x,{},extra\n"
     )
+    identify = tmp_path / "segment.jsonl"
+    identify.write_text(json.dumps({"type": "identify", "userId": "u1", "messageId": "m"}))
     r1 = lake.ingest(body)
     r2 = lake.ingest(csv_path)
+    r3 = lake.ingest(identify, format="segment")
     assert r1.rejected_by_reason == {"invalid_batch": 1}
     assert r2.rejected_by_reason == {"invalid_row": 2}
+    assert r3.rejected_by_reason == {"not_an_event": 1}
     seen = set(lake.rejected()["reason"]) | {reason for _, reason in BAD_LINES}
     assert seen == set(REASONS)
 
@@ -233,7 +238,7 @@ def test_chunking_does_not_change_the_result(tmp_path: Path, write_jsonl, chunk_
     records = [
         {**OK, "eventId": f"e{i % 7}", "name": f"n{i % 3}", "data": {"i": i}} for i in range(20)
     ] + ["bad"] * 3
-    lk = open_lake(tmp_path / f"lake{chunk_rows}")
+    lk = open_lake(tmp_path / f"lake{chunk_rows}", create=True)
     report = lk.ingest(write_jsonl(records), chunk_rows=chunk_rows, received_at=RECEIVED_AT)
     assert (report.accepted, report.duplicates, report.rejected) == (7, 13, 3)
     rows = lk.execute(lk.events().order_by("event_id")).to_dicts()

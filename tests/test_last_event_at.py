@@ -42,7 +42,7 @@ def _write(path: Path, stamps: list[datetime], unit: str, statistics: bool = Tru
 
 
 def _lake_with(tmp_path: Path, unit: str, statistics: bool = True) -> Lake:
-    lake = open_lake(tmp_path / "lake")
+    lake = open_lake(tmp_path / "lake", create=True)
     assert lake.last_event_at() is None
     folder = lake.layout.root / "events"
     _write(folder / "part-x1.parquet", STAMPS[:2], unit, statistics)

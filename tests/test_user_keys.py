@@ -17,8 +17,7 @@ import pytest
 
 from journeylab import open_lake
 from journeylab.errors import LakeError
-from journeylab.lake import batch, fast, hashing
-from journeylab.lake import sources as feed
+from journeylab.lake import userkeys
 from journeylab.lake.hashing import user_key
 
 STEPS = ["signup", "view", "buy"]
@@ -39,25 +38,14 @@ def _ingest(root: Path, name: str, users: list[str], **kw: Any) -> Any:
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"{name}.jsonl"
     path.write_text(_lines(users), "utf-8")
-    lake = open_lake(root / "lake")
+    lake = open_lake(root / "lake", create=True)
     lake.ingest(path, **kw)
     return lake
 
 
 def _patch_keys(mp: pytest.MonkeyPatch, keys: Any) -> None:
-    """Make both ingest paths (the Validator's table and the compiled scanner) and the
-    collision check use ``keys``."""
-    mp.setattr(batch, "user_keys", keys)
-    mp.setattr(hashing, "user_keys", keys)
-    real = fast.scan_block
-
-    def scan(block: bytes) -> Any:
-        table, rest, offsets = real(block)
-        i = table.schema.get_field_index("user_key")
-        new = pa.array(keys(table["user_id"]), pa.int64())
-        return table.set_column(i, "user_key", new), rest, offsets
-
-    mp.setattr(fast, "scan_block", scan)
+    """Make the lake compute (and check) ``user_key`` with ``keys``."""
+    mp.setattr(userkeys, "distinct_keys", lambda con, ids: keys(ids))
 
 
 def _collide(ids: Any) -> np.ndarray:
@@ -65,11 +53,9 @@ def _collide(ids: Any) -> np.ndarray:
     return np.array([len(s) % 2 for s in pa.array(ids).cast(pa.string()).to_pylist()], np.int64)
 
 
-@pytest.mark.parametrize("fast_path", [True, False])
-def test_every_path_writes_the_documented_key(tmp_path: Path, fast_path: bool) -> None:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(feed, "FAST", fast_path)
-        lake = _ingest(tmp_path, "a", [f"u{i}" for i in range(40)], chunk_rows=7)
+@pytest.mark.parametrize("chunk_rows", [7, 1000])
+def test_every_path_writes_the_documented_key(tmp_path: Path, chunk_rows: int) -> None:
+    lake = _ingest(tmp_path, "a", [f"u{i}" for i in range(40)], chunk_rows=chunk_rows)
     rows = lake.execute(lake.events().select("user_id", "user_key")).to_dicts()
     assert len(rows) == 14 * 1 + 13 * 2 + 13 * 3 + 1
     assert all(r["user_key"] == user_key(r["user_id"]) for r in rows)
@@ -78,16 +64,15 @@ def test_every_path_writes_the_documented_key(tmp_path: Path, fast_path: bool) -
     assert frame["users"].to_list() == [41, 26, 13]
 
 
-@pytest.mark.parametrize("fast_path", [True, False])
-def test_collisions_are_recorded_and_the_funnel_falls_back(tmp_path: Path, fast_path: bool) -> None:
+@pytest.mark.parametrize("chunk_rows", [7, 1000])
+def test_collisions_are_recorded_and_the_funnel_falls_back(tmp_path: Path, chunk_rows: int) -> None:
     users = [f"u{i}" for i in range(1, 31)]
     clean = _ingest(tmp_path / "clean", "a", users)
     want = clean.funnel(STEPS, within="7d")
     assert "user_key" in want.to_sql()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(feed, "FAST", fast_path)
         _patch_keys(mp, _collide)
-        lake = _ingest(tmp_path / "bad", "a", users)
+        lake = _ingest(tmp_path / "bad", "a", users, chunk_rows=chunk_rows)
     assert not lake.user_keys_exact()
     got = lake.funnel(STEPS, within="7d")
     assert "user_key" not in got.to_sql()
@@ -110,7 +95,7 @@ def test_a_collision_with_an_earlier_ingest_is_found(tmp_path: Path) -> None:
         assert lake.user_keys_exact()  # new ids, new keys
         _ingest(tmp_path, "c", ["b1"])
     assert not lake.user_keys_exact()
-    assert not open_lake(tmp_path / "lake").user_keys_exact()
+    assert not open_lake(tmp_path / "lake", create=True).user_keys_exact()
 
 
 def test_verify_rechecks_the_whole_lake(tmp_path: Path) -> None:
@@ -127,7 +112,7 @@ def test_format_2_lakes_read_without_keys_and_refuse_ingest(tmp_path: Path) -> N
     marker.write_text(json.dumps({"format": "journeylab-lake", "version": 2}))
     for file in lake.layout.event_files():  # what format 2 wrote: no user_key
         pq.write_table(pq.read_table(file).drop_columns(["user_key"]), file)
-    old = open_lake(tmp_path / "lake")
+    old = open_lake(tmp_path / "lake", create=True)
     assert "user_key" not in old.events().columns
     assert not old.user_keys_exact()
     assert old.funnel(STEPS, within="7d").table()["users"].to_list() == [3, 1, 0]

@@ -6,11 +6,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
 import polars as pl
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = ["Catalog", "NearMiss", "build_catalog", "near_misses", "nearest_names", "squash"]
 
@@ -31,6 +34,14 @@ class NearMiss:
         )
         return f"{self.name!r} and {self.other!r} differ only by {how}: names must match exactly"
 
+    def to_dict(self, about: str | None = None) -> dict[str, Any]:
+        """The ``--json`` form: kind, name, other (the name it is close to, from ``about``'s
+        side when given) and message."""
+        name, other = self.name, self.other
+        if about is not None and about == other and about != name:
+            name, other = other, name
+        return {"kind": self.kind, "name": name, "other": other, "message": self.message()}
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -45,15 +56,24 @@ class Catalog:
     def names(self) -> list[str]:
         return self.frame["name"].to_list()
 
-    def to_records(self) -> list[dict[str, Any]]:
+    def to_records(self, warnings: bool = False) -> list[dict[str, Any]]:
+        """One dict a name (``catalog --json``); with ``warnings``, each row also lists the
+        near-miss warnings that involve its name under ``"warnings"`` (kind, other name,
+        message), so the list of rows scripts read keeps its shape."""
         rows = self.frame.to_dicts()
         for row in rows:
             for key in ("first_seen", "last_seen"):
                 if isinstance(row[key], datetime):
                     row[key] = row[key].astimezone(UTC).isoformat().replace("+00:00", "Z")
+            if warnings:
+                row["warnings"] = [
+                    w.to_dict(row["name"])
+                    for w in self.warnings
+                    if row["name"] in (w.name, w.other)
+                ]
         return rows
 
-    def chart(self) -> Any:
+    def chart(self) -> alt.TopLevelMixin:
         from journeylab.charts.catalog import catalog_chart
 
         return catalog_chart(self)

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,6 +31,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from journeylab.errors import LakeError
+from journeylab.lake.failpoints import failpoint
+from journeylab.lake.generations import PREFIX, Pin, generation_number, remove_unpinned
 
 __all__ = [
     "Layout",
@@ -37,6 +41,8 @@ __all__ = [
     "REJECTED_SCHEMA",
     "ROW_GROUP_ROWS",
     "FORMAT_VERSION",
+    "KEYED_ORDER",
+    "LAKE_ORDER",
 ]
 
 #: 2: derived event ids are MD5 (version 1: BLAKE2b-128); see docs/adr/0002.
@@ -73,32 +79,100 @@ REJECTED_SCHEMA = pa.schema(
 )
 
 
-class Layout:
-    """Paths of one lake folder plus atomic file operations."""
+#: the order of the rows in every events file (and of a compacted lake as a whole)
+LAKE_ORDER = ("name", "user_id", "event_at", "event_id")
+#: the order of a compacted lake of format 3 or later: by user key within a name, so a
+#: funnel reads each step's rows already sorted by (user_key, event_at) (docs/adr/0007)
+KEYED_ORDER = ("name", "user_key", "event_at", "event_id")
+MARKER = "journeylab-lake.json"
+#: what a lake folder holds while it is being created (a creator may have been killed)
+_CREATING = {".lock", "_tmp", "rejected", "events", MARKER}
 
-    def __init__(self, root: str | os.PathLike[str], create: bool = True) -> None:
+
+def _create(path: str) -> str:
+    """How to create a lake at ``path``: the CLI, Python, or an ingest."""
+    return (
+        f"`journeylab init {path}` (Python: journeylab.open_lake({path!r}, create=True)), or "
+        f"ingest into it (`journeylab ingest FILE --lake {path}`)"
+    )
+
+
+def _is_lake(given: str | os.PathLike[str], root: Path, marker: Path) -> bool:
+    """Whether ``root`` holds a lake; a folder that cannot be read is a LakeError."""
+    try:
+        return marker.is_file()
+    except OSError as exc:
+        raise LakeError(
+            f"Invalid value for lake: {str(given)!r} cannot be read ({exc.strerror}). "
+            "Check the path and its permissions."
+        ) from None
+
+
+def _refuse(given: str | os.PathLike[str], root: Path, create: bool) -> None:
+    """Raise unless a new lake may be created at ``root`` (``create`` and a new or empty
+    folder); the message says what the path is and how to go on."""
+    where = f"Invalid value for lake: {str(given)!r}"
+    try:
+        if root.exists() and not root.is_dir():
+            what = "a file" if root.is_file() else "a pipe or a device"
+            raise LakeError(f"{where} is {what}, not a lake folder. Pass the lake's folder.")
+        empty = not root.exists() or _creatable(root)
+    except OSError as exc:
+        raise LakeError(
+            f"{where} cannot be read ({exc.strerror}). Check the path and its permissions."
+        ) from None
+    if not empty:
+        raise LakeError(
+            f"{where} is a folder that is not a journeylab lake (no journeylab-lake.json) and "
+            "not empty. Pass the lake's folder, or create a lake in a new or empty folder."
+        )
+    if not create:
+        what = "does not exist" if not root.exists() else "is an empty folder, not a lake yet"
+        raise LakeError(
+            f"{where} {what}. Opening a lake never creates one; create it with "
+            f"{_create(str(given))}."
+        )
+
+
+def _creatable(root: Path) -> bool:
+    """Whether ``root`` holds nothing but what creating a lake writes before its marker."""
+    return all(
+        p.name in _CREATING or p.name.startswith((PREFIX, ".events.", f".{MARKER}."))
+        for p in root.iterdir()
+    )
+
+
+class Layout:
+    """Paths of one lake folder plus atomic file operations. ``create``: make a new lake
+    when ``root`` is a new or empty folder (otherwise that is a LakeError)."""
+
+    def __init__(self, root: str | os.PathLike[str], create: bool = False) -> None:
         self.root = Path(root).resolve()
-        marker = self.root / "journeylab-lake.json"
-        if not marker.exists():
-            if not create:
-                raise LakeError(
-                    f"Invalid value for lake: {str(root)!r} is not a journeylab lake "
-                    "(no journeylab-lake.json). Create one with `journeylab ingest FILE "
-                    "--lake DIR` or journeylab.open_lake(DIR)."
-                )
-            if self.root.exists() and any(self.root.iterdir()):
-                raise LakeError(
-                    f"Invalid value for lake: {str(root)!r} exists, is not empty and is not "
-                    "a journeylab lake. Pick an empty or new folder."
-                )
-            self.root.mkdir(parents=True, exist_ok=True)
-            self._write_bytes(marker, json.dumps(FORMAT).encode())
+        self._pin = Pin()
+        marker = self.root / MARKER
+        if not _is_lake(root, self.root, marker):
+            self._make(str(root), create)
         self.version = int(json.loads(marker.read_text("utf-8")).get("version", 1))
-        (self.root / "rejected").mkdir(exist_ok=True)
-        if not self.events_dir.is_symlink():
+        if not self.events_dir.is_symlink():  # a lake written before the symlink existed
             with self.locked():
                 if not self.events_dir.is_symlink():
                     self.switch_generation(self._new_generation(1))
+
+    def _make(self, given: str, create: bool) -> None:
+        """Create the lake when ``create`` and the folder is new or empty, safely when other
+        processes create it at the same time: under the writer lock, the marker last (a
+        folder without it is not a lake yet; what a creator writes before it counts as
+        empty, so a creator killed half-way leaves a folder the next one finishes)."""
+        _refuse(given, self.root, create)
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._flock():
+            if (self.root / MARKER).exists():  # another process created it meanwhile
+                return
+            _refuse(given, self.root, create)
+            self.rejected_dir.mkdir(exist_ok=True)
+            if not self.events_dir.is_symlink():
+                self.switch_generation(self._new_generation(1))
+            self._write_bytes(self.root / MARKER, json.dumps(FORMAT).encode())
 
     def check_ingest_version(self) -> None:
         """Refuse to add events to a lake of an older format that holds events (its derived
@@ -118,7 +192,7 @@ class Layout:
                 f"{FORMAT_VERSION}. Ingest the inputs into a new lake folder "
                 "(`journeylab ingest FILE... --lake NEW_DIR`); reading this lake still works."
             )
-        self._write_bytes(self.root / "journeylab-lake.json", json.dumps(FORMAT).encode())
+        self._write_bytes(self.root / MARKER, json.dumps(FORMAT).encode())
         self.version = FORMAT_VERSION
 
     @property
@@ -131,19 +205,20 @@ class Layout:
         the key equals grouping by the id); read fresh from the marker each time."""
         if self.version < 3:
             return False
-        marker = json.loads((self.root / "journeylab-lake.json").read_text("utf-8"))
+        marker = json.loads((self.root / MARKER).read_text("utf-8"))
         return marker.get(COLLISIONS) is False
 
     def set_user_key_collisions(self, collisions: bool) -> None:
         """Record whether two user ids share a key (written before any file that holds
         them, so a crash never leaves a lake that claims exact keys it does not have)."""
-        marker = json.loads((self.root / "journeylab-lake.json").read_text("utf-8"))
+        marker = json.loads((self.root / MARKER).read_text("utf-8"))
         marker[COLLISIONS] = collisions
-        self._write_bytes(self.root / "journeylab-lake.json", json.dumps(marker).encode())
+        self._write_bytes(self.root / MARKER, json.dumps(marker).encode())
 
     # -- paths ---------------------------------------------------------------------
     @property
     def events_dir(self) -> Path:
+        """The ``events`` symlink (readers outside journeylab glob through it)."""
         return self.root / "events"
 
     @property
@@ -156,25 +231,43 @@ class Layout:
         path.mkdir(exist_ok=True)
         return path
 
+    def generation(self) -> Path:
+        """The current generation's folder (its real path, not the symlink)."""
+        return self.root / os.readlink(self.events_dir)
+
     def event_files(self) -> list[str]:
-        return sorted(str(p) for p in self.events_dir.glob("*.parquet"))
+        """The current generation's files, for writers (under :meth:`locked`) and quick
+        looks; readers that query the files use :meth:`snapshot`."""
+        return sorted(str(p) for p in self.generation().glob("*.parquet"))
+
+    def snapshot(self) -> list[str]:
+        """The current generation's files, pinned: the generation stays on disk until this
+        layout pins a newer one or is dropped, so a query over these paths never finds
+        them removed by a compaction (docs/lake.md, "Readers and writers")."""
+        return sorted(str(p) for p in self._pin.pin(self.root).glob("*.parquet"))
 
     def rejected_files(self) -> list[str]:
         return sorted(str(p) for p in self.rejected_dir.glob("*.parquet"))
 
     # -- locking -------------------------------------------------------------------
     @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the lake's writer lock; also clears what a killed writer left in _tmp."""
+    def _flock(self) -> Iterator[None]:
         fd = os.open(self.root / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            shutil.rmtree(self.root / "_tmp", ignore_errors=True)
-            self._drop_stale_generations()
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the lake's writer lock (writers queue on it); also clears what a killed
+        writer left in _tmp and removes old generations no reader pins."""
+        with self._flock():
+            shutil.rmtree(self.root / "_tmp", ignore_errors=True)
+            remove_unpinned(self.root, os.readlink(self.events_dir))
+            yield
 
     # -- atomic writes ---------------------------------------------------------------
     def _write_bytes(self, dest: Path, payload: bytes) -> None:
@@ -193,22 +286,40 @@ class Layout:
         path = self.root / name
         return json.loads(path.read_text("utf-8")) if path.exists() else default
 
-    def write_parquet(self, table: pa.Table, dest_dir: Path, stem: str) -> Path:
-        """Write ``table`` to ``dest_dir/stem.parquet`` atomically (tmp + fsync + rename)."""
+    def write_events(self, parts: Iterable[pa.Table], key: bytes, stage: str = "") -> Path:
+        """Write one events file into the current generation, atomically, from ``parts``
+        (row groups of EVENT_SCHEMA, already in :data:`LAKE_ORDER`: only one part is in
+        memory at a time); ``key`` (bytes that identify the content) names it."""
+        return self._write_parquet(parts, EVENT_SCHEMA, self.generation(), key, stage)
+
+    def write_rejects(self, table: pa.Table, key: bytes) -> Path:
+        """Write one file of quarantined records, atomically."""
+        return self._write_parquet([table], REJECTED_SCHEMA, self.rejected_dir, key, "")
+
+    def _write_parquet(
+        self, parts: Iterable[pa.Table], schema: pa.Schema, dest_dir: Path, key: bytes, stage: str
+    ) -> Path:
+        digest = hashlib.blake2b(key, digest_size=10).hexdigest()
+        stem = f"part-{int(time.time() * 1000):013d}-{digest}"
         tmp = self.tmp_dir / f"{stem}.parquet"
-        pq.write_table(
-            table,
+        with pq.ParquetWriter(
             tmp,
+            schema,
             compression="zstd",
-            row_group_size=ROW_GROUP_ROWS,
             write_statistics=True,
-            use_dictionary=_dictionary_columns(table.schema),
-        )
+            use_dictionary=_dictionary_columns(schema),
+        ) as writer:
+            for part in parts:
+                writer.write_table(part, row_group_size=ROW_GROUP_ROWS)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        if stage:
+            failpoint(stage + "-written")
         dest = dest_dir / f"{stem}.parquet"
         os.replace(tmp, dest)
         _fsync_dir(dest_dir)
+        if stage:
+            failpoint(stage + "-landed")
         return dest
 
     def write_parquet_stream(
@@ -227,6 +338,7 @@ class Layout:
                 os.fsync(fh.fileno())
             os.replace(tmp, dest_dir / tmp.name)
             state.update(writer=None, rows=0, files=state["files"] + 1)
+            failpoint("compact.file-written")
 
         for table in _row_groups(tables, min(ROW_GROUP_ROWS, file_rows)):
             while table.num_rows:
@@ -250,38 +362,25 @@ class Layout:
         return int(state["files"])
 
     # -- generations (compaction swaps the whole events folder at once) -------------
-    def _generation(self) -> int:
-        target = os.readlink(self.events_dir)
-        return int(target.rsplit(".g", 1)[1])
-
     def _new_generation(self, number: int) -> Path:
-        gen = self.root / f"events.g{number:06d}"
+        gen = self.root / f"{PREFIX}{number:06d}"
         gen.mkdir(exist_ok=True)
         return gen
 
     def next_generation(self) -> Path:
         """A fresh, empty generation folder to fill before :meth:`switch_generation`."""
-        return self._new_generation(self._generation() + 1)
+        return self._new_generation(generation_number(os.readlink(self.events_dir)) + 1)
 
     def switch_generation(self, gen: Path) -> None:
-        """Point ``events`` at ``gen`` in one rename; the old generation is removed."""
-        old = self.root / os.readlink(self.events_dir) if self.events_dir.is_symlink() else None
+        """Point ``events`` at ``gen`` in one rename; old generations are removed unless a
+        reader still pins them (a later writer removes them then)."""
         link = self.root / f".events.{uuid.uuid4().hex}.lnk"
         os.symlink(gen.name, link)
         os.replace(link, self.events_dir)
         _fsync_dir(self.root)
-        if old is not None and old != gen:
-            shutil.rmtree(old, ignore_errors=True)
-
-    def _drop_stale_generations(self) -> None:
-        if not self.events_dir.is_symlink():
-            return
-        current = os.readlink(self.events_dir)
-        for path in self.root.glob("events.g*"):
-            if path.name != current:
-                shutil.rmtree(path, ignore_errors=True)
-        for path in self.root.glob(".events.*.lnk"):
-            path.unlink(missing_ok=True)
+        failpoint("compact.switched")
+        self._pin.close()  # this process's own readers move on with their next query
+        remove_unpinned(self.root, gen.name)
 
 
 def _row_groups(tables: Iterable[pa.Table], rows: int) -> Iterator[pa.Table]:

@@ -1,10 +1,9 @@
-"""Which event ids an ingest has already landed: a compiled set of 64-bit hashes
-(:class:`~.scan_seen.HashSet`, the scanner's ``idh`` function) of every id in the lake
-(read once when the ingest starts) and of every chunk it commits.
+"""Which event ids a lake already holds, for first-wins de-duplication across ingests.
 
-A new chunk's hashes are probed against the set (no per-chunk rebuild, no Parquet re-read);
-only the ids whose hash is present are checked exactly — against the lake's files and the
-chunk still being written — so a hash collision can never drop an event.
+The ids are kept as their 64-bit DuckDB ``hash`` in sorted numpy runs (8 bytes an event:
+the lake's ids read once when an ingest starts, then each chunk it commits). A chunk's ids
+are probed against them; only the ids whose hash is found are checked exactly against the
+files, so a hash collision can never drop an event.
 """
 
 from __future__ import annotations
@@ -15,13 +14,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from journeylab.lake.scan import event_id_hashes
-from journeylab.lake.scan_seen import HashSet
+__all__ = ["SeenIds", "found_in_files", "id_hashes"]
 
-__all__ = ["SeenIds", "found_in_files"]
-
-_LOAD = "SELECT event_id FROM read_parquet($files)"
-#: which of some ids the files hold (constant SQL per column, bound parameters)
+_LOAD = "SELECT hash(event_id) AS h FROM read_parquet($files)"
+_HASH = "SELECT hash(event_id) AS h FROM jl_ids"
+#: which of some keys the files hold (constant SQL per column, bound parameters)
 _FOUND = {
     "event_id": "SELECT DISTINCT event_id FROM read_parquet($files) "
     "WHERE event_id IN (SELECT event_id FROM jl_keys_wanted)",
@@ -43,37 +40,68 @@ def found_in_files(con: Any, files: list[str], keys: pa.Array, column: str) -> p
     return got.combine_chunks().cast(pa.string())
 
 
-class SeenIds:
-    """The ids already in the lake, for first-wins de-duplication across chunks. Used by
-    one thread at a time (the commit's preparing stage)."""
+def id_hashes(con: Any, ids: pa.Array) -> np.ndarray:
+    """DuckDB's 64-bit hash of each id."""
+    con.register("jl_ids", pa.table({"event_id": ids}))
+    try:
+        got = con.sql(_HASH).to_arrow_table()["h"].combine_chunks()
+    finally:
+        con.unregister("jl_ids")
+    return got.to_numpy(zero_copy_only=False).astype(np.uint64)
 
-    def __init__(self, con: Any, files: list[str]) -> None:
+
+class SeenIds:
+    """The ids of a lake, as hashes (one thread uses it: the commit's)."""
+
+    def __init__(self, con: Any, files: list[str], rows: int) -> None:
+        """``files`` hold ``rows`` events (from their footers): their hashes are streamed
+        into one array sorted in place (8 bytes an event, no other copy)."""
         self.con = con
-        self.hashes = HashSet()
-        #: ids of the chunk handed to the writer and maybe not in a file yet
-        self.pending: pa.Array | None = None
+        self.runs: list[np.ndarray] = []
         if files:
+            hashes = np.empty(rows, np.uint64)
+            filled = 0
             reader = con.sql(_LOAD, params={"files": files}).to_arrow_reader(1 << 20)
             for batch in reader:
-                self.hashes.add(event_id_hashes(batch.column(0)))
+                part = batch.column(0).to_numpy(zero_copy_only=False)
+                hashes[filled : filled + len(part)] = part
+                filled += len(part)
+            hashes = hashes[:filled]
+            hashes.sort()
+            self.runs.append(hashes)
 
-    def new_mask(
-        self, ids: pa.Array, hashes: np.ndarray, files: list[str]
-    ) -> pa.BooleanArray | None:
-        """Which of ``ids`` (with their ``hashes``) are not in the lake yet (repeats get the
-        same answer); None when all are new."""
-        hit = self.hashes.contains(hashes)
+    def _hits(self, hashes: np.ndarray) -> np.ndarray:
+        """Which ``hashes`` some run holds (probed in sorted order: cache-friendly)."""
+        order = np.argsort(hashes)
+        probes = hashes[order]
+        hit = np.zeros(len(hashes), bool)
+        for run in self.runs:
+            if not len(run):  # an empty run (a lake of empty files) holds nothing
+                continue
+            at = np.minimum(np.searchsorted(run, probes), len(run) - 1)
+            hit[order] |= run[at] == probes
+        return hit
+
+    def known(
+        self, ids: pa.Array, hashes: np.ndarray, rows: np.ndarray, files: list[str]
+    ) -> np.ndarray:
+        """Which of ``rows`` (of ``ids``, with their ``hashes``) the lake's ``files``
+        hold."""
+        hit = self._hits(hashes[rows])
         if not hit.any():
-            return None
-        candidates = ids.filter(pa.array(hit))
-        found = [found_in_files(self.con, files, candidates, "event_id")]
-        if self.pending is not None:
-            found.append(candidates.filter(pc.is_in(candidates, value_set=self.pending)))
-        found = [f for f in found if len(f)]
-        if not found:
-            return None
-        known = pa.concat_arrays([f.cast(pa.string()) for f in found])
-        return pc.invert(pc.is_in(ids, value_set=known))
+            return hit
+        wanted = ids.take(pa.array(rows[hit]))
+        found = found_in_files(self.con, files, wanted, "event_id")
+        hit[hit] = pc.is_in(wanted, value_set=found).to_numpy(zero_copy_only=False)
+        return hit
 
     def add(self, hashes: np.ndarray) -> None:
-        self.hashes.add(hashes)
+        """Remember the hashes of ids just committed. Runs are merged like a binary
+        counter (a run is merged into the one before while that is no larger), so an
+        ingest probes a few runs whatever its size; the lake's own run is left alone."""
+        if not len(hashes):
+            return
+        run = np.sort(hashes)
+        while len(self.runs) > 1 and len(self.runs[-1]) <= len(run):
+            run = np.sort(np.concatenate([self.runs.pop(), run]))
+        self.runs.append(run)

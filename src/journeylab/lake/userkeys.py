@@ -1,20 +1,21 @@
 """Keeping ``user_key`` exact: no two user ids of a lake may share a key unless the lake
 says so (docs/adr/0003-user-keys.md).
 
-An ingest holds a DuckDB temp table of (key, user id) for every user of the lake (read
-once when it starts) and checks each chunk against it before the chunk's file is written:
-a key seen with another id, or two ids of the chunk with one key, marks the lake as having
-collisions — in the marker, before the file lands — and queries fall back to the ids.
+An ingest holds a table of (key, user id) for every user of the lake (read once when it
+starts, on the ingest's private DuckDB connection) and checks each chunk against it before
+the chunk's file is written: a key seen with another id, or two ids of the chunk with one
+key, marks the lake as having collisions — in the marker, before the file lands — and
+queries fall back to the ids.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from journeylab.lake import hashing
+from journeylab.lake.hashing import distinct_keys
 from journeylab.lake.layout import Layout
 
 __all__ = ["UserKeys", "verify_user_keys"]
@@ -41,15 +42,20 @@ class UserKeys:
             if files:
                 con.execute(_LOAD, {"files": files}).fetchall()
 
-    def check(self, events: pa.Table) -> None:
-        """Check the chunk about to be written; record a collision in the marker first."""
-        if not self.active or not events.num_rows:
-            return
-        ids = pc.unique(events["user_id"])  # the chunk's users, each once
-        keys = hashing.user_keys(ids)  # the stored column's values, by construction
-        clashes = len(pc.unique(pa.array(keys))) < len(keys)  # two ids of the chunk share a key
+    def keys(self, ids: pa.Array, landing: np.ndarray) -> np.ndarray:
+        """The ``user_key`` of each of ``ids`` (distinct user ids), checking those at
+        positions ``landing`` (the users of the events about to be written): a collision
+        (two of them, or one of them and one of the lake, with one key) is recorded in the
+        marker first."""
+        keys = distinct_keys(self.con, ids)
+        if self.active and len(landing):
+            self._check(ids.take(pa.array(landing)), keys[landing])
+        return keys
+
+    def _check(self, ids: pa.Array, keys: np.ndarray) -> None:
+        clashes = len(np.unique(keys)) < len(keys)  # two ids of the chunk share a key
         if not clashes:
-            self.con.register("jl_keys", pa.table({"k": keys, "u": ids}))
+            self.con.register("jl_keys", pa.table({"k": keys, "u": ids.cast(pa.string())}))
             try:
                 ((found,),) = self.con.execute(_CLASH).fetchall()
                 clashes = found > 0

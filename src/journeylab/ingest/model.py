@@ -46,11 +46,12 @@ REASONS: dict[str, str] = {
     "data_too_large": "data is larger than 32 KiB once serialized",
     "invalid_batch": "the JSON body is neither {'events': [...]} nor a list of events",
     "invalid_row": "the CSV row has a malformed data column or too many fields",
+    "not_an_event": "an imported row that is not an event (e.g. a Segment identify call)",
 }
 
 _RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
-    r"(Z|z|[+-]\d{2}:\d{2})?$",
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+    r"(Z|z|[+-]\d{2}:\d{2})?",
     re.ASCII,  # RFC 3339 digits are ASCII: no other scripts' digits
 )
 _encoder = msgspec.json.Encoder(order="sorted")
@@ -73,7 +74,7 @@ def parse_rfc3339(value: object, reason: str, what: str) -> tuple[int, bool]:
         return to_us(dt), naive
     if not isinstance(value, str):
         raise Rejection(reason, f"{what} must be an RFC 3339 string, got {type(value).__name__}")
-    m = _RFC3339.match(value)
+    m = _RFC3339.fullmatch(value)
     if not m:
         raise Rejection(reason, f"{what} {value[:64]!r} is not RFC 3339 (YYYY-MM-DDTHH:MM:SS[.f]Z)")
     y, mo, d, h, mi, s, frac, off = m.groups()
@@ -102,7 +103,7 @@ def canonical_data(data: dict[str, Any]) -> str:
 
 def derive_event_id(user_id: str, name: str, event_at_us: int | None, data: str | None) -> str:
     """Deterministic id: the MD5 (hex) of the canonical JSON of (userId, name, eventAt,
-    data) — MD5 because DuckDB computes it identically (the ingest fast path, ADR 0002).
+    data) — MD5 because DuckDB computes it identically (the vectorised rules, ADR 0005).
 
     ``eventAt`` is the UTC instant in microseconds as sent (None when absent, so that
     re-ingesting the same input finds the same id); ``data`` is its canonical text.
@@ -140,8 +141,9 @@ class Validator:
     def __len__(self) -> int:
         return len(self.event_id)
 
-    def add(self, rec: object) -> None:
-        """Validate one decoded record and append it, or raise Rejection."""
+    def add(self, rec: object, received_at_us: int | None = None) -> None:
+        """Validate one decoded record and append it, or raise Rejection (its receive
+        time: ``received_at_us``, or the validator's)."""
         if not isinstance(rec, dict):
             raise Rejection("not_an_object", f"expected a JSON object, got {_kind(rec)}")
         user_id = _check_id(rec.get("userId"), "missing_user_id", "invalid_user_id", "userId")
@@ -151,7 +153,7 @@ class Validator:
         at_us: int | None = None
         if raw_at is not None:
             at_us, naive = parse_rfc3339(raw_at, "invalid_event_at", "eventAt")
-        recv_us = self.received_at_us
+        recv_us = self.received_at_us if received_at_us is None else received_at_us
         data = rec.get("data")
         text: str | None = None
         if data is not None:

@@ -1,0 +1,50 @@
+"""``IngestOptions``: how an ingest runs (never what it means: that is semantics.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from journeylab.errors import invalid
+
+__all__ = ["CHUNK_ROWS", "IngestOptions"]
+
+#: records validated and committed together (one events file per chunk)
+CHUNK_ROWS = 1_000_000
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """Options of one ingest, passed in (nothing is read from the environment).
+
+    - ``chunk_rows``: records per commit (about; JSON lines are cut by lines). Each chunk
+      becomes one events file and one rejected file; a crash loses at most the chunk being
+      written, and memory grows with it (~1 KB a record).
+    - ``threads``: DuckDB threads for validation (None: one per core).
+    - ``memory_limit``: DuckDB's memory limit for the ingest's private connection
+      (DuckDB syntax, e.g. ``"1GB"``; None: DuckDB's default).
+    - ``strict``: a rejected record stops the ingest with an error naming it, before its
+      chunk is committed (chunks committed earlier stay, as after a kill); by default
+      rejected records are quarantined and the ingest goes on.
+    - ``progress``: show a progress bar (None: on a terminal, for inputs of 32 MiB or more).
+    - ``timezone``: the project time zone of a Mixpanel export whose times are wall-clock
+      times there (older projects; IANA name, e.g. ``"America/Los_Angeles"``).
+    """
+
+    chunk_rows: int = CHUNK_ROWS
+    threads: int | None = None
+    memory_limit: str | None = None
+    strict: bool = False
+    progress: bool | None = None
+    timezone: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.chunk_rows, int) or self.chunk_rows < 1:
+            raise invalid("chunk_rows", self.chunk_rows, "a whole number of at least 1")
+        if self.threads is not None and (not isinstance(self.threads, int) or self.threads < 1):
+            raise invalid("threads", self.threads, "None or a whole number of at least 1")
+        if self.memory_limit is not None:
+            from journeylab.engine import check_memory_limit
+
+            check_memory_limit(self.memory_limit)
+        if self.timezone is not None and not isinstance(self.timezone, str):
+            raise invalid("timezone", self.timezone, "None or an IANA name such as 'Europe/Paris'")

@@ -1,0 +1,186 @@
+"""The validation rules of semantics.md "Events", each written once, as a column
+expression (DuckDB SQL), evaluated over a whole batch in one vectorised pass.
+
+The pass gives every record a ``reason`` — null (accepted: its lake row is computed here),
+a REASONS code, or ``check`` (a shape the expressions do not decide exactly: the
+record-level :class:`~.model.Validator` does). Only records with a reason go to the
+Validator, which names the exact reason and detail, keeps the raw text, or accepts a
+``check`` record; tests/test_ingest_rules.py holds the two equal.
+
+Constant SQL text, created once on the ingest's private connection (no value is ever
+spliced in; the limits are DuckDB variables set with bound values):
+
+- the view ``jl_wire_text`` (:data:`WIRE_TEXT`) extracts the Events API fields of JSON
+  texts (DuckDB's JSON functions): the normalised wire columns of :mod:`.wire`;
+- the view ``jl_wire_typed`` (:data:`WIRE_TYPED`) finishes typed batches (CSV, Parquet):
+  ``data`` given as JSON text is checked and minified;
+- the table macro ``jl_rules`` (the last of :data:`MACROS`), over either view, is the rule
+  list itself, the instants, canonical ``data`` and the derived event ids.
+
+Where DuckDB's JSON differs from msgspec's (the Validator's parser), the record is sent to
+the Validator: yyjson accepts trailing commas, NaN/Infinity and numbers that overflow a
+double, writes some floats in another notation (≥ 1e16, or in [1e-6, 1e-5)) and control
+characters as upper-case ``\\u00XX``. ``data`` is stored canonical (keys sorted at every
+level, minified, as msgspec's ``order="sorted"`` writes it): a flat object whose keys are
+already sorted is canonical once DuckDB minified it; others (nested objects, unsorted keys,
+repeated keys) are made canonical by the Validator. The derived id is the MD5 of the
+canonical JSON array ``[userId, name, eventAt µs or null, data or null]`` — DuckDB's
+``md5`` of the same bytes the Validator hashes.
+"""
+
+from __future__ import annotations
+
+from journeylab.ingest.model import MAX_DATA_BYTES, MAX_EVENT_US, MAX_ID_CHARS, MIN_EVENT_US
+
+__all__ = [
+    "MACROS",
+    "PARAMS",
+    "RULES_TEXT",
+    "RULES_TYPED",
+    "SET_PARAM",
+    "WIRE_TEXT",
+    "WIRE_TYPED",
+]
+
+#: the limits the rules read (DuckDB variables, set with bound values)
+PARAMS = {
+    "jl_max_id": MAX_ID_CHARS,
+    "jl_max_data": MAX_DATA_BYTES,
+    "jl_min_us": MIN_EVENT_US,
+    "jl_max_us": MAX_EVENT_US,
+}
+SET_PARAM = {name: "SET VARIABLE " + name + " = $value" for name in PARAMS}
+
+#: helpers, created once on the ingest's private connection
+MACROS = (
+    # the kind of a minified JSON value (null: absent or JSON null)
+    "CREATE TEMP MACRO jl_kind(j) AS CASE WHEN j IS NULL OR j = 'null' THEN NULL "
+    "WHEN starts_with(j, '\"') THEN 'string' WHEN starts_with(j, '{') THEN 'object' "
+    "ELSE 'other' END",
+    # the string a minified JSON string value holds
+    "CREATE TEMP MACRO jl_str(j) AS CASE WHEN NOT starts_with(j, '\"') THEN NULL "
+    "WHEN contains(j, '\\') THEN j->>'$' ELSE j[2:-2] END",
+    # a field's share of a minified object's length: its key (``size`` characters with the
+    # quotes its value needs) and its text j, with the quotes, colon and comma around
+    "CREATE TEMP MACRO jl_entry(j, size) AS CASE WHEN j IS NULL THEN 0 ELSE size + 4 + strlen(j) END",
+    # the kind of a field read as a string from a plain record
+    "CREATE TEMP MACRO jl_present(v) AS CASE WHEN v IS NOT NULL THEN 'string' END",
+    # JSON text DuckDB's reader accepts and msgspec refuses (or reads otherwise): trailing
+    # commas, NaN and Infinity literals, numbers that overflow a double (for typed data;
+    # jl_wire_text checks the lines themselves)
+    "CREATE TEMP MACRO jl_lenient(s) AS regexp_matches(s, "
+    "',[ \\t\\n\\r]*[}\\]]|[:,\\[][ \\t\\n\\r]*-?[nNiI][aAnN]|[0-9][eE][-+]?[0-9]{3}|[0-9]{300}')",
+    # RFC 3339 as parse_rfc3339 reads it → µs (null: not that shape, not a real date)
+    "CREATE TEMP MACRO jl_instant(a) AS CASE WHEN regexp_full_match(a, "
+    "'[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    "(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?') AND NOT starts_with(a, '0000') "
+    "THEN epoch_us(try_cast(CASE WHEN contains(a, 't') OR contains(a, 'z') THEN upper(a) "
+    "ELSE a END AS TIMESTAMPTZ)) END",
+    # minified data DuckDB writes as msgspec does: no nested object, no float in another
+    # notation (>= 1e16, [1e-6, 1e-5)), no \\u00XX escape
+    "CREATE TEMP MACRO jl_flat(d) AS NOT regexp_matches(d, "
+    "'(?s).\\{|[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00')",
+    # keys in strictly increasing byte order (sorted, each once)
+    "CREATE TEMP MACRO jl_increasing(k) AS CASE len(k) WHEN 0 THEN true WHEN 1 THEN true "
+    "WHEN 2 THEN k[1] < k[2] WHEN 3 THEN k[1] < k[2] AND k[2] < k[3] "
+    "WHEN 4 THEN k[1] < k[2] AND k[2] < k[3] AND k[3] < k[4] "
+    "ELSE list_bool_and(list_transform(range(1, len(k)), lambda i: k[i] < k[i + 1])) END",
+    # a flat object with its keys sorted (its keys distinct): canonical data
+    "CREATE TEMP MACRO jl_sorted(d) AS '{' || array_to_string(list_transform(list_sort("
+    "map_entries(json_transform(d, '\"MAP(VARCHAR, JSON)\"'))), "
+    "lambda e: to_json(e.key) || ':' || coalesce(e.value, 'null')), ',') || '}'",
+    # the rules over normalised wire columns (a view: jl_wire_text or jl_wire_typed)
+    "CREATE TEMP MACRO jl_rules(wire) AS TABLE "
+    "WITH t AS (SELECT *, "
+    "CASE WHEN a_t = 'string' THEN jl_instant(a) ELSE a_us END AS at_us, "
+    "CASE WHEN a_t = 'string' THEN NOT regexp_matches(a, '([Zz]|[+-][0-9]{2}:[0-9]{2})$') "
+    "ELSE coalesce(a_naive, false) END AS naive, "
+    "CASE WHEN d_t = 'object' AND jl_flat(d) THEN json_keys(d) END AS dk FROM query_table(wire)), "
+    "c AS (SELECT *, CASE WHEN dk IS NULL THEN NULL WHEN jl_increasing(dk) THEN d "
+    "WHEN len(list_distinct(dk)) = len(dk) THEN jl_sorted(d) END AS canon FROM t), "
+    # what the derived id hashes: the canonical JSON array [userId, name, eventAt, data]
+    "h AS (SELECT *, CASE WHEN e_t IS NULL THEN '[' || to_json(u) || ',' || to_json(n) || ',' "
+    "|| coalesce(at_us::VARCHAR, 'null') || ',' || coalesce(to_json(canon), 'null') || ']' "
+    "END AS payload FROM c), "
+    "r AS (SELECT *, CASE "
+    "WHEN pre IS NOT NULL THEN pre "
+    "WHEN u_t IS NULL THEN 'missing_user_id' "
+    "WHEN u_t <> 'string' OR length(u) NOT BETWEEN 1 AND getvariable('jl_max_id') "
+    "THEN 'invalid_user_id' "
+    "WHEN n_t IS NULL THEN 'missing_name' "
+    "WHEN n_t <> 'string' OR length(n) NOT BETWEEN 1 AND getvariable('jl_max_id') "
+    "THEN 'invalid_name' "
+    "WHEN a_t IS NOT NULL AND (at_us IS NULL "
+    "OR at_us NOT BETWEEN getvariable('jl_min_us') AND getvariable('jl_max_us')) "
+    "THEN 'invalid_event_at' "
+    "WHEN d_t IS NOT NULL AND d_t <> 'object' THEN 'invalid_data' "
+    "WHEN d_t = 'object' AND canon IS NULL THEN 'check' "
+    "WHEN strlen(canon) > getvariable('jl_max_data') THEN 'data_too_large' "
+    "WHEN e_t IS NOT NULL AND (e_t <> 'string' OR length(e) NOT BETWEEN 1 AND "
+    "getvariable('jl_max_id')) THEN 'invalid_event_id' "
+    # a control character in userId or name: DuckDB writes its escape in upper case
+    "WHEN contains(payload, '\\u00') THEN 'check' END AS reason FROM h) "
+    "SELECT rn, reason, u AS user_id, n AS name, coalesce(at_us, recv) AS event_at, "
+    "recv AS received_at, naive, canon AS data, "
+    "CASE WHEN reason IS NOT NULL THEN NULL WHEN e_t IS NOT NULL THEN e ELSE md5(payload) "
+    "END AS event_id, unknown FROM r",
+)
+
+#: the Events API fields of JSON texts (table jl_text: rn, text, recv). DuckDB minifies the
+#: text as it validates it and reads the fields as strings (a number as its text). A
+#: *plain* record — minified without a backslash, exactly as long as its fields written as
+#: JSON strings (data as it is) — has no other key, none twice, and a string wherever the
+#: Events API wants one; the others have their fields' kinds and their keys read again.
+WIRE_TEXT = (
+    "CREATE TEMP VIEW jl_wire_text AS "
+    "WITH p AS (SELECT rn, recv, text, "
+    "CASE WHEN json_valid(text) THEN json(text)::VARCHAR END AS m FROM jl_text), "
+    "q AS (SELECT *, CASE WHEN starts_with(m, '{') THEN json_transform(m, "
+    '\'{"userId":"VARCHAR","name":"VARCHAR","eventAt":"VARCHAR","data":"JSON",'
+    '"eventId":"VARCHAR"}\') END AS f FROM p), '
+    "v AS (SELECT rn, recv, text, m, f.userId AS u, f.name AS n, f.eventAt AS a, "
+    "f.data::VARCHAR AS d, f.eventId AS e FROM q), "
+    "w AS (SELECT *, NOT contains(m, '\\') AND strlen(m) = 1 + greatest(1, jl_entry(u, 8) "
+    "+ jl_entry(n, 6) + jl_entry(a, 9) + jl_entry(d, 4) + jl_entry(e, 9)) AS plain FROM v), "
+    "k AS (SELECT *, CASE WHEN NOT plain AND starts_with(m, '{') THEN json_transform(m, "
+    '\'{"userId":"JSON","name":"JSON","eventAt":"JSON","eventId":"JSON"}\') END AS j, '
+    "CASE WHEN NOT plain AND starts_with(m, '{') THEN json_keys(m) END AS keys FROM w) "
+    "SELECT rn, recv, "
+    "CASE WHEN m IS NULL THEN 'invalid_json' "
+    "WHEN regexp_matches(text, ',[ \\t\\n\\r]*[}\\]]|[eE][-+]?[0-9]{3}|[0-9]{300}') "
+    "OR contains(m, 'NaN') OR contains(m, 'Infinity') THEN 'check' "
+    "WHEN NOT starts_with(m, '{') THEN 'not_an_object' "
+    "WHEN plain THEN NULL "
+    "WHEN len(keys) <> len(list_distinct(keys)) THEN 'check' END AS pre, "
+    "CASE WHEN plain THEN jl_present(u) ELSE jl_kind(j.userId::VARCHAR) END AS u_t, "
+    "CASE WHEN plain THEN u ELSE jl_str(j.userId::VARCHAR) END AS u, "
+    "CASE WHEN plain THEN jl_present(n) ELSE jl_kind(j.name::VARCHAR) END AS n_t, "
+    "CASE WHEN plain THEN n ELSE jl_str(j.name::VARCHAR) END AS n, "
+    "CASE WHEN plain THEN jl_present(a) ELSE jl_kind(j.eventAt::VARCHAR) END AS a_t, "
+    "CASE WHEN plain THEN a ELSE jl_str(j.eventAt::VARCHAR) END AS a, "
+    "NULL::BIGINT AS a_us, NULL::BOOLEAN AS a_naive, jl_kind(d) AS d_t, d, "
+    "CASE WHEN plain THEN jl_present(e) ELSE jl_kind(j.eventId::VARCHAR) END AS e_t, "
+    "CASE WHEN plain THEN e ELSE jl_str(j.eventId::VARCHAR) END AS e, "
+    "CASE WHEN plain THEN 0 ELSE len(list_filter(keys, "
+    "lambda x: x NOT IN ('userId', 'name', 'eventAt', 'data', 'eventId'))) END AS unknown "
+    "FROM k"
+)
+
+#: typed batches (table jl_typed, the TYPED schema of .wire): data given as JSON text is
+#: checked (its reader's reason, d_bad, when it is not JSON) and minified
+WIRE_TYPED = (
+    "CREATE TEMP VIEW jl_wire_typed AS "
+    "WITH p AS (SELECT *, CASE WHEN d_t = 'text' THEN json_valid(d) END AS d_ok FROM jl_typed), "
+    "q AS (SELECT *, CASE WHEN d_ok THEN json(d)::VARCHAR END AS dm FROM p) "
+    "SELECT rn, recv, "
+    "coalesce(pre, CASE WHEN d_t = 'text' AND NOT d_ok THEN d_bad "
+    "WHEN d_t = 'text' AND jl_lenient(d) THEN 'check' END) AS pre, "
+    "u_t, u, n_t, n, a_t, a, a_us, a_naive, "
+    "CASE WHEN d_t = 'text' AND d_ok THEN jl_kind(dm) ELSE d_t END AS d_t, "
+    "CASE WHEN d_t = 'text' AND d_ok THEN dm ELSE d END AS d, "
+    "e_t, e, unknown FROM q"
+)
+
+#: the whole pass over a text batch and over a typed one
+RULES_TEXT = "SELECT * FROM jl_rules('jl_wire_text')"
+RULES_TYPED = "SELECT * FROM jl_rules('jl_wire_typed')"

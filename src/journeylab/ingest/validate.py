@@ -1,0 +1,172 @@
+"""One vectorised validation pass per batch, the record-level Validator for what it flags.
+
+:class:`Checker` runs the rules of :mod:`.rules` over a :class:`~.wire.WireBatch` on the
+ingest's private DuckDB connection. Records with a reason (a REASONS code or ``check``) are
+decoded one by one and given to :class:`~.model.Validator`, which names the reason and the
+detail — or accepts a ``check`` record and computes its row; every other record's row comes
+from the pass. Events come out in input order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from journeylab.ingest.model import Rejection, Validator
+from journeylab.ingest.rules import (
+    MACROS,
+    PARAMS,
+    RULES_TEXT,
+    RULES_TYPED,
+    SET_PARAM,
+    WIRE_TEXT,
+    WIRE_TYPED,
+)
+from journeylab.ingest.wire import TYPED, Reject, WireBatch, text_table
+
+__all__ = ["EVENTS", "Checker", "Validated", "events_table"]
+
+_TS = pa.timestamp("us", tz="UTC")
+#: the validated events (the lake adds ``user_key`` when it commits them)
+EVENTS = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("user_id", pa.string()),
+        ("name", pa.string()),
+        ("event_at", _TS),
+        ("received_at", _TS),
+        ("data", pa.string()),
+    ]
+)
+
+
+@dataclass
+class Validated:
+    """A validated batch: events in input order (repeats included) of which ``land``
+    marks those to land (the others were rejected), and the rejects."""
+
+    source: str
+    events: pa.Table
+    land: np.ndarray
+    rejects: list[Reject] = field(default_factory=list)
+    records: int = 0
+    naive: int = 0
+    unknown: int = 0
+
+
+def events_table(columns: dict[str, Any]) -> pa.Table:
+    """The EVENTS schema from columns (event_at, received_at in µs)."""
+    return pa.Table.from_arrays(
+        [
+            pa.array(columns[f.name], pa.int64()).cast(_TS)
+            if f.type == _TS
+            else pa.array(columns[f.name], pa.string())
+            for f in EVENTS
+        ],
+        schema=EVENTS,
+    )
+
+
+class Checker:
+    """The vectorised pass on a DuckDB connection of its own (one thread uses it)."""
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
+        for name, value in PARAMS.items():
+            con.execute(SET_PARAM[name], {"value": value}).fetchall()
+        for macro in MACROS:
+            con.execute(macro).fetchall()
+        # the views are bound when created: over empty tables of the batches' shapes
+        for name, empty, view in (
+            ("jl_text", text_table(pa.array([], pa.large_binary()), 0), WIRE_TEXT),
+            ("jl_typed", TYPED.empty_table(), WIRE_TYPED),
+        ):
+            con.register(name, empty)
+            con.execute(view).fetchall()
+            con.unregister(name)
+
+    def reasons(self, batch: WireBatch) -> pa.Table:
+        """The pass alone: per row ``rn``, ``reason`` and the computed row."""
+        con, table = self.con, batch.table
+        kind = batch.kind
+        if batch.mapper is not None:  # an export of another tool: mapped onto the fields
+            table, kind = batch.mapper(con, table), "typed"
+        name, sql = ("jl_text", RULES_TEXT) if kind == "text" else ("jl_typed", RULES_TYPED)
+        if batch.data_struct is not None:
+            table = table.set_column(
+                table.schema.get_field_index("d"), "d", self._struct_json(batch.data_struct)
+            )
+        con.register(name, table)
+        try:
+            out = con.sql(sql).to_arrow_table()
+        finally:
+            con.unregister(name)
+        rn = out["rn"].to_numpy()
+        if len(rn) > 1 and not np.all(rn[1:] > rn[:-1]):  # keep input order
+            out = out.take(pa.array(np.argsort(rn, kind="stable")))
+        return out
+
+    def _struct_json(self, struct: pa.Array) -> pa.Array:
+        self.con.register("jl_struct", pa.table({"d": struct}))
+        try:
+            text = self.con.sql("SELECT to_json(d)::VARCHAR AS d FROM jl_struct")
+            return text.to_arrow_table()["d"].combine_chunks().cast(pa.large_string())
+        finally:
+            self.con.unregister("jl_struct")
+
+    @staticmethod
+    def _add(val: Validator, rec: Any, recv: int) -> Rejection | None:
+        """Give ``rec`` to the Validator: None when it is accepted, else its Rejection
+        (its traceback dropped)."""
+        try:
+            val.add(rec, recv)
+        except Rejection as exc:
+            return exc.with_traceback(None)
+        return None
+
+    def validate(self, batch: WireBatch) -> Validated:
+        out = self.reasons(batch)
+        land = pc.is_null(out["reason"]).to_numpy(zero_copy_only=False)
+        flagged = np.flatnonzero(~land).tolist()
+        recv = batch.table["recv"].to_numpy()
+        events = out.select([f.name for f in EVENTS]).cast(EVENTS)
+        result = Validated(batch.source, events, land, list(batch.rejects), batch.records)
+        good = pa.array(land)
+        result.naive = int(pc.sum(pc.filter(out["naive"], good)).as_py() or 0)
+        result.unknown = int(pc.sum(pc.filter(out["unknown"], good)).as_py() or 0)
+        val = Validator(0)
+        rows: list[int] = []
+        for i, (raw, rec) in zip(flagged, batch.decode(flagged), strict=True):
+            # a decoding Rejection is kept, never raised: raised, its traceback would hold
+            # this frame and the whole batch in a reference cycle (memory grew per chunk)
+            rej = rec if isinstance(rec, Rejection) else self._add(val, rec, int(recv[i]))
+            if rej is None:
+                rows.append(i)
+            else:
+                no = int(batch.record[i])
+                result.rejects.append((no, raw, rej.reason, rej.detail, int(recv[i])))
+        result.naive += val.naive_timestamps
+        result.unknown += val.unknown_fields
+        if rows:  # the Validator's rows take their records' places
+            extra = events_table(
+                {
+                    "event_id": val.event_id,
+                    "user_id": val.user_id,
+                    "name": val.name,
+                    "event_at": val.event_at,
+                    "received_at": val.received_at,
+                    "data": val.data,
+                }
+            )
+            keep = np.flatnonzero(land)
+            order = np.argsort(np.concatenate([keep, rows]), kind="stable")
+            result.events = pa.concat_tables([events.take(pa.array(keep)), extra]).take(
+                pa.array(order)
+            )
+            result.land = np.ones(result.events.num_rows, bool)
+        result.rejects.sort(key=lambda r: r[0])
+        return result

@@ -1,0 +1,152 @@
+"""The wire shape: what a reader hands the validation, whatever the input format.
+
+A reader turns bytes (a file, an HTTP body) into :class:`WireBatch` es — Arrow tables of
+records in input order, each with its record number — in one of two shapes:
+
+- ``text``: one JSON text a record (JSON lines, the members of a JSON body, in-memory
+  records), columns ``rn, text, recv``; the validation extracts the Events API fields.
+- ``typed``: the fields already apart (CSV cells, Parquet columns), normalised by
+  :func:`typed_table` into fixed columns: for each field (``u`` userId, ``n`` name, ``a``
+  eventAt, ``d`` data, ``e`` eventId) its value and its kind (``string``, ``object``,
+  ``other`` or null when absent), ``a_us``/``a_naive`` for instants that came typed,
+  ``unknown`` (fields that are not Events API fields) and ``pre`` (a reason the reader
+  already knows, or ``check``).
+
+``recv`` is each record's receive time (µs), so a batch of HTTP requests can carry its own.
+``decode(rows)`` gives those records as the record-level :class:`~.model.Validator` sees
+them (each one's raw text, and the decoded record or the :class:`~.model.Rejection` the
+reader met): the validation calls it only for the records its vectorised rules flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["Reject", "WireBatch", "kind_of", "string_values", "text_table", "typed_table"]
+
+#: a quarantined record: record number, raw text, reason, detail, receive time (µs)
+Reject = tuple[int, str, str, str, int]
+TYPED = pa.schema(
+    [
+        ("rn", pa.int64()),
+        ("recv", pa.int64()),
+        ("pre", pa.string()),
+        ("u_t", pa.string()),
+        ("u", pa.large_string()),
+        ("n_t", pa.string()),
+        ("n", pa.large_string()),
+        ("a_t", pa.string()),
+        ("a", pa.large_string()),
+        ("a_us", pa.int64()),
+        ("a_naive", pa.bool_()),
+        ("d_t", pa.string()),
+        ("d", pa.large_string()),
+        ("d_bad", pa.string()),
+        ("e_t", pa.string()),
+        ("e", pa.large_string()),
+        ("unknown", pa.int32()),
+    ]
+)
+
+
+@dataclass
+class WireBatch:
+    """Records of one input, in input order (see the module docstring)."""
+
+    source: str
+    kind: str  # "text" | "typed"
+    table: pa.Table
+    record: np.ndarray  # the record number of each row (int64)
+    decode: Callable[[list[int]], list[tuple[str, Any]]]
+    #: records the reader refused itself (not in ``table``), with their reasons
+    rejects: list[Reject] = field(default_factory=list)
+    #: ``data`` given as an Arrow struct (Parquet): the validation writes it as JSON text
+    data_struct: pa.Array | None = None
+    #: another tool's records (importers): maps ``table`` onto the typed shape in the
+    #: validation's connection (``mapper(con, table)``)
+    mapper: Callable[[Any, pa.Table], pa.Table] | None = None
+
+    @property
+    def records(self) -> int:
+        return self.table.num_rows + len(self.rejects)
+
+
+def _recv(n: int, recv: int | np.ndarray) -> pa.Array:
+    return pa.array(np.broadcast_to(np.asarray(recv, np.int64), (n,)), pa.int64())
+
+
+def text_table(text: pa.Array, recv: int | np.ndarray) -> pa.Table:
+    """The ``text`` shape: one JSON text a record (null: not UTF-8)."""
+    n = len(text)
+    return pa.table(
+        {
+            "rn": pa.array(np.arange(n, dtype=np.int64)),
+            "text": text.cast(pa.large_string()),
+            "recv": _recv(n, recv),
+        }
+    )
+
+
+def string_values(arr: pa.Array | None, n: int, empty_is_absent: bool) -> tuple[Any, Any]:
+    """(values, kinds) of a field given as an Arrow column: strings are ``string``; other
+    types ``other``; nulls (and, for CSV cells, empty strings) absent."""
+    if arr is None:
+        return pa.nulls(n, pa.large_string()), pa.nulls(n, pa.string())
+    if pa.types.is_null(arr.type):
+        return pa.nulls(n, pa.large_string()), pa.nulls(n, pa.string())
+    if not kind_of(arr.type) == "string":
+        return pa.nulls(n, pa.large_string()), _kinds(arr, "other")
+    values = arr.cast(pa.large_string())
+    if empty_is_absent:
+        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.large_string()), values)
+    return values, _kinds(values, "string")
+
+
+def _kinds(arr: Any, kind: str) -> pa.Array:
+    return pc.if_else(pc.is_valid(arr), pa.scalar(kind), pa.scalar(None, pa.string()))
+
+
+def kind_of(dtype: pa.DataType) -> str:
+    """``string`` for Arrow's string types, ``timestamp``, ``struct`` or ``other``."""
+    if pa.types.is_string(dtype) or pa.types.is_large_string(dtype):
+        return "string"
+    if pa.types.is_string_view(dtype):
+        return "string"
+    if pa.types.is_timestamp(dtype):
+        return "timestamp"
+    if pa.types.is_struct(dtype):
+        return "struct"
+    return "other"
+
+
+def typed_table(
+    n: int,
+    fields: Mapping[str, tuple[Any, Any]],
+    recv: int | np.ndarray,
+    *,
+    pre: Any = None,
+    a_us: Any = None,
+    a_naive: Any = None,
+    d_bad: str | None = None,
+    unknown: Any = None,
+) -> pa.Table:
+    """The ``typed`` shape from per-field (values, kinds) pairs (keys u, n, a, d, e)."""
+    cols: dict[str, Any] = {
+        "rn": pa.array(np.arange(n, dtype=np.int64)),
+        "recv": _recv(n, recv),
+        "pre": pa.nulls(n, pa.string()) if pre is None else pre,
+        "a_us": pa.nulls(n, pa.int64()) if a_us is None else a_us,
+        "a_naive": pa.nulls(n, pa.bool_()) if a_naive is None else a_naive,
+        "d_bad": pa.repeat(pa.scalar(d_bad, pa.string()), n),
+        "unknown": pa.array(np.zeros(n, np.int32)) if unknown is None else unknown,
+    }
+    for key in ("u", "n", "a", "d", "e"):
+        values, kinds = fields.get(key) or string_values(None, n, False)
+        cols[key], cols[key + "_t"] = values, kinds
+    return pa.Table.from_arrays([pa.array(cols[f.name]).cast(f.type) for f in TYPED], schema=TYPED)

@@ -1,0 +1,69 @@
+"""The lake's row order (:data:`~.layout.LAKE_ORDER`: name, user_id, event_at, event_id)
+and first-wins de-duplication within a chunk, both on integer keys.
+
+``name`` and ``user_id`` become their ranks among the chunk's distinct values (Arrow's
+dictionary encoding and string sort, byte-wise like the strings themselves), so numpy sorts
+integers, not strings; rows equal on (name, user_id, event_at) — rare: re-sent events with
+other ids — are put in event_id order one group at a time. tests/test_lake_order.py holds
+:func:`lake_order` equal to sorting the strings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["first_rows", "lake_order", "ranks"]
+
+
+def ranks(values: pa.Array) -> tuple[np.ndarray, pa.Array, np.ndarray]:
+    """Each value's rank among the sorted distinct values, the distinct values (the
+    dictionary) and each value's index into them (nulls: index 0, never used)."""
+    encoded = pc.dictionary_encode(values)
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order) or 1, np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    indices = pc.fill_null(encoded.indices, 0).to_numpy().astype(np.int64)
+    return rank[indices], encoded.dictionary, indices
+
+
+def lake_order(
+    names: np.ndarray, users: np.ndarray, user_count: int, at: np.ndarray, ids: pa.Array
+) -> np.ndarray:
+    """Positions sorting rows by (name rank, user rank, event_at, event_id) — ``ids``
+    aligned with the other arrays."""
+    if not len(at):
+        return np.empty(0, np.int64)
+    group = names * max(user_count, 1) + users
+    keys = pl.DataFrame({"g": group, "a": at})
+    idx = keys.select(pl.arg_sort_by(["g", "a"])).to_series().to_numpy().astype(np.int64)
+    g, a = group[idx], at[idx]
+    same = (g[1:] == g[:-1]) & (a[1:] == a[:-1])
+    if same.any():  # ties on (name, user_id, event_at): order them by event_id
+        starts = np.flatnonzero(np.r_[True, ~same])
+        ends = np.r_[starts[1:], len(idx)]
+        for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
+            if hi - lo > 1:
+                rows = idx[lo:hi]
+                keys = ids.take(pa.array(rows)).to_pylist()
+                idx[lo:hi] = rows[np.array(sorted(range(hi - lo), key=keys.__getitem__))]
+    return idx
+
+
+def first_rows(hashes: np.ndarray, ids: pa.Array, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (ascending: input order) hold the first occurrence of their id;
+    ids are told apart by a 64-bit hash, and rows sharing a hash are compared exactly."""
+    h = pl.Series(hashes[rows])
+    keep = h.is_first_distinct().to_numpy()
+    shared = np.flatnonzero(h.is_duplicated().to_numpy())
+    if not len(shared):
+        return keep
+    # rows whose hash occurs more than once: the first of each exact id wins
+    seen: set[str] = set()
+    values = ids.take(pa.array(rows[shared])).to_pylist()
+    for pos, event_id in zip(shared.tolist(), values, strict=True):
+        keep[pos] = event_id not in seen
+        seen.add(event_id)
+    return keep
