@@ -138,8 +138,8 @@ def test_typed_accessors_identical(lakes: tuple[Lake, Lake]) -> None:
 
 
 def test_empty_lake_on_spark(tmp_path: Path) -> None:
-    open_lake(tmp_path / "empty")
-    lake = open_lake(tmp_path / "empty", engine=spark_engine())
+    open_lake(tmp_path / "empty", create=True)
+    lake = open_lake(tmp_path / "empty", engine=spark_engine(), create=True)
     out = lake.execute(lake.events())
     assert out.height == 0
     assert out.schema["event_at"] == pl.Datetime("us", "UTC")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import random
-import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from journeylab import Engine, Lake, open_lake
+from spark_server import require_spark
 
 ODD_KEY = "q'\"\\;../é {}[]*?$"
 NAMES = ("signup", "view_item", "add_to_cart", "purchase", "page_view", "referral")
@@ -29,9 +29,7 @@ CHANNELS = ("ads", "organic", "referral", "Ads", "")
 
 @functools.cache
 def spark_engine() -> Engine:
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (17) on PATH")
+    require_spark()  # a skip, or a failure in CI
     engine = Engine.pyspark(master="local[2]")
     # Tiny test data: adaptive query execution only adds planning rounds (same results).
     engine.backend._session.conf.set("spark.sql.adaptive.enabled", "false")
@@ -90,7 +88,7 @@ def build_lake(path: Path, records: list[dict[str, Any]]) -> Path:
     """Ingest ``records`` with DuckDB into a new lake at ``path``."""
     src = path.with_suffix(".jsonl")
     src.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-    open_lake(path).ingest(src, progress=False)
+    open_lake(path, create=True).ingest(src, progress=False)
     return path
 
 

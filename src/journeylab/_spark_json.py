@@ -18,7 +18,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-__all__ = ["boolean", "exists", "number", "string"]
+__all__ = ["boolean", "exists", "keys", "number", "string"]
 
 
 # Spark has a VARIANT and a MAP type; Ibis has neither, so the intermediate values are
@@ -87,3 +87,13 @@ def boolean(data: ir.StringValue, key: str) -> ir.BooleanValue:
 def exists(data: ir.StringValue, key: str) -> ir.BooleanValue:
     """Is ``key`` present in ``data`` (even with a JSON null value)? NULL data → False."""
     return _field(data, key).notnull()
+
+
+@ibis.udf.scalar.builtin(name="json_object_keys")
+def _object_keys(data: str) -> list[str]:  # type: ignore[empty-body]
+    ...
+
+
+def keys(data: ir.StringValue) -> ir.ArrayValue:
+    """The top-level keys of ``data`` (NULL when it is not a JSON object)."""
+    return _object_keys(data)

@@ -26,8 +26,20 @@ WITH `t10` AS (
             NOT (
               COALESCE(
                 CASE
-                  WHEN JSON_TYPE(`t0`.`data`, '/channel') = 'VARCHAR'
-                  THEN JSON_EXTRACT_STRING(`t0`.`data`, '/channel')
+                  WHEN SCHEMA_OF_VARIANT(
+                    ELEMENT_AT(
+                      TRY_VARIANT_GET(TRY_PARSE_JSON(`t0`.`data`), '$', 'map<string,variant>'),
+                      'channel'
+                    )
+                  ) = 'STRING'
+                  THEN TRY_VARIANT_GET(
+                    ELEMENT_AT(
+                      TRY_VARIANT_GET(TRY_PARSE_JSON(`t0`.`data`), '$', 'map<string,variant>'),
+                      'channel'
+                    ),
+                    '$',
+                    'string'
+                  )
                   ELSE NULL
                 END = 'test',
                 FALSE
@@ -105,8 +117,20 @@ WITH `t10` AS (
                     NOT (
                       COALESCE(
                         CASE
-                          WHEN JSON_TYPE(`t0`.`data`, '/channel') = 'VARCHAR'
-                          THEN JSON_EXTRACT_STRING(`t0`.`data`, '/channel')
+                          WHEN SCHEMA_OF_VARIANT(
+                            ELEMENT_AT(
+                              TRY_VARIANT_GET(TRY_PARSE_JSON(`t0`.`data`), '$', 'map<string,variant>'),
+                              'channel'
+                            )
+                          ) = 'STRING'
+                          THEN TRY_VARIANT_GET(
+                            ELEMENT_AT(
+                              TRY_VARIANT_GET(TRY_PARSE_JSON(`t0`.`data`), '$', 'map<string,variant>'),
+                              'channel'
+                            ),
+                            '$',
+                            'string'
+                          )
                           ELSE NULL
                         END = 'test',
                         FALSE
@@ -199,8 +223,20 @@ LEFT OUTER JOIN (
             NOT (
               COALESCE(
                 CASE
-                  WHEN JSON_TYPE(`t2`.`data`, '/channel') = 'VARCHAR'
-                  THEN JSON_EXTRACT_STRING(`t2`.`data`, '/channel')
+                  WHEN SCHEMA_OF_VARIANT(
+                    ELEMENT_AT(
+                      TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                      'channel'
+                    )
+                  ) = 'STRING'
+                  THEN TRY_VARIANT_GET(
+                    ELEMENT_AT(
+                      TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                      'channel'
+                    ),
+                    '$',
+                    'string'
+                  )
                   ELSE NULL
                 END = 'test',
                 FALSE
@@ -218,13 +254,46 @@ LEFT OUTER JOIN (
         END AS SMALLINT) AS `k`,
         `t2`.`event_id`,
         CASE
-          WHEN JSON_TYPE(`t2`.`data`, '/channel') = 'VARCHAR'
-          THEN JSON_EXTRACT_STRING(`t2`.`data`, '/channel')
+          WHEN SCHEMA_OF_VARIANT(
+            ELEMENT_AT(
+              TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+              'channel'
+            )
+          ) = 'STRING'
+          THEN TRY_VARIANT_GET(
+            ELEMENT_AT(
+              TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+              'channel'
+            ),
+            '$',
+            'string'
+          )
           ELSE NULL
         END AS `vs`,
         CASE
-          WHEN JSON_TYPE(`t2`.`data`, '/channel') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
-          THEN CAST(JSON_EXTRACT_STRING(`t2`.`data`, '/channel') AS DOUBLE)
+          WHEN SCHEMA_OF_VARIANT(
+            ELEMENT_AT(
+              TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+              'channel'
+            )
+          ) IN ('BIGINT', 'INT', 'SMALLINT', 'TINYINT', 'DOUBLE', 'FLOAT')
+          OR STARTSWITH(
+            SCHEMA_OF_VARIANT(
+              ELEMENT_AT(
+                TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                'channel'
+              )
+            ),
+            'DECIMAL'
+          )
+          THEN TRY_VARIANT_GET(
+            ELEMENT_AT(
+              TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+              'channel'
+            ),
+            '$',
+            'double'
+          )
           ELSE NULL
         END AS `vn`
       FROM (
@@ -268,8 +337,20 @@ LEFT OUTER JOIN (
                 NOT (
                   COALESCE(
                     CASE
-                      WHEN JSON_TYPE(`t2`.`data`, '/channel') = 'VARCHAR'
-                      THEN JSON_EXTRACT_STRING(`t2`.`data`, '/channel')
+                      WHEN SCHEMA_OF_VARIANT(
+                        ELEMENT_AT(
+                          TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                          'channel'
+                        )
+                      ) = 'STRING'
+                      THEN TRY_VARIANT_GET(
+                        ELEMENT_AT(
+                          TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                          'channel'
+                        ),
+                        '$',
+                        'string'
+                      )
                       ELSE NULL
                     END = 'test',
                     FALSE
@@ -287,13 +368,46 @@ LEFT OUTER JOIN (
             END AS SMALLINT) AS `k`,
             `t2`.`event_id`,
             CASE
-              WHEN JSON_TYPE(`t2`.`data`, '/channel') = 'VARCHAR'
-              THEN JSON_EXTRACT_STRING(`t2`.`data`, '/channel')
+              WHEN SCHEMA_OF_VARIANT(
+                ELEMENT_AT(
+                  TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                  'channel'
+                )
+              ) = 'STRING'
+              THEN TRY_VARIANT_GET(
+                ELEMENT_AT(
+                  TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                  'channel'
+                ),
+                '$',
+                'string'
+              )
               ELSE NULL
             END AS `vs`,
             CASE
-              WHEN JSON_TYPE(`t2`.`data`, '/channel') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
-              THEN CAST(JSON_EXTRACT_STRING(`t2`.`data`, '/channel') AS DOUBLE)
+              WHEN SCHEMA_OF_VARIANT(
+                ELEMENT_AT(
+                  TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                  'channel'
+                )
+              ) IN ('BIGINT', 'INT', 'SMALLINT', 'TINYINT', 'DOUBLE', 'FLOAT')
+              OR STARTSWITH(
+                SCHEMA_OF_VARIANT(
+                  ELEMENT_AT(
+                    TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                    'channel'
+                  )
+                ),
+                'DECIMAL'
+              )
+              THEN TRY_VARIANT_GET(
+                ELEMENT_AT(
+                  TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                  'channel'
+                ),
+                '$',
+                'double'
+              )
               ELSE NULL
             END AS `vn`
           FROM (

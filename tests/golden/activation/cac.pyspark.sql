@@ -26,8 +26,20 @@ WITH `t2` AS (
       `t18`.`user_id`,
       `t18`.`event_at` AS `start_at`,
       CASE
-        WHEN JSON_TYPE(`t18`.`data`, '/channel') = 'VARCHAR'
-        THEN JSON_EXTRACT_STRING(`t18`.`data`, '/channel')
+        WHEN SCHEMA_OF_VARIANT(
+          ELEMENT_AT(
+            TRY_VARIANT_GET(TRY_PARSE_JSON(`t18`.`data`), '$', 'map<string,variant>'),
+            'channel'
+          )
+        ) = 'STRING'
+        THEN TRY_VARIANT_GET(
+          ELEMENT_AT(
+            TRY_VARIANT_GET(TRY_PARSE_JSON(`t18`.`data`), '$', 'map<string,variant>'),
+            'channel'
+          ),
+          '$',
+          'string'
+        )
         ELSE NULL
       END AS `channel`
     FROM (
@@ -115,8 +127,29 @@ WITH `t2` AS (
                 )
                 AND COALESCE(
                   CASE
-                    WHEN JSON_TYPE(`t19`.`data`, '/amount') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
-                    THEN CAST(JSON_EXTRACT_STRING(`t19`.`data`, '/amount') AS DOUBLE)
+                    WHEN SCHEMA_OF_VARIANT(
+                      ELEMENT_AT(
+                        TRY_VARIANT_GET(TRY_PARSE_JSON(`t19`.`data`), '$', 'map<string,variant>'),
+                        'amount'
+                      )
+                    ) IN ('BIGINT', 'INT', 'SMALLINT', 'TINYINT', 'DOUBLE', 'FLOAT')
+                    OR STARTSWITH(
+                      SCHEMA_OF_VARIANT(
+                        ELEMENT_AT(
+                          TRY_VARIANT_GET(TRY_PARSE_JSON(`t19`.`data`), '$', 'map<string,variant>'),
+                          'amount'
+                        )
+                      ),
+                      'DECIMAL'
+                    )
+                    THEN TRY_VARIANT_GET(
+                      ELEMENT_AT(
+                        TRY_VARIANT_GET(TRY_PARSE_JSON(`t19`.`data`), '$', 'map<string,variant>'),
+                        'amount'
+                      ),
+                      '$',
+                      'double'
+                    )
                     ELSE NULL
                   END >= 20.0,
                   FALSE
@@ -127,16 +160,40 @@ WITH `t2` AS (
                 AND COALESCE(
                   COALESCE(
                     CASE
-                      WHEN JSON_TYPE(`t19`.`data`, '/platform') = 'VARCHAR'
-                      THEN JSON_EXTRACT_STRING(`t19`.`data`, '/platform')
+                      WHEN SCHEMA_OF_VARIANT(
+                        ELEMENT_AT(
+                          TRY_VARIANT_GET(TRY_PARSE_JSON(`t19`.`data`), '$', 'map<string,variant>'),
+                          'platform'
+                        )
+                      ) = 'STRING'
+                      THEN TRY_VARIANT_GET(
+                        ELEMENT_AT(
+                          TRY_VARIANT_GET(TRY_PARSE_JSON(`t19`.`data`), '$', 'map<string,variant>'),
+                          'platform'
+                        ),
+                        '$',
+                        'string'
+                      )
                       ELSE NULL
                     END = 'ios',
                     FALSE
                   )
                   OR COALESCE(
                     CASE
-                      WHEN JSON_TYPE(`t19`.`data`, '/platform') = 'VARCHAR'
-                      THEN JSON_EXTRACT_STRING(`t19`.`data`, '/platform')
+                      WHEN SCHEMA_OF_VARIANT(
+                        ELEMENT_AT(
+                          TRY_VARIANT_GET(TRY_PARSE_JSON(`t19`.`data`), '$', 'map<string,variant>'),
+                          'platform'
+                        )
+                      ) = 'STRING'
+                      THEN TRY_VARIANT_GET(
+                        ELEMENT_AT(
+                          TRY_VARIANT_GET(TRY_PARSE_JSON(`t19`.`data`), '$', 'map<string,variant>'),
+                          'platform'
+                        ),
+                        '$',
+                        'string'
+                      )
                       ELSE NULL
                     END = 'android',
                     FALSE
@@ -163,8 +220,20 @@ WITH `t2` AS (
                     )
                     AND COALESCE(
                       CASE
-                        WHEN JSON_TYPE(`t6`.`data`, '/amount') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
-                        THEN CAST(JSON_EXTRACT_STRING(`t6`.`data`, '/amount') AS DOUBLE)
+                        WHEN SCHEMA_OF_VARIANT(
+                          ELEMENT_AT(TRY_VARIANT_GET(TRY_PARSE_JSON(`t6`.`data`), '$', 'map<string,variant>'), 'amount')
+                        ) IN ('BIGINT', 'INT', 'SMALLINT', 'TINYINT', 'DOUBLE', 'FLOAT')
+                        OR STARTSWITH(
+                          SCHEMA_OF_VARIANT(
+                            ELEMENT_AT(TRY_VARIANT_GET(TRY_PARSE_JSON(`t6`.`data`), '$', 'map<string,variant>'), 'amount')
+                          ),
+                          'DECIMAL'
+                        )
+                        THEN TRY_VARIANT_GET(
+                          ELEMENT_AT(TRY_VARIANT_GET(TRY_PARSE_JSON(`t6`.`data`), '$', 'map<string,variant>'), 'amount'),
+                          '$',
+                          'double'
+                        )
                         ELSE NULL
                       END >= 20.0,
                       FALSE
@@ -177,16 +246,40 @@ WITH `t2` AS (
                     AND COALESCE(
                       COALESCE(
                         CASE
-                          WHEN JSON_TYPE(`t6`.`data`, '/platform') = 'VARCHAR'
-                          THEN JSON_EXTRACT_STRING(`t6`.`data`, '/platform')
+                          WHEN SCHEMA_OF_VARIANT(
+                            ELEMENT_AT(
+                              TRY_VARIANT_GET(TRY_PARSE_JSON(`t6`.`data`), '$', 'map<string,variant>'),
+                              'platform'
+                            )
+                          ) = 'STRING'
+                          THEN TRY_VARIANT_GET(
+                            ELEMENT_AT(
+                              TRY_VARIANT_GET(TRY_PARSE_JSON(`t6`.`data`), '$', 'map<string,variant>'),
+                              'platform'
+                            ),
+                            '$',
+                            'string'
+                          )
                           ELSE NULL
                         END = 'ios',
                         FALSE
                       )
                       OR COALESCE(
                         CASE
-                          WHEN JSON_TYPE(`t6`.`data`, '/platform') = 'VARCHAR'
-                          THEN JSON_EXTRACT_STRING(`t6`.`data`, '/platform')
+                          WHEN SCHEMA_OF_VARIANT(
+                            ELEMENT_AT(
+                              TRY_VARIANT_GET(TRY_PARSE_JSON(`t6`.`data`), '$', 'map<string,variant>'),
+                              'platform'
+                            )
+                          ) = 'STRING'
+                          THEN TRY_VARIANT_GET(
+                            ELEMENT_AT(
+                              TRY_VARIANT_GET(TRY_PARSE_JSON(`t6`.`data`), '$', 'map<string,variant>'),
+                              'platform'
+                            ),
+                            '$',
+                            'string'
+                          )
                           ELSE NULL
                         END = 'android',
                         FALSE

@@ -9,8 +9,20 @@ WITH `t7` AS (
       `t4`.`user_id`,
       `t4`.`event_at` AS `start_at`,
       CASE
-        WHEN JSON_TYPE(`t4`.`data`, '/channel') = 'VARCHAR'
-        THEN JSON_EXTRACT_STRING(`t4`.`data`, '/channel')
+        WHEN SCHEMA_OF_VARIANT(
+          ELEMENT_AT(
+            TRY_VARIANT_GET(TRY_PARSE_JSON(`t4`.`data`), '$', 'map<string,variant>'),
+            'channel'
+          )
+        ) = 'STRING'
+        THEN TRY_VARIANT_GET(
+          ELEMENT_AT(
+            TRY_VARIANT_GET(TRY_PARSE_JSON(`t4`.`data`), '$', 'map<string,variant>'),
+            'channel'
+          ),
+          '$',
+          'string'
+        )
         ELSE NULL
       END AS `channel`
     FROM (
@@ -98,8 +110,20 @@ WITH `t7` AS (
                 )
                 AND COALESCE(
                   CASE
-                    WHEN JSON_TYPE(`t5`.`data`, '/amount') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
-                    THEN CAST(JSON_EXTRACT_STRING(`t5`.`data`, '/amount') AS DOUBLE)
+                    WHEN SCHEMA_OF_VARIANT(
+                      ELEMENT_AT(TRY_VARIANT_GET(TRY_PARSE_JSON(`t5`.`data`), '$', 'map<string,variant>'), 'amount')
+                    ) IN ('BIGINT', 'INT', 'SMALLINT', 'TINYINT', 'DOUBLE', 'FLOAT')
+                    OR STARTSWITH(
+                      SCHEMA_OF_VARIANT(
+                        ELEMENT_AT(TRY_VARIANT_GET(TRY_PARSE_JSON(`t5`.`data`), '$', 'map<string,variant>'), 'amount')
+                      ),
+                      'DECIMAL'
+                    )
+                    THEN TRY_VARIANT_GET(
+                      ELEMENT_AT(TRY_VARIANT_GET(TRY_PARSE_JSON(`t5`.`data`), '$', 'map<string,variant>'), 'amount'),
+                      '$',
+                      'double'
+                    )
                     ELSE NULL
                   END >= 20.0,
                   FALSE
@@ -110,16 +134,40 @@ WITH `t7` AS (
                 AND COALESCE(
                   COALESCE(
                     CASE
-                      WHEN JSON_TYPE(`t5`.`data`, '/platform') = 'VARCHAR'
-                      THEN JSON_EXTRACT_STRING(`t5`.`data`, '/platform')
+                      WHEN SCHEMA_OF_VARIANT(
+                        ELEMENT_AT(
+                          TRY_VARIANT_GET(TRY_PARSE_JSON(`t5`.`data`), '$', 'map<string,variant>'),
+                          'platform'
+                        )
+                      ) = 'STRING'
+                      THEN TRY_VARIANT_GET(
+                        ELEMENT_AT(
+                          TRY_VARIANT_GET(TRY_PARSE_JSON(`t5`.`data`), '$', 'map<string,variant>'),
+                          'platform'
+                        ),
+                        '$',
+                        'string'
+                      )
                       ELSE NULL
                     END = 'ios',
                     FALSE
                   )
                   OR COALESCE(
                     CASE
-                      WHEN JSON_TYPE(`t5`.`data`, '/platform') = 'VARCHAR'
-                      THEN JSON_EXTRACT_STRING(`t5`.`data`, '/platform')
+                      WHEN SCHEMA_OF_VARIANT(
+                        ELEMENT_AT(
+                          TRY_VARIANT_GET(TRY_PARSE_JSON(`t5`.`data`), '$', 'map<string,variant>'),
+                          'platform'
+                        )
+                      ) = 'STRING'
+                      THEN TRY_VARIANT_GET(
+                        ELEMENT_AT(
+                          TRY_VARIANT_GET(TRY_PARSE_JSON(`t5`.`data`), '$', 'map<string,variant>'),
+                          'platform'
+                        ),
+                        '$',
+                        'string'
+                      )
                       ELSE NULL
                     END = 'android',
                     FALSE
@@ -146,8 +194,20 @@ WITH `t7` AS (
                     )
                     AND COALESCE(
                       CASE
-                        WHEN JSON_TYPE(`t2`.`data`, '/amount') IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
-                        THEN CAST(JSON_EXTRACT_STRING(`t2`.`data`, '/amount') AS DOUBLE)
+                        WHEN SCHEMA_OF_VARIANT(
+                          ELEMENT_AT(TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'), 'amount')
+                        ) IN ('BIGINT', 'INT', 'SMALLINT', 'TINYINT', 'DOUBLE', 'FLOAT')
+                        OR STARTSWITH(
+                          SCHEMA_OF_VARIANT(
+                            ELEMENT_AT(TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'), 'amount')
+                          ),
+                          'DECIMAL'
+                        )
+                        THEN TRY_VARIANT_GET(
+                          ELEMENT_AT(TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'), 'amount'),
+                          '$',
+                          'double'
+                        )
                         ELSE NULL
                       END >= 20.0,
                       FALSE
@@ -160,16 +220,40 @@ WITH `t7` AS (
                     AND COALESCE(
                       COALESCE(
                         CASE
-                          WHEN JSON_TYPE(`t2`.`data`, '/platform') = 'VARCHAR'
-                          THEN JSON_EXTRACT_STRING(`t2`.`data`, '/platform')
+                          WHEN SCHEMA_OF_VARIANT(
+                            ELEMENT_AT(
+                              TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                              'platform'
+                            )
+                          ) = 'STRING'
+                          THEN TRY_VARIANT_GET(
+                            ELEMENT_AT(
+                              TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                              'platform'
+                            ),
+                            '$',
+                            'string'
+                          )
                           ELSE NULL
                         END = 'ios',
                         FALSE
                       )
                       OR COALESCE(
                         CASE
-                          WHEN JSON_TYPE(`t2`.`data`, '/platform') = 'VARCHAR'
-                          THEN JSON_EXTRACT_STRING(`t2`.`data`, '/platform')
+                          WHEN SCHEMA_OF_VARIANT(
+                            ELEMENT_AT(
+                              TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                              'platform'
+                            )
+                          ) = 'STRING'
+                          THEN TRY_VARIANT_GET(
+                            ELEMENT_AT(
+                              TRY_VARIANT_GET(TRY_PARSE_JSON(`t2`.`data`), '$', 'map<string,variant>'),
+                              'platform'
+                            ),
+                            '$',
+                            'string'
+                          )
                           ELSE NULL
                         END = 'android',
                         FALSE
