@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import journeylab as jl
 from funnel_helpers import T0, ev, ref_outcomes, sql_outcomes
 from journeylab.funnels import make_spec
 from journeylab.funnels.spec import FunnelSpec
@@ -51,19 +52,47 @@ def logs(max_size: int = 10) -> Any:
 log_st = logs()
 
 
+REPEAT_WHERES = [None, None, {"v": {"gte": 2}}, {"v": {"in": [1, "p"]}}, {"v": {"exists": True}}]
+W = {"v": {"gte": 2}}
+
+
+def repeated_names(draw: Any, n: int) -> list[str]:
+    """``n`` step names of which at least one stands at two steps (``a → a → b``)."""
+    names = draw(st.lists(st.sampled_from(["a", "a", "b", "c"]), min_size=n, max_size=n))
+    if len(set(names)) == n:
+        names[draw(st.integers(1, n - 1))] = names[0]
+    return names
+
+
+def returned_step(draw: Any) -> Any:
+    """A derived step: the moments users come back after a few quiet minutes."""
+    active = draw(st.sampled_from(["any", "any", ["a", "b"], ["c", {"event": "a", "where": W}]]))
+    exclude = draw(st.sampled_from([None, None, "x", ["o", "d"]]))
+    return jl.returned(f"{draw(st.integers(1, 4))}m", active=active, exclude=exclude)
+
+
 @st.composite
-def spec_st(draw: Any, order: str, simple: bool = False) -> FunnelSpec:
+def spec_st(
+    draw: Any, order: str, simple: bool = False, repeats: bool = False, derived: bool = False
+) -> FunnelSpec:
     """A random spec; ``simple``: one the greedy path takes (ordered, no gaps, exclusions
-    from step 1, no breakdown)."""
+    from step 1, no breakdown); ``repeats``: a name stands at several steps, often with
+    different (overlapping) filters."""
     n = draw(st.integers(2, 4))
-    names = (
-        ["a", "b", "c", "d"][:n]
-        if draw(st.booleans())
-        else draw(st.permutations(["a", "b", "c", "d"]))[:n]
-    )
+    if repeats:
+        names = repeated_names(draw, n)
+    elif draw(st.booleans()):
+        names = ["a", "b", "c", "d"][:n]
+    else:
+        names = draw(st.permutations(["a", "b", "c", "d"]))[:n]
     steps: list[Any] = []
     for name in names:
-        if draw(st.integers(0, 4)) == 0:
+        if derived and draw(st.integers(0, 2)) == 0:
+            steps.append(returned_step(draw))
+        elif repeats:
+            where = draw(st.sampled_from(REPEAT_WHERES))
+            steps.append({"event": name, "where": where} if where else name)
+        elif draw(st.integers(0, 4)) == 0:
             steps.append({"event": name, "where": {"v": {"gte": 2}}})
         else:
             steps.append(name)
@@ -100,8 +129,8 @@ def spec_st(draw: Any, order: str, simple: bool = False) -> FunnelSpec:
         by=by,
         attribution=attribution,
         as_of=as_of,
-        start=start,
-        end=end,
+        start_date=start,
+        end_date=end,
     )
 
 
@@ -135,6 +164,34 @@ def test_greedy_path_equals_reference(data: Any, log: list[dict[str, Any]]) -> N
     _check(spec, log)
 
 
+@pytest.mark.parametrize("order", ["ordered", "strict", "any"])
+def test_repeated_steps_equal_reference(order: str) -> None:
+    """A name at several steps (with the same or overlapping filters): one event fills at
+    most one step; events at one instant fill consecutive steps; any counts occurrences."""
+
+    @SETTINGS
+    @given(data=st.data(), log=log_st)
+    def inner(data: Any, log: list[dict[str, Any]]) -> None:
+        spec = data.draw(spec_st(order, repeats=True))
+        assert spec.repeats
+        _check(spec, log)
+
+    inner()
+
+
+@pytest.mark.parametrize("order", ["ordered", "strict", "any"])
+def test_returned_steps_equal_reference(order: str) -> None:
+    """jl.returned steps (derived return moments) among named steps, repeated or not."""
+
+    @SETTINGS
+    @given(data=st.data(), log=log_st)
+    def inner(data: Any, log: list[dict[str, Any]]) -> None:
+        repeats = data.draw(st.booleans())
+        _check(data.draw(spec_st(order, repeats=repeats, derived=True)), log)
+
+    inner()
+
+
 @SETTINGS
 @given(data=st.data(), log=log_st)
 def test_general_dp_equals_reference_on_simple_specs(data: Any, log: list[dict[str, Any]]) -> None:
@@ -144,11 +201,12 @@ def test_general_dp_equals_reference_on_simple_specs(data: Any, log: list[dict[s
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("repeats", [False, True], ids=["distinct", "repeats"])
 @pytest.mark.parametrize("order", ["ordered", "strict", "any"])
-def test_compiled_equals_reference_many(order: str) -> None:
+def test_compiled_equals_reference_many(order: str, repeats: bool) -> None:
     @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(data=st.data(), log=logs(16))
     def inner(data: Any, log: list[dict[str, Any]]) -> None:
-        _check(data.draw(spec_st(order)), log)
+        _check(data.draw(spec_st(order, repeats=repeats)), log)
 
     inner()

@@ -84,7 +84,7 @@ def test_cli_json_contract(sample: tuple[Any, Any, Path]) -> None:
     )
     assert out.exit_code == 0, out.output
     doc = json.loads(out.stdout)
-    assert set(doc) == {"steps", "in_progress"}
+    assert set(doc) == {"steps", "in_progress", "warnings"} and doc["warnings"] == []
     assert [s["name"] for s in doc["steps"]] == steps.split(",")
     keys = {"name", "users", "conversion", "step_conversion", "ci_low", "ci_high", "median_seconds"}
     assert all(set(s) == keys for s in doc["steps"])

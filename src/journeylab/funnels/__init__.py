@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from journeylab.durations import Duration
-from journeylab.errors import LakeError
+from journeylab.errors import LakeError, SpecError, invalid
 from journeylab.funnels.compile import compile_funnel
 from journeylab.funnels.compile_greedy import id_lookup
+from journeylab.funnels.one_pass import fits_one_pass, one_pass_frame
 from journeylab.funnels.reference import format_value, reference_funnel
 from journeylab.funnels.result import (
     NONE,
@@ -21,13 +22,26 @@ from journeylab.funnels.result import (
     TimeToConvert,
     summarize,
 )
-from journeylab.funnels.spec import Exclusion, FunnelSpec, make_spec
-from journeylab.steps import Step
+from journeylab.funnels.spec import ExcludeLike, Exclusion, FunnelSpec, MaxGapLike, make_spec
+from journeylab.journeys.reactivation import ReturnStep, derived_steps, return_refs
+from journeylab.lake.keyed import keyed_rows
+from journeylab.names import EventRef, FieldRef, NameWarning, check_names, step_refs
+from journeylab.steps import StepLike
+from journeylab.times import TimeLike, as_utc, renamed
 
 if TYPE_CHECKING:
     from journeylab.lake.core import Lake
 
+#: ``funnel(method=...)``: the same result; "dp" forces the general algorithm
+METHODS = ("auto", "greedy", "dp")
+#: what ``FunnelResult.to_sql()`` says when no SQL ran (docs/adr/0007)
+ONE_PASS = (
+    "-- no SQL: one pass over the steps' rows sorted by (user_key, event_at) "
+    "(journeylab.funnels.one_pass; method='greedy' runs the same funnel as SQL)"
+)
+
 __all__ = [
+    "METHODS",
     "Exclusion",
     "FunnelResult",
     "FunnelSpec",
@@ -37,6 +51,7 @@ __all__ = [
     "make_spec",
     "reference_funnel",
     "build_result",
+    "funnel_names",
 ]
 
 
@@ -94,6 +109,7 @@ def build_result(
     as_of: datetime | None,
     sql: str,
     id_lookup: Callable[[], pl.DataFrame] | None = None,
+    warnings: tuple[NameWarning, ...] = (),
 ) -> FunnelResult:
     """The result of a per-user frame (user_id, or user_key with ``id_lookup``: a callable
     returning user_key, user_id for at least the frame's keys)."""
@@ -110,25 +126,58 @@ def build_result(
             part = summarize(users.filter(pl.col("segment") == seg), spec)
             parts.append(part.with_columns(segment=pl.lit(seg)).select("segment", *part.columns))
         by_segment = pl.concat(parts) if parts else None
-    return FunnelResult(spec, as_of, users, steps, by_segment, sql, id_lookup)
+    return FunnelResult(spec, as_of, users, steps, by_segment, sql, id_lookup, warnings)
 
 
 def funnel(
     lake: Lake,
-    steps: Sequence[str | Step | Mapping[str, Any]],
+    steps: Sequence[StepLike],
     within: Duration = "7d",
     order: str = "ordered",
-    exclude: Any = None,
-    max_gap: Any = None,
+    exclude: ExcludeLike | None = None,
+    max_gap: MaxGapLike | None = None,
     by: str | None = None,
     attribution: str = "first_touch",
-    as_of: Any = None,
-    start: Any = None,
-    end: Any = None,
+    as_of: TimeLike | None = None,
+    start_date: TimeLike | None = None,
+    end_date: TimeLike | None = None,
     top: int = 10,
     method: str = "auto",
+    strict: bool = False,
+    *,
+    start: TimeLike | None = None,
+    end: TimeLike | None = None,
 ) -> FunnelResult:
-    """A conversion funnel over ``lake``; see docs/funnels.md for every parameter."""
+    """A conversion funnel over ``lake``; see docs/funnels.md for every parameter.
+
+    - ``steps``: two or more event names, :func:`journeylab.step` objects or
+      ``{"event", "where"}`` mappings, in order; ``within``: the window from step 1.
+    - ``order``: ``"ordered"`` | ``"strict"`` | ``"any"``; ``exclude``: events that void a
+      chain; ``max_gap``: per-transition limits; ``by``: a ``data`` field to break down by,
+      attributed by ``attribution`` (``"first_touch"`` | ``"last_touch"`` | ``"step:N"``),
+      the ``top`` values kept (the rest is ``(other)``).
+    - ``start_date``/``end_date``: the entry (step 1) time range: a date is its whole UTC
+      day, both ends included; a datetime is an instant, the end excluded. ``as_of``: the
+      clock (default: the lake's last ``event_at``).
+    - ``method``: ``"auto"`` | ``"greedy"`` | ``"dp"`` (the same result; ``"dp"`` forces the
+      general algorithm, ``"greedy"`` the SQL of plain ordered funnels, which ``"auto"``
+      runs in one pass over key-sorted rows on DuckDB lakes, docs/adr/0007).
+      ``start``/``end``: deprecated aliases of ``start_date``/``end_date``
+      (instants, as before).
+
+    Step, exclusion and breakdown names are checked against the lake: unknown ones are in
+    ``result.warnings`` (with the nearest known names), or raise with ``strict=True``.
+
+    >>> f = lake.funnel(["signup", "purchase"], within="7d")
+    >>> f.table().select("step", "name", "users").rows()
+    [(1, 'signup', 3), (2, 'purchase', 2)]
+    >>> [w.message() for w in lake.funnel(["signup", "purchse"]).warnings]  # doctest: +ELLIPSIS
+    ["steps[2]: event 'purchse' is not in the lake's catalog ...; nearest: 'purchase'"]
+    """
+    if method not in METHODS:
+        raise invalid("method", method, METHODS, cls=SpecError)
+    start_date = renamed("start", as_utc(start, "start", SpecError), "start_date", start_date)
+    end_date = renamed("end", as_utc(end, "end", SpecError), "end_date", end_date)
     spec = make_spec(
         steps,
         within=within,
@@ -138,10 +187,15 @@ def funnel(
         by=by,
         attribution=attribution,
         as_of=as_of,
-        start=start,
-        end=end,
+        start_date=start_date,
+        end_date=end_date,
         top=top,
     )
+    events_refs, field_refs = funnel_names(spec)
+    fast = _one_pass(lake, spec, method, strict, events_refs)
+    if fast is not None:
+        return fast
+    warnings = check_names(lake, events_refs, field_refs, strict=strict)
     cut = spec.as_of or lake.last_event_at()
     if cut is None:  # empty lake: no entrants
         empty = pl.DataFrame(
@@ -157,10 +211,15 @@ def funnel(
         ).with_columns(
             [pl.lit(None, pl.Datetime("us", "UTC")).alias(f"t{k}") for k in range(1, spec.n + 1)]
         )
-        return build_result(spec, empty, None, "")
+        return build_result(spec, empty, None, "", warnings=warnings)
     events = lake.events()
     # breakdowns attribute events by user id; other funnels may run on exact integer keys
-    exact = spec.by is None and "user_key" in events.columns and lake.user_keys_exact()
+    exact = (
+        spec.by is None
+        and not derived_steps([*spec.steps, *[x.step for x in spec.exclude]])
+        and "user_key" in events.columns
+        and lake.user_keys_exact()
+    )
     expr = compile_funnel(
         events,
         spec,
@@ -173,16 +232,64 @@ def funnel(
     sql = lake.to_sql(expr)  # compile once (Ibis compilation dominates small funnels)
     with lake.engine.unordered():  # per-user rows: their order carries no meaning
         frame = lake.engine.sql(sql)
-    lookup = _lookup(lake, id_lookup(events, spec)) if keyed else None
-    return build_result(spec, frame, cut, sql, lookup)
+    lookup = _lookup(lake, lambda: id_lookup(events, spec)) if keyed else None
+    return build_result(spec, frame, cut, sql, lookup, warnings=warnings)
 
 
-def _lookup(lake: Lake, expr: Any) -> Callable[[], pl.DataFrame]:
-    """The deferred key → id query of a keyed funnel; refuses keys that stopped being exact
-    (a later ingest recorded a collision)."""
+def _one_pass(
+    lake: Lake, spec: FunnelSpec, method: str, strict: bool, events_refs: list[EventRef]
+) -> FunnelResult | None:
+    """The funnel in one pass over key-sorted step rows (docs/adr/0007), or None when it
+    does not apply: a plain ordered funnel (:func:`fits_one_pass`), ``method="auto"``, on
+    local files with exact user keys (no collision recorded, format 3 or later). The names
+    are checked from the rows read: a step with rows was fired (its name is known), so the
+    catalog is probed only when a step has none."""
+    if not (
+        method == "auto"
+        and lake.engine.kind == "duckdb"
+        and fits_one_pass(spec)
+        and lake.user_keys_exact()
+    ):
+        return None
+    cut = spec.as_of or lake.last_event_at()
+    if cut is None:
+        return None
+    rows = keyed_rows(lake.layout.snapshot(), [s.name for s in spec.steps])
+    if rows is None:  # a file without user_key, or times in another unit
+        return None
+    fired = all(len(rows[s.name][0]) for s in spec.steps)
+    warnings = () if fired else check_names(lake, events_refs, strict=strict)
+    frame = one_pass_frame(spec, rows, cut, filter_as_of=spec.as_of is not None)
+    ids = _lookup(lake, lambda: id_lookup(lake.events(), spec))
+    return build_result(spec, frame, cut, ONE_PASS, ids, warnings=warnings)
+
+
+def funnel_names(spec: FunnelSpec) -> tuple[list[EventRef], list[FieldRef]]:
+    """Every event name and ``data`` field the funnel refers to, with where it was given."""
+    events: list[EventRef] = []
+    fields: list[FieldRef] = []
+    named = [(f"steps[{k}]", st) for k, st in enumerate(spec.steps, start=1)]
+    for i, x in enumerate(spec.exclude):
+        named.append(("exclude" if len(spec.exclude) == 1 else f"exclude[{i}]", x.step))
+    for param, st in named:
+        if isinstance(st, ReturnStep):  # a derived moment: check the activity it reads
+            events += return_refs(f"{param}.returned", st.ret)
+            continue
+        ev, fi = step_refs(param, st)
+        events += ev
+        fields += fi
+    if spec.by is not None:
+        carriers = [s.name for s in spec.steps if not isinstance(s, ReturnStep)]
+        fields.append(("by", spec.by, tuple(dict.fromkeys(carriers))))
+    return events, fields
+
+
+def _lookup(lake: Lake, expr: Callable[[], Any]) -> Callable[[], pl.DataFrame]:
+    """The deferred key → id query of a keyed funnel (``expr`` builds it when first run);
+    refuses keys that stopped being exact (a later ingest recorded a collision)."""
 
     def run() -> pl.DataFrame:
-        ids = lake.execute(expr)
+        ids = lake.execute(expr())
         if ids.height and int(ids["ids"].max()) > 1:  # type: ignore[arg-type]
             raise LakeError(
                 "The lake changed since this funnel ran: two user ids now share a user_key. "

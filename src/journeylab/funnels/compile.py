@@ -12,10 +12,14 @@ from datetime import datetime
 import ibis.expr.types as ir
 
 from journeylab.funnels.compile_any import any_instants, compile_any
+from journeylab.funnels.compile_any_rep import compile_any_rep
+from journeylab.funnels.compile_blocks import block_instants, compile_blocks
 from journeylab.funnels.compile_common import finish_users, instants, tagged_events
 from journeylab.funnels.compile_dp import compile_dp
 from journeylab.funnels.compile_greedy import compile_greedy
+from journeylab.funnels.repeats import Layout, rep_tagged, step_match
 from journeylab.funnels.spec import FunnelSpec
+from journeylab.journeys.reactivation import with_returns
 
 __all__ = ["compile_funnel"]
 
@@ -28,10 +32,21 @@ def compile_funnel(
     method: str = "auto",
     key: str = "user_id",
 ) -> ir.Table:
-    """``method``: auto | dp (force the general DP; greedy is used only when spec.simple).
+    """``method``: auto | dp (force the general DP; greedy is used only when spec.simple;
+    a funnel with a name at several steps always takes compile_blocks or compile_any_rep).
     ``key``: ``user_key`` when the lake's integer keys are exact (used by the greedy path)."""
     strict = spec.order == "strict"
     cut = as_of if filter_as_of else None
+    # derived steps (jl.returned): their moments join the events as derived rows
+    events = with_returns(events, [*spec.steps, *[x.step for x in spec.exclude]])
+    if spec.repeats:  # a name at several steps: count events, not only instants
+        lay = Layout(spec)
+        rows = rep_tagged(events, lay, cut, all_events=strict)
+        if spec.order == "any":
+            users = compile_any_rep(rows, spec, lay)
+        else:
+            users = compile_blocks(block_instants(rows, lay, strict=strict), spec, lay)
+        return finish_users(users, rows, spec, as_of, lambda t, ak: step_match(lay, t, ak))
     # a lazy expression: the greedy path reads it only for a breakdown's attributed event
     tagged = tagged_events(events, spec, cut, all_events=strict)
     if spec.order == "any":

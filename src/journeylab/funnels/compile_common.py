@@ -2,13 +2,15 @@
 
 Everything is portable Ibis (filters, CASE, window functions, joins, aggregations) so the
 same expression runs on DuckDB and on Spark. Times stay timestamps; durations are Ibis
-intervals. Step names are distinct (spec), so an event matches at most one step and all
-chain constraints depend on instants only: the compilers work on one row per
-(user, instant) and return to events only to pick the attributed event.
+intervals. Where step names are distinct an event matches at most one step and all chain
+constraints depend on instants only: the compilers work on one row per (user, instant) and
+return to events only to pick the attributed event. A name at several steps needs counts of
+events per instant (journeylab.funnels.repeats).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,10 +18,13 @@ import ibis
 import ibis.expr.types as ir
 
 from journeylab.funnels.spec import FunnelSpec
+from journeylab.steps import Step
 from journeylab.where import json_number, json_string
 
 __all__ = [
     "interval",
+    "is_derived",
+    "named",
     "tagged_events",
     "instants",
     "finish_users",
@@ -49,8 +54,7 @@ def tagged_events(
     """Rows: user_id, t, k (step number or 0), x0..xE (1 if excluded event), and with a
     breakdown event_id and the raw value (vs, vn). Reads only the named events unless
     ``all_events``."""
-    names = sorted({s.name for s in spec.steps} | {x.step.name for x in spec.exclude})
-    ev = events if all_events else events.filter(events.name.isin(names))
+    ev = events if all_events else events.filter(named(events, spec))
     if as_of is not None:
         ev = ev.filter(_ts(ev.event_at) <= ts_literal(as_of))
     t = _ts(ev.event_at)
@@ -82,6 +86,20 @@ def tagged_events(
     return out
 
 
+def named(events: ir.Table, spec: FunnelSpec) -> ir.BooleanValue:
+    """The rows a funnel reads: its steps' and exclusions' names (the lake is sorted by
+    name), and the derived rows (name NULL) of derived steps such as ``jl.returned``."""
+    steps = [*spec.steps, *[x.step for x in spec.exclude]]
+    plain = sorted({s.name for s in steps if not is_derived(s)})
+    cond = events.name.isin(plain)
+    return cond | events.name.isnull() if any(is_derived(s) for s in steps) else cond
+
+
+def is_derived(step: Step) -> bool:
+    """A step whose events are derived moments (name NULL), not events an app fired."""
+    return getattr(step, "derived", False)
+
+
 def instants(tagged: ir.Table, spec: FunnelSpec, strict: bool = False) -> ir.Table:
     """One row per (user, instant) with a step event: h1..hn (0/1), seg0..segE (excluded
     events at or before the instant), and for strict the neighbouring instants of any
@@ -110,11 +128,18 @@ def instants(tagged: ir.Table, spec: FunnelSpec, strict: bool = False) -> ir.Tab
     return u.select(*[c for c in u.columns if not (c[0] == "c" and c[1:].isdigit())])
 
 
-def finish_users(users: ir.Table, tagged: ir.Table, spec: FunnelSpec, as_of: datetime) -> ir.Table:
+def finish_users(
+    users: ir.Table,
+    tagged: ir.Table,
+    spec: FunnelSpec,
+    as_of: datetime,
+    match: Callable[[ir.Table, Any], ir.BooleanValue] | None = None,
+) -> ir.Table:
     """Add matured (every candidate start's window closed by as-of), in_progress (not at
     the last step and not matured) and the attributed breakdown value to a per-user table
     with columns user_id, reached, t1..tn (per-step times, with or without a time zone:
-    the greedy path keeps the events' own type), last_start."""
+    the greedy path keeps the events' own type), last_start. ``match(rows, ak)``: whether
+    a tagged row matches step ``ak`` (default: its step number ``k`` equals ``ak``)."""
     # last_start + within > as_of, with the constant side folded: no per-row interval sum
     edge = as_of - spec.within
     if users.last_start.type().timezone is None:
@@ -139,10 +164,14 @@ def finish_users(users: ir.Table, tagged: ir.Table, spec: FunnelSpec, as_of: dat
         tk = [_ts(c) for c in tk]
     att_t = ibis.cases(*[(att_k == k, tk[k - 1]) for k in range(1, n + 1)])
     att = users.select("user_id", ak=att_k, at=att_t).filter(ibis._.ak.notnull())
-    hits = tagged.join(
-        att,
-        [tagged.user_id == att.user_id, tagged.k == att.ak, tagged.t == att.at],
-    )
+    if match is None:
+        hits = tagged.join(
+            att,
+            [tagged.user_id == att.user_id, tagged.k == att.ak, tagged.t == att.at],
+        )
+    else:  # a repeated name: an event may match several steps
+        hits = tagged.join(att, [tagged.user_id == att.user_id, tagged.t == att.at])
+        hits = hits.filter(match(hits, hits.ak))
     first_id = hits.group_by(hits.user_id).agg(eid=hits.event_id.min())
     vals = tagged.join(
         first_id, [tagged.user_id == first_id.user_id, tagged.event_id == first_id.eid]

@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from journeylab.funnels.spec import FunnelSpec
+from journeylab.journeys.reactivation import DERIVED_KEY, derived_steps, reference_returns
+from journeylab.steps import Step
 
 __all__ = ["RefEvent", "UserOutcome", "reference_funnel", "format_value"]
 
@@ -22,7 +24,7 @@ __all__ = ["RefEvent", "UserOutcome", "reference_funnel", "format_value"]
 class RefEvent:
     event_id: str
     user_id: str
-    name: str
+    name: str | None  # None: a derived moment (e.g. a return, journeylab.journeys)
     event_at: datetime
     data: Mapping[str, Any] | None
 
@@ -95,8 +97,38 @@ def _chains(spec: FunnelSpec, evs: list[RefEvent], start: RefEvent) -> list[list
     return out
 
 
-def _any_chain(spec: FunnelSpec, evs: list[RefEvent], start: RefEvent) -> list[RefEvent]:
-    """order='any': the start plus each other step's earliest event in the window."""
+def _groups(spec: FunnelSpec) -> dict[str, list[int]]:
+    """Event name -> its steps (0-based, in funnel order)."""
+    out: dict[str, list[int]] = {}
+    for k, st in enumerate(spec.steps):
+        out.setdefault(st.name, []).append(k)
+    return out
+
+
+def _matching(steps: list[Step], events: list[RefEvent]) -> int:
+    """The most steps that distinct events can fill (one event per step): augmenting paths."""
+    owner: dict[int, int] = {}  # event index -> step index
+
+    def place(k: int, seen: set[int]) -> bool:
+        for j, e in enumerate(events):
+            if j in seen or not steps[k].matches(e.name, e.data):
+                continue
+            seen.add(j)
+            if j not in owner or place(owner[j], seen):
+                owner[j] = k
+                return True
+        return False
+
+    return sum(place(k, set()) for k in range(len(steps)))
+
+
+def _any_times(spec: FunnelSpec, evs: list[RefEvent], start: RefEvent) -> list[datetime | None]:
+    """order='any': per step, the time it counts from ``start`` (None: not reached).
+
+    The window holds the other events at or after the start, inside ``within`` and before
+    the first excluded event strictly after the start. The steps sharing a name count by
+    occurrence: that name's j-th step (in funnel order, after step 1) counts at the earliest
+    time by which j distinct events of the window can fill j of those steps."""
     s = start.event_at
     x_after = [
         e.event_at
@@ -105,67 +137,110 @@ def _any_chain(spec: FunnelSpec, evs: list[RefEvent], start: RefEvent) -> list[R
         if x.step.matches(e.name, e.data) and e.event_at > s
     ]
     stop = min(x_after) if x_after else None
-    chain = [start]
-    for st in spec.steps[1:]:
-        cands = [
-            e
-            for e in evs
-            if e is not start
-            and st.matches(e.name, e.data)
-            and s <= e.event_at
-            and e.event_at - s <= spec.within
-            and (stop is None or e.event_at < stop)
-        ]
-        if cands:
-            chain.append(min(cands, key=lambda e: (e.event_at, e.event_id)))
-    return sorted(chain, key=lambda e: (e.event_at, 0 if e is start else 1, e.event_id))
+    window = [
+        e
+        for e in evs
+        if e is not start
+        and s <= e.event_at
+        and e.event_at - s <= spec.within
+        and (stop is None or e.event_at < stop)
+    ]
+    times: list[datetime | None] = [s] + [None] * (spec.n - 1)
+    for ks in _groups(spec).values():
+        others = [k for k in ks if k != 0]
+        cands = [e for e in window if any(spec.steps[k].matches(e.name, e.data) for k in ks)]
+        counted: list[datetime] = []
+        for t in sorted({e.event_at for e in cands}):
+            size = _matching([spec.steps[k] for k in others], [e for e in cands if e.event_at <= t])
+            counted += [t] * (size - len(counted))
+        for k, t in zip(others, counted, strict=False):
+            times[k] = t
+    return times
 
 
-def _key(chain: list[RefEvent]) -> tuple[Any, ...]:
-    return tuple((e.event_at, e.event_id) for e in chain)
+def _key(times: list[datetime | None], ids: tuple[str, ...]) -> tuple[Any, ...]:
+    """Chains compare by their sorted step times, then by their events' ids."""
+    return (sorted(t for t in times if t is not None), ids)
+
+
+def _in_bounds(spec: FunnelSpec, e: RefEvent) -> bool:
+    return (spec.start is None or e.event_at >= spec.start) and (
+        spec.end is None or e.event_at < spec.end
+    )
+
+
+def _attributed(
+    spec: FunnelSpec, evs: list[RefEvent], times: list[datetime | None], k: int
+) -> RefEvent | None:
+    """Step ``k``'s (1-based) event: the smallest event_id at its time that matches it; for
+    order='any' after step 1, that matches any step of its name (steps count by occurrence)."""
+    t = times[k - 1]
+    if t is None:
+        return None
+    same = [k - 1]
+    if spec.order == "any" and k > 1:
+        same = _groups(spec)[spec.steps[k - 1].name]
+    hits = [
+        e
+        for e in evs
+        if e.event_at == t
+        and any(spec.steps[j].matches(e.name, e.data) and (j or _in_bounds(spec, e)) for j in same)
+    ]
+    return min(hits, key=lambda e: e.event_id) if hits else None
 
 
 def _user(spec: FunnelSpec, evs: list[RefEvent], as_of: datetime) -> UserOutcome | None:
     first = spec.steps[0]
-    starts = [
-        e
-        for e in evs
-        if first.matches(e.name, e.data)
-        and (spec.start is None or e.event_at >= spec.start)
-        and (spec.end is None or e.event_at < spec.end)
-    ]
+    starts = [e for e in evs if first.matches(e.name, e.data) and _in_bounds(spec, e)]
     if not starts:
         return None
-    if spec.order == "any":
-        chains = [_any_chain(spec, evs, s) for s in starts]
-    else:
-        chains = [c for s in starts for c in _chains(spec, evs, s)]
-    m = max(len(c) for c in chains)
+    # (per-step times, events' ids) of every candidate chain
+    chains: list[tuple[list[datetime | None], tuple[str, ...]]] = []
+    for s in starts:
+        if spec.order == "any":
+            chains.append((_any_times(spec, evs, s), (s.event_id,)))
+            continue
+        for c in _chains(spec, evs, s):
+            times = [e.event_at for e in c] + [None] * (spec.n - len(c))
+            chains.append((times, tuple(e.event_id for e in c)))
+    m = max(sum(t is not None for t in times) for times, _ in chains)
     # furthest; ties -> earliest start; then each step at its earliest qualifying event
-    best = min((c for c in chains if len(c) == m), key=_key)
+    best = min(
+        (c for c in chains if sum(t is not None for t in c[0]) == m),
+        key=lambda c: _key(*c),
+    )[0]
     in_progress = m < spec.n and any(s.event_at + spec.within > as_of for s in starts)
     value = None
     if spec.by is not None:
         if spec.attribution == "first_touch":
-            ev = best[0]
+            k: int | None = 1
         elif spec.attribution == "last_touch":
-            ev = best[-1] if spec.order != "any" else _last_touch_any(spec, best)
+            k = m if spec.order != "any" else _last_touch_any(best)
         else:
             k = spec.attribution_step or 1
-            if spec.order == "any":
-                hits = [e for e in best if e.name == spec.steps[k - 1].name]
-                ev = hits[0] if hits else None  # type: ignore[assignment]
-            else:
-                ev = best[k - 1] if k <= len(best) else None  # type: ignore[assignment]
-        value = format_value((ev.data or {}).get(spec.by)) if ev is not None else None
-    return UserOutcome(m, tuple(e.event_at for e in best), in_progress, value)
+        ev = _attributed(spec, evs, best, k) if k is not None else None
+        # a derived moment carries no data of the user's
+        real = ev is not None and ev.name is not None
+        value = format_value((ev.data or {}).get(spec.by)) if real else None  # type: ignore[union-attr]
+    chain = tuple(sorted(t for t in best if t is not None))
+    return UserOutcome(m, chain, in_progress, value)
 
 
-def _last_touch_any(spec: FunnelSpec, chain: list[RefEvent]) -> RefEvent:
+def _last_touch_any(times: list[datetime | None]) -> int:
     """The latest counted step; ties at one instant -> the earliest step in funnel order."""
-    order = {s.name: i for i, s in enumerate(spec.steps)}
-    last = max(e.event_at for e in chain)
-    return min((e for e in chain if e.event_at == last), key=lambda e: order[e.name])
+    last = max(t for t in times if t is not None)
+    return min(k for k, t in enumerate(times, start=1) if t == last)
+
+
+def _derived(spec: FunnelSpec, evs: list[RefEvent]) -> list[RefEvent]:
+    """One derived event per return moment of each ``jl.returned`` step or exclusion."""
+    rows = [{**e.__dict__} for e in evs]
+    out = []
+    for st in derived_steps([*spec.steps, *[x.step for x in spec.exclude]]):
+        data = {DERIVED_KEY: st.ret.tag}
+        for r in reference_returns(rows, st.ret):
+            out.append(RefEvent("", r["user_id"], None, r["returned_at"], data))
+    return out
 
 
 def reference_funnel(
@@ -178,6 +253,7 @@ def reference_funnel(
     cut = spec.as_of or as_of or (max(e.event_at for e in evs) if evs else None)
     if cut is None:
         return {}
+    evs += _derived(spec, evs)
     by_user: dict[str, list[RefEvent]] = {}
     for e in sorted(evs, key=lambda e: (e.event_at, e.event_id)):
         if e.event_at <= cut:

@@ -23,6 +23,8 @@ from journeylab.stats import rate, wilson
 if TYPE_CHECKING:
     import altair as alt
 
+    from journeylab.names import NameWarning
+
 __all__ = ["FunnelResult", "TimeToConvert", "FunnelTrend", "summarize", "OTHER", "NONE"]
 
 OTHER = "other"
@@ -177,6 +179,8 @@ class FunnelResult:
     by_segment: pl.DataFrame | None
     sql: str
     id_lookup: Callable[[], pl.DataFrame] | None = field(default=None, repr=False, compare=False)
+    #: names the lake does not know (unknown events, fields no event carries); see names.py
+    warnings: tuple[NameWarning, ...] = ()
 
     @cached_property
     def users_frame(self) -> pl.DataFrame:
@@ -225,13 +229,17 @@ class FunnelResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI contract: steps (name, users, conversion, step_conversion, ci_low, ci_high,
-        median_seconds from the previous step) and in_progress."""
+        median_seconds from the previous step), in_progress and warnings (unknown names)."""
         keep = ["name", "users", "conversion", "step_conversion", "ci_low", "ci_high"]
         steps = [
             {**{c: r[c] for c in keep}, "median_seconds": r["median_seconds_from_prev"]}
             for r in self.steps.iter_rows(named=True)
         ]
-        return {"steps": steps, "in_progress": self.in_progress}
+        return {
+            "steps": steps,
+            "in_progress": self.in_progress,
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
 
     def users(self, step: int = 2, status: str = "converted") -> list[str]:
         """User ids at ``step``: converted (reached it), dropped (reached step-1 only, window
@@ -258,8 +266,12 @@ class FunnelResult:
         there, with a histogram of ``bins`` equal-width bins."""
         n = self.spec.n
         to = n if to_step is None else to_step
-        if not 1 <= from_step < to <= n:
-            raise invalid("to_step", to_step, f"steps with 1 <= from_step < to_step <= {n}")
+        if isinstance(from_step, bool) or not isinstance(from_step, int) or not 1 <= from_step < n:
+            raise invalid("from_step", from_step, f"a step number 1..{n - 1}")
+        if isinstance(to, bool) or not isinstance(to, int) or not from_step < to <= n:
+            raise invalid(
+                "to_step", to_step, f"a step number {from_step + 1}..{n} (after from_step)"
+            )
         if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
             raise invalid("bins", bins, "an integer >= 1")
         got = self.users_frame.filter(pl.col("reached") >= to).select(

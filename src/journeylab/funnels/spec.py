@@ -2,8 +2,12 @@
 
 See docs/funnels.md for the semantics; the decisions where semantics.md is silent are:
 
-- Step names must be distinct (so one event can never match two steps and "one event fills at
-  most one step" holds by construction). Exclusions may share a name with a step.
+- A name may stand at several steps (``item_viewed → item_viewed → cart_added``, or one name
+  with different filters); one event fills at most one step. Such funnels go to the
+  compilers of :mod:`journeylab.funnels.compile_blocks` (ordered, strict) and
+  :mod:`journeylab.funnels.compile_any_rep` (any). Exclusions may share a name with a step.
+- ``order="any"`` with a repeated name counts occurrences: the j-th step of a name counts
+  when j distinct events can fill that name's steps (docs/funnels.md).
 - An exclusion ``{"event", "where", "between": (i, j)}`` (1-based steps, default the first
   and last step) invalidates a chain when an excluded event ``x`` has
   ``step_k_time < x_time <= step_k+1_time`` for a consecutive pair of the chain's steps
@@ -13,7 +17,9 @@ See docs/funnels.md for the semantics; the decisions where semantics.md is silen
 - ``max_gap`` is not defined for ``order="any"`` (there is no "previous step").
 - ``strict``: "between" means strictly between in time; events at the same instant as
   either step are not between.
-- ``start``/``end`` bound the step-1 (entry) time: ``start <= t < end``.
+- ``start_date``/``end_date`` bound the step-1 (entry) time (``journeylab.times.time_range``:
+  a date is its whole UTC day, ends included; a datetime is an instant, end excluded); the
+  spec keeps the half-open instants as ``start <= t < end``.
 - ``as_of`` (default: the lake's last ``event_at``): events after it are ignored; a user who
   has not reached the last step and has any candidate start with ``start + within > as_of``
   is in progress.
@@ -30,12 +36,26 @@ from typing import Any, Literal
 from journeylab.durations import Duration, parse_duration
 from journeylab.errors import SpecError, invalid
 from journeylab.steps import Step, as_step
-from journeylab.times import as_utc
+from journeylab.times import TimeLike, as_utc, time_range
 from journeylab.where import parse_where
 
-__all__ = ["Exclusion", "FunnelSpec", "ORDERS", "ATTRIBUTIONS", "make_spec"]
+__all__ = [
+    "ATTRIBUTIONS",
+    "ORDERS",
+    "ExcludeLike",
+    "Exclusion",
+    "FunnelSpec",
+    "MaxGapLike",
+    "make_spec",
+]
 
 ORDERS = ("ordered", "strict", "any")
+#: what ``exclude=`` takes: one step-like (a name, a Step, a ``{"event", "where",
+#: "between"}`` mapping) or a sequence of them
+ExcludeLike = str | Step | Mapping[str, Any] | Sequence[str | Step | Mapping[str, Any]]
+#: what ``max_gap=`` takes: one duration for every transition, one per transition (None
+#: for no limit), or ``{k: duration}`` for the gap from step k to k+1
+MaxGapLike = Duration | Sequence[Duration | None] | Mapping[int, Duration]
 ATTRIBUTIONS = ("first_touch", "last_touch", "step:N")
 Order = Literal["ordered", "strict", "any"]
 
@@ -83,10 +103,19 @@ class FunnelSpec:
         return [i for i, x in enumerate(self.exclude) if x.first <= k < x.last]
 
     @property
+    def repeats(self) -> bool:
+        """Whether an event name stands at several steps (one event may then match several
+        steps, so the compilers must count events, not only instants)."""
+        names = [s.name for s in self.steps]
+        return len(set(names)) < len(names)
+
+    @property
     def simple(self) -> bool:
-        """Ordered, no gaps, exclusions only from step 1: greedy earliest chains are optimal."""
+        """Ordered, no gaps, exclusions only from step 1, distinct names: greedy earliest
+        chains are optimal (compile_greedy)."""
         return (
             self.order == "ordered"
+            and not self.repeats
             and all(g is None for g in self.max_gap)
             and all(x.first == 1 for x in self.exclude)
         )
@@ -149,13 +178,13 @@ def make_spec(
     steps: Sequence[str | Step | Mapping[str, Any]],
     within: Duration = "7d",
     order: str = "ordered",
-    exclude: Any = None,
-    max_gap: Any = None,
+    exclude: ExcludeLike | None = None,
+    max_gap: MaxGapLike | None = None,
     by: str | None = None,
     attribution: str = "first_touch",
-    as_of: Any = None,
-    start: Any = None,
-    end: Any = None,
+    as_of: TimeLike | None = None,
+    start_date: TimeLike | None = None,
+    end_date: TimeLike | None = None,
     top: int = 10,
 ) -> FunnelSpec:
     """Validate user arguments into a :class:`FunnelSpec` (errors name the fix)."""
@@ -164,17 +193,6 @@ def make_spec(
     parsed = tuple(as_step(s, "steps") for s in steps)
     if len(parsed) < 2:
         raise invalid("steps", list(steps), "a list of at least 2 steps", cls=SpecError)
-    names = [s.name for s in parsed]
-    for i, name in enumerate(names):
-        if name in names[:i]:
-            raise invalid(
-                "steps",
-                names,
-                "distinct event names",
-                f"Step {name!r} appears twice; one event fills at most one step, so give "
-                "each step its own event name.",
-                cls=SpecError,
-            )
     if order not in ORDERS:
         raise invalid("order", order, ORDERS, cls=SpecError)
     n = len(parsed)
@@ -209,9 +227,7 @@ def make_spec(
     win = parse_duration(within, "within")
     if win <= timedelta(0):
         raise invalid("within", within, "a positive duration like '7d'", cls=SpecError)
-    s, e = as_utc(start, "start", SpecError), as_utc(end, "end", SpecError)
-    if s is not None and e is not None and e <= s:
-        raise invalid("end", end, "a time after start", cls=SpecError)
+    s, e = time_range(start_date, end_date, cls=SpecError)
     return FunnelSpec(
         steps=parsed,
         within=win,

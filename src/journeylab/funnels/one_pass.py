@@ -1,0 +1,176 @@
+"""Plain ordered funnels in one pass over key-sorted step rows (docs/adr/0007).
+
+For an ordered funnel without gaps, exclusions, filters or a breakdown, on a lake whose
+integer user keys are exact, each step is two arrays sorted by (user_key, event_at)
+(:func:`journeylab.lake.keyed.keyed_rows`). Every start (a step-1 event) takes, at each
+next step, the earliest event of the same user at or after the previous step and inside
+the start's window — the greedy chain ``compile_greedy`` computes with joins (earliest is
+optimal, and greedy times grow with the start). Here it is one vectorised search per step:
+each alive chain's user is found in the step's keys (``searchsorted``) and, inside that
+user's rows, the first time at or after the previous one by a bisection run on all chains
+at once (as many rounds as the longest user's rows take: log2 of it). No join, no hash
+table, no aggregation over the whole step.
+
+A user's chain is the earliest start reaching the furthest level (the same chain the Ibis
+paths pick); ``last_start`` is the user's latest start, for ``in_progress``. The result is
+the per-user frame :func:`journeylab.funnels.build_result` takes, keyed by ``user_key``.
+``tests/test_funnel_one_pass.py`` holds it equal to the reference and to the Ibis paths.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import polars as pl
+
+from journeylab.funnels.spec import FunnelSpec
+from journeylab.lake.keyed import KeyedRows
+
+__all__ = ["fits_one_pass", "one_pass_frame"]
+
+_US = timedelta(microseconds=1)
+#: linear probes before bisecting (most chains find their row at the first or second)
+_PROBES = 3
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _us(value: datetime) -> int:
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // _US
+
+
+def fits_one_pass(spec: FunnelSpec) -> bool:
+    """Whether ``spec`` can run here: ordered, no gaps, no exclusions, no breakdown, plain
+    named steps without ``where`` (derived moments and filters take the Ibis paths)."""
+    from journeylab.steps import Step
+
+    return (
+        spec.simple
+        and not spec.exclude
+        and spec.by is None
+        and all(type(s) is Step and not s.where for s in spec.steps)
+    )
+
+
+def _first_at_or_after(
+    keys: np.ndarray, times: np.ndarray, users: np.ndarray, after: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each (user, time) query: the position of that user's first row at or after the
+    time in (keys, times) sorted by both, and whether there is one.
+
+    The user's rows start at ``searchsorted`` and end where the key changes (one O(n) pass
+    over the step, not a second search). Most users have the wanted row first or close to
+    it: a few linear probes settle them, and a bisection the rest."""
+    n = len(keys)
+    lo = np.searchsorted(keys, users)
+    bounds = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    ends = np.r_[bounds, n]
+    seg_end = np.repeat(ends, np.diff(np.r_[0, ends]))
+    safe = np.minimum(lo, n - 1)
+    hi = np.where(keys[safe] == users, seg_end[safe], lo)  # lo == n: keys[n-1] < user
+    pos = lo
+    todo = np.flatnonzero(pos < hi)
+    for _ in range(_PROBES):
+        if not len(todo):
+            break
+        todo = todo[times[pos[todo]] < after[todo]]
+        pos[todo] += 1
+        todo = todo[pos[todo] < hi[todo]]
+    if len(todo):  # users with many rows before the wanted one
+        a, b, want = pos[todo], hi[todo], after[todo]
+        active = a < b
+        while active.any():
+            mid = (a + b) >> 1
+            right = active & (times[np.minimum(mid, n - 1)] < want)
+            a = np.where(right, mid + 1, a)
+            b = np.where(active & ~right, mid, b)
+            active = a < b
+        pos[todo] = a
+    return pos, pos < hi
+
+
+def one_pass_frame(
+    spec: FunnelSpec, rows: KeyedRows, as_of: datetime, filter_as_of: bool
+) -> pl.DataFrame:
+    """Per-user frame: user_key, reached, t1..tn (UTC µs), last_start, matured,
+    in_progress. ``rows``: each step name's (user_key, event_at µs), sorted by both."""
+    n = spec.n
+    cut = _us(as_of)
+    steps: list[tuple[np.ndarray, np.ndarray]] = []
+    for k, st in enumerate(spec.steps):
+        keys, times = rows[st.name]
+        keep = times <= cut if filter_as_of else None
+        if k == 0 and spec.start is not None:
+            lo = times >= _us(spec.start)
+            keep = lo if keep is None else keep & lo
+        if k == 0 and spec.end is not None:
+            hi = times < _us(spec.end)
+            keep = hi if keep is None else keep & hi
+        steps.append((keys, times) if keep is None else (keys[keep], times[keep]))
+    u1, t1 = steps[0]
+    end = t1 + spec.within // _US
+    level = np.ones(len(u1), np.int64)
+    at = [t1] + [np.zeros(len(u1), np.int64) for _ in range(n - 1)]
+    alive = np.arange(len(u1))
+    prev = t1
+    for j in range(1, n):
+        keys, times = steps[j]
+        if not len(alive) or not len(keys):
+            break
+        pos, found = _first_at_or_after(keys, times, u1[alive], prev)
+        tj = times[np.minimum(pos, len(times) - 1)]
+        found &= tj <= end[alive]
+        alive, prev = alive[found], tj[found]
+        level[alive] = j + 1
+        at[j][alive] = prev
+    return _per_user(spec, u1, t1, level, at, cut)
+
+
+def _per_user(
+    spec: FunnelSpec,
+    u1: np.ndarray,
+    t1: np.ndarray,
+    level: np.ndarray,
+    at: list[np.ndarray],
+    cut: int,
+) -> pl.DataFrame:
+    """One row per user: the earliest start at the user's furthest level, and the latest."""
+    n = spec.n
+    ts = pl.Datetime("us", "UTC")
+    if not len(u1):
+        return pl.DataFrame(
+            schema={
+                "user_key": pl.Int64,
+                "reached": pl.Int64,
+                **{f"t{k}": ts for k in range(1, n + 1)},
+                "last_start": ts,
+                "matured": pl.Boolean,
+                "in_progress": pl.Boolean,
+            }
+        )
+    first = np.flatnonzero(np.r_[True, u1[1:] != u1[:-1]])
+    last = np.r_[first[1:], len(u1)] - 1
+    reached = np.maximum.reduceat(level, first)
+    # starts are in time order within a user: the first start at the user's best level
+    at_best = level == np.repeat(reached, last - first + 1)
+    best = np.minimum.reduceat(np.where(at_best, np.arange(len(u1)), len(u1)), first)
+    last_start = t1[last]
+    open_ = last_start > cut - spec.within // _US
+    frame = pl.DataFrame(
+        {
+            "user_key": u1[first],
+            "reached": reached,
+            **{f"t{k}": at[k - 1][best] for k in range(1, n + 1)},
+            "last_start": last_start,
+            "matured": ~open_,
+            "in_progress": (reached < n) & open_,
+        }
+    )
+    return frame.with_columns(
+        [
+            pl.when(pl.col("reached") >= k).then(pl.col(f"t{k}")).cast(ts).alias(f"t{k}")
+            for k in range(1, n + 1)
+        ]
+        + [pl.col("last_start").cast(ts)]
+    )
