@@ -10,16 +10,35 @@ from typing import TYPE_CHECKING
 import altair as alt
 import polars as pl
 
+from journeylab.charts.theme import (
+    NEUTRAL,
+    PALETTE,
+    PCT_EXACT,
+    ROW_MARK,
+    color,
+    in_words,
+    interval_tooltips,
+    pct_axis,
+)
+
 if TYPE_CHECKING:
     from journeylab.funnels.result import FunnelResult, FunnelTrend, TimeToConvert
 
-__all__ = ["funnel_chart", "time_to_convert_chart", "trend_chart"]
+__all__ = ["funnel_chart", "funnel_frame", "time_to_convert_chart", "trend_chart"]
+
+_ORDER_WORDS = {
+    "ordered": "steps in order",
+    "strict": "steps in strict order",
+    "any": "steps in any order",
+}
 
 
-def _label(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(
+def funnel_frame(result: FunnelResult) -> pl.DataFrame:
+    """The rows the funnel chart draws: the step table with a label per step and the median
+    time from the previous step in hours."""
+    return result.table().with_columns(
         label=pl.format("{}. {}", pl.col("step"), pl.col("name")),
-        pct=(pl.col("conversion") * 100).round(1),
+        median_hours_from_prev=pl.col("median_seconds_from_prev") / 3600,
     )
 
 
@@ -27,36 +46,48 @@ def funnel_chart(result: FunnelResult) -> alt.LayerChart:
     """Conversion from step 1 per step, with the 95% interval as an error bar; one colour per
     segment when the funnel has a breakdown."""
     spec = result.spec
-    frame = _label(result.table())
-    title = (
-        f"Funnel ({spec.order}, within {spec.within}): {result.entrants:,} entrants, "
-        f"{result.in_progress:,} in progress"
+    frame = funnel_frame(result)
+    first, last = spec.steps[0].title, spec.steps[-1].title
+    title = alt.Title(
+        f"From {first} to {last}: {_ORDER_WORDS.get(spec.order, spec.order)} "
+        f"within {in_words(spec.within)}",
+        subtitle=f"{result.entrants:,} users entered; {result.in_progress:,} still in "
+        "progress at the as-of time. Whiskers: 95% interval.",
     )
-    color = "segment:N" if "segment" in frame.columns else alt.value("#4c78a8")
-    base = alt.Chart(frame, title=title).encode(
-        x=alt.X("label:N", sort=None, title="step"),
+    segmented = "segment" in frame.columns
+    segments = frame["segment"].unique(maintain_order=True).to_list() if segmented else []
+    colour = color("segment:N", segments, "segment") if segmented else alt.value(PALETTE[0])
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
     )
-    offset = {"xOffset": alt.XOffset("segment:N")} if "segment" in frame.columns else {}
-    bars = base.mark_bar().encode(
-        y=alt.Y("conversion:Q", title="conversion from step 1", axis=alt.Axis(format="%")),
-        color=color,
-        tooltip=[
-            "label",
-            "users",
-            alt.Tooltip("conversion:Q", format=".1%"),
-            alt.Tooltip("step_conversion:Q", format=".1%"),
-            alt.Tooltip("ci_low:Q", format=".1%"),
-            alt.Tooltip("ci_high:Q", format=".1%"),
-            "in_progress",
-            alt.Tooltip("median_seconds_from_prev:Q", format=",.0f"),
-            *(["segment"] if "segment" in frame.columns else []),
-        ],
-        **offset,
+    offset = {"yOffset": alt.YOffset("segment:N", sort=segments)} if segmented else {}
+    x_title = "users reaching the step (% of step 1)"
+    bars = (
+        base.mark_bar()
+        .encode(
+            x=alt.X("conversion:Q", title=x_title, axis=pct_axis(), scale=alt.Scale(domain=[0, 1])),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("label:N", title="step"),
+                *([alt.Tooltip("segment:N", title="segment")] if segmented else []),
+                alt.Tooltip("users:Q", title="users", format=","),
+                *interval_tooltips("conversion", "conversion from step 1"),
+                alt.Tooltip("step_conversion:Q", title="from previous step", format=PCT_EXACT),
+                alt.Tooltip("in_progress:Q", title="in progress", format=","),
+                alt.Tooltip(
+                    "median_hours_from_prev:Q", title="median hours from previous", format=",.1f"
+                ),
+            ],
+            **offset,
+        )
+        .properties(name=ROW_MARK)
     )
-    errs = base.mark_errorbar().encode(
-        y=alt.Y("ci_low:Q", title="conversion from step 1"), y2="ci_high:Q", **offset
+    errs = base.mark_errorbar(ticks=True, color=NEUTRAL).encode(
+        x=alt.X("ci_low:Q", title=x_title), x2="ci_high:Q", **offset
     )
-    return alt.LayerChart(layer=[bars, errs])
+    return alt.LayerChart(layer=[bars, errs], title=title).properties(
+        height=alt.Step(34 if not segmented else 12)
+    )
 
 
 def time_to_convert_chart(ttc: TimeToConvert) -> alt.Chart:
@@ -67,8 +98,10 @@ def time_to_convert_chart(ttc: TimeToConvert) -> alt.Chart:
     return (
         alt.Chart(
             frame,
-            title=f"Time from step {ttc.from_step} to step {ttc.to_step} "
-            f"({ttc.seconds.height:,} users)",
+            title=alt.Title(
+                f"Time from step {ttc.from_step} to step {ttc.to_step}",
+                subtitle=f"{ttc.seconds.height:,} users who got there; bars: users per bin",
+            ),
         )
         .mark_bar()
         .encode(
@@ -76,11 +109,12 @@ def time_to_convert_chart(ttc: TimeToConvert) -> alt.Chart:
             x2="hours_end:Q",
             y=alt.Y("users:Q", title="users"),
             tooltip=[
-                alt.Tooltip("hours_start:Q", format=".2f"),
-                alt.Tooltip("hours_end:Q", format=".2f"),
-                "users",
+                alt.Tooltip("hours_start:Q", title="from hour", format=",.2f"),
+                alt.Tooltip("hours_end:Q", title="to hour", format=",.2f"),
+                alt.Tooltip("users:Q", title="users", format=","),
             ],
         )
+        .properties(name=ROW_MARK)
     )
 
 
@@ -88,21 +122,30 @@ def trend_chart(trend: FunnelTrend) -> alt.LayerChart:
     """Conversion to the last step per cohort of entry, with 95% bands."""
     last = int(trend.table["step"].max()) if trend.table.height else 1  # type: ignore[arg-type]
     frame = trend.table.filter(pl.col("step") == last)
-    base = alt.Chart(frame, title=f"Conversion to the last step by {trend.period} of entry")
+    name = frame["name"][0] if frame.height else f"step {last}"
+    title = alt.Title(
+        f"Conversion to {name} by {trend.period} of entry",
+        subtitle="Band: 95% interval. Recent cohorts are still in progress.",
+    )
+    y = alt.Y("conversion:Q", title="conversion (% of entrants)", axis=pct_axis())
+    base = alt.Chart(frame).encode(x=alt.X("cohort:T", title=f"{trend.period} of step 1 (UTC)"))
     band = base.mark_area(opacity=0.25).encode(
-        x=alt.X("cohort:T", title=f"{trend.period} of step 1"),
-        y=alt.Y("ci_low:Q", title="conversion", axis=alt.Axis(format="%")),
+        y=alt.Y("ci_low:Q", title="conversion (% of entrants)", axis=pct_axis()),
         y2="ci_high:Q",
     )
-    line = base.mark_line(point=True).encode(
-        x="cohort:T",
-        y="conversion:Q",
-        tooltip=[
-            alt.Tooltip("cohort:T"),
-            "users",
-            alt.Tooltip("conversion:Q", format=".1%"),
-            alt.Tooltip("conversion_matured:Q", format=".1%"),
-            "in_progress",
-        ],
+    line = base.mark_line().encode(y=y)
+    points = (
+        base.mark_point(size=40)
+        .encode(
+            y=y,
+            tooltip=[
+                alt.Tooltip("cohort:T", title=trend.period),
+                alt.Tooltip("users:Q", title="users", format=","),
+                *interval_tooltips("conversion", "conversion"),
+                alt.Tooltip("conversion_matured:Q", title="over matured", format=PCT_EXACT),
+                alt.Tooltip("in_progress:Q", title="in progress", format=","),
+            ],
+        )
+        .properties(name=ROW_MARK)
     )
-    return alt.LayerChart(layer=[band, line])
+    return alt.LayerChart(layer=[band, line, points], title=title)

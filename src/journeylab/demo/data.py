@@ -1,70 +1,22 @@
-"""``make demo``: build the sample lake if missing and walk through it, printing results.
-
-The walkthrough is a list of small sections (:data:`SECTIONS`); each takes the
-:class:`Demo` context, prints what it shows and may save charts into ``demo_out/``.
-To add one, write ``def section_x(demo: Demo) -> None`` and append it to ``SECTIONS``.
-"""
+"""Demo sections on the data itself: ingest, quarantine, catalog, planted vs observed."""
 
 from __future__ import annotations
 
-import argparse
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-
 import ibis
-from rich.console import Console
 from rich.table import Table
 
-from journeylab.lake import REASONS, Lake, open_lake
-from journeylab.sample import ACTIVATIONS, CHANNELS, SampleFiles, sample_files
+from journeylab.charts.ingest import ingest_chart
+from journeylab.demo.core import Demo, console, header
+from journeylab.lake import REASONS
+from journeylab.sample import ACTIVATIONS, CHANNELS
 from journeylab.where import json_string
 
-console = Console()
-
-__all__ = ["Demo", "SECTIONS", "main"]
-
-
-@dataclass
-class Demo:
-    """What every section gets: the lake, the sample's files and the output folder."""
-
-    lake: Lake
-    files: SampleFiles
-    out: Path
-    outputs: list[str] = field(default_factory=list)
-
-    def save(self, chart: Any, name: str) -> None:
-        path = self.out / name
-        chart.save(str(path))
-        self.outputs.append(str(path))
-
-
-def header(title: str) -> None:
-    console.rule(f"[bold]{title}")
-
-
-def build_lake(sample: Path | None, out: Path) -> tuple[Lake, SampleFiles]:
-    """Unpack the sample into ``out/raw`` and ingest it into ``out/lake`` (once)."""
-    files = sample_files(out / "raw", sample)
-    lake_dir = out / "lake"
-    report_path = out / "ingest_report.json"
-    if (lake_dir / "journeylab-lake.json").exists() and report_path.exists():
-        console.print(f"sample lake already built at {lake_dir} (delete it to rebuild)")
-        return open_lake(lake_dir), files
-    lake = open_lake(lake_dir)
-    console.print(f"ingesting {files.events} into {lake_dir} ...")
-    report = lake.ingest(files.events)
-    report_path.write_text(json.dumps(report.to_dict(), indent=2) + "\n")
-    report.chart().save(str(out / "ingest.html"))
-    return lake, files
+__all__ = ["section_catalog", "section_ingest", "section_planted", "section_quarantine"]
 
 
 def section_ingest(demo: Demo) -> None:
     header("1. Ingest report: nothing lost, every bad line explained")
-    d = json.loads((demo.out / "ingest_report.json").read_text())
+    d = demo.ingest
     console.print(
         f"{d['records']:,} records → [green]{d['accepted']:,} accepted[/green], "
         f"{d['duplicates']:,} duplicates dropped, [red]{d['rejected']:,} quarantined[/red] "
@@ -85,7 +37,7 @@ def section_ingest(demo: Demo) -> None:
         f"{sum(m.malformed.values()):,} malformed ones",
         highlight=False,
     )
-    demo.outputs.append(str(demo.out / "ingest.html"))
+    demo.save(ingest_chart(d), "ingest.html")
 
 
 def section_quarantine(demo: Demo) -> None:
@@ -144,34 +96,3 @@ def section_planted(demo: Demo) -> None:
         table.add_row(channel, f"{users.get(channel, 0):,}", *rows[channel])
     console.print(table)
     console.print("observed (planted) — plain Ibis counting over users whose 14 days are over")
-
-
-SECTIONS: list[Callable[[Demo], None]] = [
-    section_ingest,
-    section_quarantine,
-    section_catalog,
-    section_planted,
-]
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sample", type=Path, default=None, help="sample folder")
-    parser.add_argument("--out", type=Path, default=Path("demo_out"))
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    lake, files = build_lake(args.sample, args.out)
-    demo = Demo(lake=lake, files=files, out=args.out)
-    for section in SECTIONS:
-        section(demo)
-    header("Outputs")
-    console.print(f"lake:    {lake.path}", highlight=False)
-    console.print(f"raw:     {files.events}", highlight=False)
-    console.print(f"spend:   {files.spend}", highlight=False)
-    for path in demo.outputs:
-        console.print(f"chart:   {path}", highlight=False)
-    console.print("next:    notebooks/01_getting_started.ipynb (jupyter lab notebooks/)")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,5 @@
+"""``python -m journeylab.demo``."""
+
+from journeylab.demo import main
+
+main()
