@@ -29,7 +29,7 @@ def lake_dir(tmp_path: Path) -> Path:
     src = tmp_path / "events.jsonl"
     src.write_text("".join(json.dumps(x) + "\n" for x in lines))
     path = tmp_path / "lake"
-    open_lake(path).ingest(src)
+    open_lake(path, create=True).ingest(src)
     (tmp_path / "spend.csv").write_text(
         "date,channel,amount\n2026-03-02,ads,30\n2026-03-03,seo,12\n2026-04-01,ads,1000\n"
     )
@@ -97,6 +97,27 @@ def test_json_without_spend_has_empty_cac(lake_dir: Path) -> None:
     assert out.exit_code == 0, out.output
     doc = json.loads(out.stdout)
     assert doc["cac"] == [] and doc["overlap"] == []
+
+
+def test_activation_quality_in_json_and_tables(lake_dir: Path) -> None:
+    """a and b came back the day after they started; as-of (c's signup) ends day 1 of both."""
+    args = ["activation", "--lake", str(lake_dir), "--activation", "bought=buy",
+            "--spend", str(lake_dir.parent / "spend.csv"), "--retained-period", "day",
+            "--retained-at", "1", "--retained-windows", "rolling"]  # fmt: skip
+    out = runner.invoke(app, [*args, "--json"])
+    assert out.exit_code == 0, out.output
+    q = json.loads(out.stdout)["retained"]
+    assert q["at_period"] == 1 and q["spec"]["period"] == "day"
+    rows = {r["group"]: r for r in q["definitions"]}
+    assert (rows["activated"]["users"], rows["activated"]["eligible"]) == (1, 1)
+    assert rows["activated"]["retained"] == 0  # 'a' has nothing after its first day
+    assert rows["not_activated"]["users"] == 1  # b; c is still in its window
+    assert rows["activated"]["in_progress"] == 1
+    assert {r["channel"] for r in q["by_channel"]} == {"ads", "seo"}  # c: in progress
+    out = runner.invoke(app, args)
+    assert out.exit_code == 0, out.output
+    for text in ("Still active in day 1", "CAC per retained activated user", "per retained"):
+        assert text in out.stdout
 
 
 @pytest.mark.parametrize(

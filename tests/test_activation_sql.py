@@ -13,6 +13,7 @@ from pathlib import Path
 import ibis
 import pytest
 
+from journeylab import dialects
 from journeylab.activation import activation_spec
 from journeylab.activation.cac import cac_expr
 from journeylab.activation.compile import (
@@ -28,7 +29,7 @@ GOLDEN = Path(__file__).parent / "golden" / "activation"
 AS_OF = datetime(2026, 3, 31, 12, 0, 0, 250_000, tzinfo=UTC)
 
 
-def _queries(dialect: str = "duckdb") -> dict[str, ibis.Expr]:
+def _queries() -> dict[str, ibis.Expr]:
     events = ibis.table(ibis.schema(EVENT_SCHEMA), name="events")
     spend = ibis.table({"date": "date", "channel": "string", "amount": "float64"}, name="spend")
     spec = activation_spec(
@@ -42,7 +43,7 @@ def _queries(dialect: str = "duckdb") -> dict[str, ibis.Expr]:
         start_date="2026-03-01",
         end_date="2026-03-15",
     )
-    per_user = per_user_expr(events, spec, AS_OF, dialect=dialect)
+    per_user = per_user_expr(events, spec, AS_OF)
     by_channel = channel_expr(per_user, spec)
     overlap = overlap_expr(per_user, spec)
     assert overlap is not None
@@ -67,7 +68,7 @@ def _dialects() -> list[str]:
 @pytest.mark.parametrize("dialect", _dialects())
 @pytest.mark.parametrize("part", ["users", "definitions", "overlap", "cac"])
 def test_compiled_sql_matches_golden(part: str, dialect: str) -> None:
-    sql = str(ibis.to_sql(_queries(dialect)[part], dialect=dialect)).strip() + "\n"
+    sql = dialects.to_sql(_queries()[part], dialect).strip() + "\n"
     path = GOLDEN / f"{part}.{dialect}.sql"
     if os.environ.get("JOURNEYLAB_UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,6 +79,6 @@ def test_compiled_sql_matches_golden(part: str, dialect: str) -> None:
 
 def test_sql_reads_only_the_events_and_spend_tables() -> None:
     for expr in _queries().values():
-        sql = str(ibis.to_sql(expr, dialect="duckdb"))
+        sql = dialects.to_sql(expr, "duckdb")
         assert "memtable" not in sql
         assert '"events"' in sql

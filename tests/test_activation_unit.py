@@ -356,7 +356,7 @@ def test_lake_compare_activations_end_to_end(tmp_path: Path) -> None:
     src.write_text("".join(json.dumps(x) + "\n" for x in lines))
     spend = tmp_path / "spend.csv"
     spend.write_text("date,channel,amount\n2026-03-02,ads,40\n2026-03-02,seo,10.5\n")
-    lake = open_lake(tmp_path / "lake")
+    lake = open_lake(tmp_path / "lake", create=True)
     lake.ingest(src)
     res = lake.compare_activations("signup", {"buy": "buy"}, within="7d", spend=spend)
     r = row(res)

@@ -99,7 +99,9 @@ def test_unknown_extension_and_format_are_one_line_errors(tmp_path: Path) -> Non
 
 
 def test_catalog_of_a_missing_lake_is_an_error(tmp_path: Path) -> None:
-    _assert_one_line_error(_run("catalog", "--lake", tmp_path / "none"), "not a journeylab lake")
+    _assert_one_line_error(
+        _run("catalog", "--lake", tmp_path / "none"), "does not exist", "journeylab init"
+    )
 
 
 def test_console_script_runs_in_a_subprocess(tmp_path: Path, write_jsonl) -> None:

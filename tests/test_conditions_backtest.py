@@ -30,7 +30,7 @@ def _wire(e: dict[str, Any]) -> dict[str, Any]:
 
 def make_lake(root: Path, events: list[dict[str, Any]], write_jsonl: Callable[..., Path]) -> Lake:
     """One ingest per distinct received_at, so late arrivals are real lake rows."""
-    lake = open_lake(root)
+    lake = open_lake(root, create=True)
     by_received: dict[Any, list[dict[str, Any]]] = {}
     for e in events:
         by_received.setdefault(e["received_at"], []).append(e)
@@ -85,7 +85,7 @@ def test_start_end_gate_enrolments_and_summary(busy_lake: Lake) -> None:
         assert key in summary
     assert summary["reward_total"] == 6
     assert summary["median_seconds_to_satisfy"] == 240.0
-    gated = program.backtest(busy_lake, start=at(10), end=at(30))
+    gated = program.backtest(busy_lake, start_date=at(10), end_date=at(30))
     assert sorted(gated.rounds["user_id"].to_list()) == ["u1", "u2"]
     assert gated.daily["enrolled"].sum() == 2
 

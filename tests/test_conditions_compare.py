@@ -111,9 +111,11 @@ def test_backtest_charts(small_lake: Lake) -> None:
     assert {"stage": "satisfied", "users": 1, "group": "outcome"} in rows
     assert stages["encoding"]["y"]["sort"][:2] == ["audience", "enrolled"]
     tts = result.chart("time_to_satisfy").to_dict()
-    assert tts["encoding"]["x"]["bin"] == {"maxbins": 30}
+    assert tts["encoding"]["x"]["bin"] == "binned"  # binned in polars: one bar per row
     tts_rows = tts["datasets"][next(iter(tts["datasets"]))]
-    assert [r["hours"] for r in tts_rows] == [72.0]
+    assert len(tts_rows) == 30 and sum(r["satisfactions"] for r in tts_rows) == 1
+    assert tts["encoding"]["x"]["title"] == "hours after enrolment"  # 72 h: not over 3 days
+    assert [r["start"] for r in tts_rows if r["satisfactions"]] == [72.0]
     daily = result.chart("daily").to_dict()
     daily_rows = daily["datasets"][next(iter(daily["datasets"]))]
     assert {r["what"] for r in daily_rows} == {"enrolled", "satisfied"}

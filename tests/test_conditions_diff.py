@@ -43,16 +43,23 @@ def leaf(context: str) -> st.SearchStrategy[dict[str, Any]]:
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
-        out: dict[str, Any] = {"event": draw(st.sampled_from(NAMES))}
-        where = draw(st.sampled_from(WHERES))
-        if where:
-            out["where"] = where
-        if draw(st.booleans()):
-            out["sum"] = {"field": "amount", "gte": draw(st.integers(1, 7))}
-        else:
-            n = draw(st.integers(1, 3))
+        out: dict[str, Any]
+        if draw(st.integers(0, 5)) == 0:  # a comeback after a quiet spell
+            out = {"returned": draw(returned_spec())}
+            n = draw(st.integers(1, 2))
             if n > 1:
                 out["count"] = n
+        else:
+            out = {"event": draw(st.sampled_from(NAMES))}
+            where = draw(st.sampled_from(WHERES))
+            if where:
+                out["where"] = where
+            if draw(st.booleans()):
+                out["sum"] = {"field": "amount", "gte": draw(st.integers(1, 7))}
+            else:
+                n = draw(st.integers(1, 3))
+                if n > 1:
+                    out["count"] = n
         if draw(st.booleans()):
             out["within"] = draw(st.sampled_from(WITHINS))
             f = draw(st.sampled_from(froms))
@@ -64,6 +71,19 @@ def leaf(context: str) -> st.SearchStrategy[dict[str, Any]]:
         return out
 
     return build()
+
+
+@st.composite
+def returned_spec(draw: st.DrawFn) -> dict[str, Any]:
+    """What a return is: quiet spells of minutes (the logs span 90 minutes)."""
+    out: dict[str, Any] = {"dormant_for": draw(st.sampled_from(["5m", "10m", "20m", "30m"]))}
+    active = draw(st.sampled_from([None, None, ["a", "b"], [{"event": "a", "where": {"ch": "x"}}]]))
+    if active:
+        out["active"] = active
+    exclude = draw(st.sampled_from([None, None, ["signup"], ["ref", "c"]]))
+    if exclude:
+        out["exclude"] = exclude
+    return out
 
 
 def step() -> st.SearchStrategy[dict[str, Any]]:
@@ -222,6 +242,39 @@ def _run(engine: Engine, data: st.DataObject) -> None:
 @given(data=st.data())
 def test_backtest_equals_replay(engine: Engine, data: st.DataObject) -> None:
     _run(engine, data)
+
+
+@st.composite
+def comeback_offers(draw: st.DrawFn) -> dict[str, Any]:
+    """Offers that enrol users when they come back (and sometimes reward a second return)."""
+    prog = draw(programs())
+    if prog["kind"] != "offer":
+        prog = {
+            "kind": "offer",
+            "name": "p",
+            "satisfy": prog["satisfy"],
+            "time_basis": prog["time_basis"],
+            "reward": 10,
+        }
+    prog["entry"] = {"returned": draw(returned_spec())}
+    if draw(st.booleans()):
+        prog["satisfy"] = {"any": [prog["satisfy"], {"returned": draw(returned_spec())}]}
+    return prog
+
+
+@settings(
+    max_examples=max(EXAMPLES // 4, 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_backtest_equals_replay_enrolling_comebacks(engine: Engine, data: st.DataObject) -> None:
+    """entry: {returned: ...}: the vectorised backtest enrols the same users at the same
+    returning events as the replay, which sees events one by one."""
+    spec = data.draw(comeback_offers(), label="program")
+    events = make_logs(data.draw(st.integers(0, 2**32), label="seed"), GROUPS)
+    kw = data.draw(st.composite(lambda draw: _window(draw))(), label="window")
+    check(engine, spec, events, kw)
 
 
 @pytest.mark.slow

@@ -162,7 +162,7 @@ def test_to_dict_and_chart(hand_lake: Lake) -> None:
     assert d["status"] == "satisfied" and d["lines"][0].startswith("offer 'three'")
     json.dumps(d)
     spec = e.chart().to_dict()
-    assert "layer" in spec and len(spec["layer"]) == 2
+    assert "layer" in spec and len(spec["layer"]) == 3  # step line, points, needed level
 
 
 def test_bad_arguments() -> None:
@@ -237,7 +237,7 @@ def test_explained_status_equals_the_replay(
         status = dict(zip(oracle.users["user_id"], oracle.users["status"], strict=True))
         has_caps = "caps" in spec
         for uid in users:
-            e = explain(program, lake, uid, start=start, result=oracle if has_caps else None)
+            e = explain(program, lake, uid, start_date=start, result=oracle if has_caps else None)
             want = status.get(uid, "not_enrolled")
             assert e.status == want, (spec["name"], uid, str(e))
             assert f": {want}" in e.lines[0]

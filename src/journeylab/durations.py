@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 
 from journeylab.errors import invalid
 
-__all__ = ["parse_duration", "format_duration", "Duration"]
+__all__ = ["MAX_DAYS", "Duration", "format_duration", "parse_duration"]
 
 Duration = str | timedelta | int | float
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+#: the longest duration accepted: 100 years (longer windows only overflow time arithmetic)
+MAX_DAYS = 36_525
+_MAX_SECONDS = MAX_DAYS * 86400
 _RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 
 
@@ -32,8 +36,10 @@ def parse_duration(value: Duration, param: str = "duration") -> timedelta:
             "a duration like '30s', '15m', '2h', '7d', '4w' or a datetime.timedelta",
             "Units: s, m, h, d, w.",
         )
-    if seconds < 0:
-        raise invalid(param, value, "a duration >= 0")
+    if not math.isfinite(seconds) or seconds < 0:
+        raise invalid(param, value, "a finite duration >= 0")
+    if seconds > _MAX_SECONDS:
+        raise invalid(param, value, f"a duration of at most {MAX_DAYS}d (100 years)")
     return timedelta(seconds=seconds)
 
 

@@ -10,10 +10,10 @@ from typing import Any
 import ibis.expr.types as ir
 
 from journeylab.errors import SpecError, invalid
-from journeylab.lake.model import MAX_ID_CHARS
+from journeylab.ingest.model import MAX_ID_CHARS
 from journeylab.where import Where, parse_where, where_expr, where_match, where_to_dict
 
-__all__ = ["Step", "as_step", "step"]
+__all__ = ["Step", "StepLike", "as_step", "step"]
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,9 @@ class Step:
         cond = events.name == self.name
         return cond & where_expr(events.data, self.where) if self.where else cond
 
-    def matches(self, name: str, data: Mapping[str, Any] | None) -> bool:
-        """Plain-Python twin of :meth:`expr` (used by the reference implementations)."""
+    def matches(self, name: str | None, data: Mapping[str, Any] | None) -> bool:
+        """Plain-Python twin of :meth:`expr` (used by the reference implementations; a
+        derived moment has no name)."""
         return name == self.name and where_match(data, self.where)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,7 +56,12 @@ def step(name: str, where: Mapping[str, Any] | None = None, label: str | None = 
     return Step(name, parse_where(where, f"where (step {name!r})"), label)
 
 
-def as_step(value: str | Step | Mapping[str, Any], param: str = "steps") -> Step:
+#: what a step parameter takes: an event name, a :class:`Step`, or
+#: ``{"event": NAME, "where": {...}, "label": ...}``
+StepLike = str | Step | Mapping[str, Any]
+
+
+def as_step(value: StepLike, param: str = "steps") -> Step:
     """Accept ``"signup"``, a Step, or ``{"event": "purchase", "where": {...}}``."""
     if isinstance(value, Step):
         return value
@@ -68,9 +74,31 @@ def as_step(value: str | Step | Mapping[str, Any], param: str = "steps") -> Step
                 f"{param} key", sorted(extra)[0], ("event", "where", "label"), cls=SpecError
             )
         return step(value["event"], value.get("where"), value.get("label"))
+    if isinstance(value, Mapping) and "returned" in value:  # a derived moment
+        from journeylab.journeys.reactivation import returned
+
+        body, label = value["returned"], value.get("label")
+        extra = set(value) - {"returned", "label"}
+        if extra or not isinstance(body, Mapping):
+            raise invalid(
+                f"{param}.returned",
+                dict(value),
+                "{'returned': {'dormant_for': '30d', 'active': ..., 'exclude': ...}}",
+                cls=SpecError,
+            )
+        unknown = set(body) - {"dormant_for", "active", "exclude"}
+        if unknown:
+            raise invalid(
+                f"{param}.returned key",
+                sorted(unknown)[0],
+                ("dormant_for", "active", "exclude"),
+                cls=SpecError,
+            )
+        return returned(**body, label=label)
     raise invalid(
         param,
         value,
-        "an event name, journeylab.step(...) or {'event': NAME, 'where': {...}}",
+        "an event name, journeylab.step(...), {'event': NAME, 'where': {...}} or "
+        "journeylab.returned(...)",
         cls=SpecError,
     )

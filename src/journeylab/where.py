@@ -5,7 +5,8 @@ A filter is a mapping of top-level ``data`` keys to a value (equality) or to
 ops are ANDed. Types are strict: a number matches only a JSON number (booleans are not
 numbers), a string only a JSON string; ``ne`` is ``not eq`` (a missing key is ``ne``
 anything); ``exists: true`` means the key is present (even with a null value).
-Keys are taken exactly (dots, quotes, slashes included): they compile to JSON Pointers.
+Keys are taken exactly (dots, quotes, slashes included): DuckDB reads them through JSON
+Pointers, Spark as map keys of a VARIANT (see :mod:`journeylab.dialects`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from journeylab import _spark_json
+from journeylab import dialects
 from journeylab.errors import SpecError, invalid
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "parse_where",
     "where_expr",
     "where_match",
+    "json_exists",
+    "json_keys",
     "json_number",
     "json_string",
     "where_to_dict",
@@ -145,56 +148,14 @@ def where_match(data: Mapping[str, Any] | None, where: Where) -> bool:
 
 
 # -- Ibis ------------------------------------------------------------------------------
-@ibis.udf.scalar.builtin(name="json_type")
-def _json_type(data: str, path: str) -> str:  # type: ignore[empty-body]
-    ...
-
-
-@ibis.udf.scalar.builtin(name="json_extract_string")
-def _json_extract_string(data: str, path: str) -> str:  # type: ignore[empty-body]
-    ...
-
-
-def _pointer(key: str) -> str:
-    return "/" + key.replace("~", "~0").replace("/", "~1")
-
-
-def _on_spark(data: ir.Value) -> bool:
-    """Is ``data`` bound to a Spark table? (Unbound and in-memory tables compile as DuckDB.)"""
-    backends, _ = data._find_backends()
-    return any(getattr(b, "name", "") == "pyspark" for b in backends)
-
-
-def json_string(data: ir.StringValue, key: str) -> ir.StringValue:
-    """``data[key]`` when it is a JSON string, else NULL."""
-    if _on_spark(data):
-        return _spark_json.string(data, key)
-    path = _pointer(key)
-    return ibis.cases((_json_type(data, path) == "VARCHAR", _json_extract_string(data, path)))
-
-
-def json_number(data: ir.StringValue, key: str) -> ir.FloatingValue:
-    """``data[key]`` as float64 when it is a JSON number, else NULL."""
-    if _on_spark(data):
-        return _spark_json.number(data, key)
-    path = _pointer(key)
-    is_num = _json_type(data, path).isin(["BIGINT", "UBIGINT", "DOUBLE", "HUGEINT"])
-    return ibis.cases((is_num, _json_extract_string(data, path).cast("float64")))
-
-
-def _json_bool(data: ir.StringValue, key: str) -> ir.BooleanValue:
-    if _on_spark(data):
-        return _spark_json.boolean(data, key)
-    path = _pointer(key)
-    return ibis.cases(
-        (_json_type(data, path) == "BOOLEAN", _json_extract_string(data, path) == "true")
-    )
-
-
-def _json_exists(data: ir.StringValue, key: str) -> ir.BooleanValue:
-    if _on_spark(data):
-        return _spark_json.exists(data, key)
-    return _json_type(data, _pointer(key)).notnull()
+# Reading a key of ``data`` is the SQL that differs per engine: these are portable
+# placeholders, lowered to DuckDB's or Spark's functions when the engine compiles
+# (journeylab.dialects).
+json_string = dialects.json_string
+json_number = dialects.json_number
+json_exists = dialects.json_exists
+json_keys = dialects.json_keys
+_json_bool = dialects.json_bool
 
 
 def _eq_expr(data: ir.StringValue, key: str, value: Scalar) -> ir.BooleanValue:
@@ -207,7 +168,7 @@ def _eq_expr(data: ir.StringValue, key: str, value: Scalar) -> ir.BooleanValue:
 
 def _pred_expr(data: ir.StringValue, p: Predicate) -> ir.BooleanValue:
     if p.op == "exists":
-        present = _json_exists(data, p.key)
+        present = json_exists(data, p.key)
         return present if p.value else ~present
     if p.op == "eq":
         return _eq_expr(data, p.key, p.value)

@@ -8,8 +8,9 @@ in polars. ``to_sql`` parts are compiled from the events, not from the materiali
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import ibis.expr.types as ir
 import polars as pl
@@ -21,16 +22,23 @@ from journeylab.activation.compile import (
     overlap_expr,
     per_user_expr,
 )
+from journeylab.activation.condition import ConditionActivation
 from journeylab.activation.result import ActivationComparison
-from journeylab.activation.spec import ActivationSpec, activation_spec
+from journeylab.activation.retained import check_retained, retained_frames
+from journeylab.activation.spec import ActivationSpec, DefinitionLike, activation_spec
+from journeylab.conditions.validate import event_refs, field_refs
 from journeylab.durations import Duration
 from journeylab.engine import Engine
+from journeylab.journeys.retention_spec import RetentionSpec
+from journeylab.names import EventRef, FieldRef, check_names, step_refs
 from journeylab.stats import wilson
+from journeylab.steps import Step, StepLike
+from journeylab.times import TimeLike
 
 if TYPE_CHECKING:
     from journeylab.lake import Lake
 
-__all__ = ["compare_activations", "run_comparison"]
+__all__ = ["activation_names", "compare_activations", "run_comparison"]
 
 CHANNEL_COLUMNS = (
     "channel",
@@ -64,30 +72,75 @@ OVERLAP_SCHEMA = {
 
 def compare_activations(
     lake: Lake,
-    start: Any = "signup",
-    activations: Mapping[str, Any] | None = None,
+    start: StepLike = "signup",
+    activations: Mapping[str, DefinitionLike] | None = None,
     within: Duration = "14d",
     spend: SpendInput | None = None,
     channel: str | SpendInput = "channel",
-    as_of: datetime | str | None = None,
-    start_date: date | str | None = None,
-    end_date: date | str | None = None,
+    as_of: TimeLike | None = None,
+    start_date: TimeLike | None = None,
+    end_date: TimeLike | None = None,
     users: SpendInput | None = None,
+    strict: bool = False,
+    retained: RetentionSpec | None = None,
 ) -> ActivationComparison:
     """Compare activation definitions on the users who started (first ``start`` event).
 
     ``activations`` maps a label to an event name, ``journeylab.step(...)``, a
-    ``{"event", "where"}`` dict or an ActivationSource. ``channel`` is the start event's
-    ``data`` field naming the acquisition channel, or a user table (polars frame or path
-    with user_id, channel; same as ``users=``). ``spend`` (date, channel, amount) gives
-    CAC per channel and definition over the same start dates. ``as_of`` defaults to the
-    lake's last ``event_at``.
+    ``{"event", "where"}`` dict, a condition or an ActivationSource. ``channel`` is the start
+    event's ``data`` field naming the acquisition channel, or a user table (polars frame or
+    path with user_id, channel; same as ``users=``). ``spend`` (date, channel, amount) gives
+    CAC per channel and definition over the same start dates. ``start_date``/``end_date``:
+    the range of the users' first start (a date is its whole UTC day, both ends included; a
+    datetime is an instant, the end excluded). ``as_of`` defaults to the lake's last
+    ``event_at``. Event names and ``data`` fields are checked against the lake: unknown
+    ones are in ``result.warnings``, or raise with ``strict=True``. ``retained``
+    (``jl.retention_spec(period="week", periods=4)``) adds activation quality: per definition
+    and channel, the share of activated and of not-activated users still active at period N
+    (censored users apart) and CAC per retained activated user (``result.retained()``).
+
+    >>> cmp = lake.compare_activations("signup", {"buy": "purchase"}, within="7d")
+    >>> cmp.table().select("definition", "started", "activated").rows()
+    [('buy', 3, 2)]
     """
     channels = users
     if not isinstance(channel, str):
         channels, channel = channel, "channel"
     spec = activation_spec(start, activations, within, channel, as_of, start_date, end_date)
-    return run_comparison(lake.engine, lake.events(), spec, spend=spend, users=channels)
+    keep = check_retained(spec, retained)
+    by_field = channels is None and (spend is not None or channel != "channel")
+    events, fields = activation_names(spec, channel_field=by_field)
+    if keep is not None and keep.returning is not None:
+        ev, fi = step_refs("retained.returning", keep.returning)
+        events, fields = events + ev, fields + fi
+    warnings = check_names(lake, events, fields, strict=strict)
+    result = run_comparison(
+        lake.engine, lake.events(), spec, spend=spend, users=channels, retained=keep
+    )
+    return replace(result, warnings=warnings)
+
+
+def activation_names(
+    spec: ActivationSpec, channel_field: bool = False
+) -> tuple[list[EventRef], list[FieldRef]]:
+    """The start step, each definition's event names and ``data`` fields (steps and
+    conditions; other sources are not inspected), and the channel field when it is read."""
+    events, fields = step_refs("start", spec.start)
+    for d in spec.definitions:
+        param = f"activations[{d.label!r}]"
+        if isinstance(d.source, Step):
+            ev, fi = step_refs(param, d.source)
+        elif isinstance(d.source, ConditionActivation):
+            body = d.source.to_dict()["condition"]
+            ev = [(f"{param}.{p}", n) for p, n in event_refs(body)]
+            fi = [(f"{param}.{p}", f, e) for p, f, e in field_refs(body)]
+        else:
+            continue
+        events += ev
+        fields += fi
+    if channel_field:
+        fields.append(("channel", spec.channel, (spec.start.name,)))
+    return events, fields
 
 
 def _with_wilson(frame: pl.DataFrame, succ: str, trials: str, suffix: str) -> pl.DataFrame:
@@ -115,15 +168,17 @@ def run_comparison(
     spec: ActivationSpec,
     spend: SpendInput | None = None,
     users: SpendInput | None = None,
+    retained: RetentionSpec | None = None,
 ) -> ActivationComparison:
-    """Run ``spec`` over an events table on ``engine`` (the library's core entry point)."""
+    """Run ``spec`` over an events table on ``engine`` (the library's core entry point);
+    ``retained`` adds activation quality (:mod:`journeylab.activation.retained`)."""
     as_of = spec.as_of or _last_event_at(engine, events)
     spend_df = None if spend is None else load_spend(spend)
     users_df = None if users is None else load_channels(users)
     channels_t = None if users_df is None else engine.memtable(users_df)
     if as_of is None:  # an empty lake: nothing started
         as_of = datetime(1970, 1, 1, tzinfo=UTC)
-    per_user_q = per_user_expr(events, spec, as_of, channels_t, engine.kind)
+    per_user_q = per_user_expr(events, spec, as_of, channels_t)
     per_user = engine.to_polars(per_user_q).sort("user_id")
     pu = engine.memtable(per_user)
 
@@ -198,6 +253,13 @@ def run_comparison(
         queries["overlap"] = ov_full
     if spend_t is not None and date_range is not None:
         queries["cac"] = cac_expr(channel_expr(per_user_q, spec), spend_t, *date_range, spec.labels)
+    quality = None
+    if retained is not None:
+        spent = by_channel.select("definition", "channel", "spend") if spend_t is not None else None
+        quality = retained_frames(
+            engine, events, spec, retained, per_user, pu, as_of, spent, per_user_q
+        )
+        queries["retained"] = quality.query
     return ActivationComparison(
         spec=spec,
         as_of=as_of,
@@ -209,6 +271,9 @@ def run_comparison(
         users_frame=per_user,
         queries=queries,
         dialect=engine.kind,
+        retained_spec=retained,
+        retained_frame=None if quality is None else quality.definitions,
+        retained_channel_frame=None if quality is None else quality.by_channel,
     )
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import ibis
-import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from journeylab import dialects
 from journeylab.activation.spec import UNKNOWN_CHANNEL, ActivationSpec, Definition
 from journeylab.steps import Step
 from journeylab.where import json_string
@@ -38,21 +38,10 @@ def sec_col(i: int) -> str:
     return f"sec_{i}"
 
 
-@ibis.udf.scalar.builtin(name="epoch_us")
-def _epoch_us(t: dt.Timestamp(timezone="UTC")) -> dt.int64:  # type: ignore[empty-body,valid-type]
-    ...
-
-
-@ibis.udf.scalar.builtin(name="unix_micros")
-def _unix_micros(t: dt.Timestamp(timezone="UTC")) -> dt.int64:  # type: ignore[empty-body,valid-type]
-    ...
-
-
-def epoch_micros(t: ir.TimestampValue, dialect: str = "duckdb") -> ir.IntegerValue:
-    """Microseconds since the epoch as int64: DuckDB ``epoch_us``, Spark ``unix_micros``
-    (both exact; 30x faster on DuckDB than ``date_diff('microsecond', ...)`` on TIMESTAMPTZ)."""
-    fn = _unix_micros if dialect == "pyspark" else _epoch_us
-    return fn(t)  # type: ignore[no-any-return]
+def epoch_micros(t: ir.TimestampValue) -> ir.IntegerValue:
+    """Microseconds since the epoch as int64 (exact; lowered per engine by
+    :func:`journeylab.dialects.epoch_us`)."""
+    return dialects.epoch_us(t)
 
 
 def _micros(td: timedelta) -> int:
@@ -60,14 +49,12 @@ def _micros(td: timedelta) -> int:
 
 
 def start_bounds(spec: ActivationSpec) -> tuple[datetime | None, datetime | None]:
-    """Half-open UTC bounds on the first start time from ``start_date``/``end_date``."""
-    lo = hi = None
-    if spec.start_date is not None:
-        lo = datetime(spec.start_date.year, spec.start_date.month, spec.start_date.day)
-    if spec.end_date is not None:
-        hi = datetime(spec.end_date.year, spec.end_date.month, spec.end_date.day)
-        hi += timedelta(days=1)
-    return lo, hi
+    """Half-open UTC bounds on the first start time (naive datetimes, as the events')."""
+    lo, hi = spec.start_at, spec.end_at
+    return (
+        None if lo is None else lo.replace(tzinfo=None),
+        None if hi is None else hi.replace(tzinfo=None),
+    )
 
 
 def _candidates(defn: Definition, events: ir.Table, starts: ir.Table) -> ir.Table:
@@ -80,7 +67,7 @@ def _candidates(defn: Definition, events: ir.Table, starts: ir.Table) -> ir.Tabl
     return out.select(user_id=out.user_id, activated_at=out.activated_at)
 
 
-def _in_window(cand: ir.Table, starts: ir.Table, within_us: int, dialect: str) -> ir.Table:
+def _in_window(cand: ir.Table, starts: ir.Table, within_us: int) -> ir.Table:
     """Candidate moments joined to their user's start, kept when inside the window."""
     j = cand.join(starts, cand.user_id == starts.user_id).select(
         *[cand[c] for c in cand.columns if c != "user_id"],
@@ -88,7 +75,7 @@ def _in_window(cand: ir.Table, starts: ir.Table, within_us: int, dialect: str) -
         start_at=starts.start_at,
         start_us=starts.start_us,
     )
-    gap = epoch_micros(j.activated_at, dialect) - j.start_us
+    gap = epoch_micros(j.activated_at) - j.start_us
     return j.filter((gap >= 0) & (gap <= within_us))
 
 
@@ -97,7 +84,6 @@ def per_user_expr(
     spec: ActivationSpec,
     as_of: datetime,
     channels: ir.Table | None = None,
-    dialect: str = "duckdb",
 ) -> ir.Table:
     """One row per started user with their earliest in-window activation per definition.
 
@@ -136,7 +122,7 @@ def per_user_expr(
     starts = base.select(
         user_id=base.user_id,
         start_at=base.start_at,
-        start_us=epoch_micros(base.start_at, dialect),
+        start_us=epoch_micros(base.start_at),
     )
     within_us = _micros(spec.within)
     # (table keyed by _u, {definition index: its earliest-moment column}) joined once each
@@ -150,14 +136,14 @@ def per_user_expr(
             activated_at=hits.event_at,
             **{f"_m{i}": s.expr(hits) for i, s in steps},
         )
-        grouped = _in_window(hits, starts, within_us, dialect).group_by(_u=ibis._.user_id)
+        grouped = _in_window(hits, starts, within_us).group_by(_u=ibis._.user_id)
         agg = grouped.aggregate(
             **{f"_a{i}": ibis._.activated_at.min(where=ibis._[f"_m{i}"]) for i, _ in steps}
         )
         parts.append((agg, {i: f"_a{i}" for i, _ in steps}))
     for i, defn in enumerate(spec.definitions):
         if not isinstance(defn.source, Step):
-            j = _in_window(_candidates(defn, ev, starts), starts, within_us, dialect)
+            j = _in_window(_candidates(defn, ev, starts), starts, within_us)
             parts.append((j.group_by(_u=j.user_id).aggregate(_a=j.activated_at.min()), {i: "_a"}))
     out = base
     for table, cols in parts:
@@ -168,9 +154,9 @@ def per_user_expr(
     out = out.select(
         *[c for c in base.columns], *[act_col(i) for i in range(len(spec.definitions))]
     )
-    start_us = epoch_micros(out.start_at, dialect)
+    start_us = epoch_micros(out.start_at)
     secs = {
-        sec_col(i): (epoch_micros(out[act_col(i)], dialect) - start_us).cast("float64") / 1e6
+        sec_col(i): (epoch_micros(out[act_col(i)]) - start_us).cast("float64") / 1e6
         for i in range(len(spec.definitions))
     }
     return out.mutate(**secs)

@@ -9,10 +9,13 @@ columns (cumulative window sums, no look-ahead), so it runs on every engine the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
+
+if TYPE_CHECKING:
+    from journeylab.conditions.model import Condition
 
 __all__ = ["ConditionActivation", "condition_activation"]
 
@@ -23,7 +26,17 @@ _LAST_ID = "\U0010ffff" * 256  # event ids are at most 255 characters
 class ConditionActivation:
     """Wraps a ``journeylab.conditions`` condition (``event(...)``, ``all_``, ``sequence``...)."""
 
-    def __init__(self, condition: Any, signup_event: str = "signup") -> None:
+    def __init__(self, condition: Condition, signup_event: str = "signup") -> None:
+        from journeylab.conditions.model import Returned, walk
+        from journeylab.errors import SpecError
+
+        for path, node in walk(condition, "condition"):
+            if isinstance(node, Returned):
+                raise SpecError(
+                    f"Invalid value at {path}: a 'returned' leaf. An activation definition "
+                    "cannot be a comeback yet; compare it with lake.reactivations(...) or use "
+                    "it in an offer's entry."
+                )
         self.condition = condition
         self.signup_event = signup_event
 
@@ -69,6 +82,6 @@ class ConditionActivation:
         return hit.select(user_id=hit.user_id, activated_at=hit.event_at)
 
 
-def condition_activation(condition: Any, signup_event: str = "signup") -> ConditionActivation:
+def condition_activation(condition: Condition, signup_event: str = "signup") -> ConditionActivation:
     """``activations={"power": condition_activation(c.event("purchase", count=3))}``."""
     return ConditionActivation(condition, signup_event)

@@ -19,17 +19,20 @@ from typing import Any, Protocol, runtime_checkable
 
 import ibis.expr.types as ir
 
+from journeylab.conditions.model import Condition
 from journeylab.durations import Duration, format_duration, parse_duration
 from journeylab.errors import SpecError, invalid
-from journeylab.steps import Step, as_step
-from journeylab.times import as_utc
+from journeylab.steps import Step, StepLike, as_step
+from journeylab.times import TimeLike, as_utc, time_range
 
 __all__ = [
+    "DefinitionLike",
     "ActivationSource",
     "ActivationSpec",
     "Definition",
     "as_definition",
     "activation_spec",
+    "parse_activation",
     "UNKNOWN_CHANNEL",
 ]
 
@@ -71,6 +74,10 @@ class Definition:
         return {"label": self.label, "definition": self.source.to_dict()}
 
 
+#: what an activation definition takes: an event name, a Step, a ``{"event", "where"}``
+#: mapping, a condition (model or mapping) or an :class:`ActivationSource`
+DefinitionLike = StepLike | ActivationSource | Condition
+
 _CONDITION_KEYS = frozenset(
     {"all", "any", "not", "sequence", "count", "sum", "within", "from", "count_from"}
 )
@@ -104,6 +111,7 @@ def as_definition(label: Any, value: Any, signup_event: str = "signup") -> Defin
     or any ActivationSource. Conditions count from the start (see ConditionActivation)."""
     if not isinstance(label, str) or not label.strip():
         raise invalid("activations label", label, "a non-empty string", cls=SpecError)
+    _no_comeback(f"activations[{label!r}]", value)
     if isinstance(value, Mapping) and set(value) & _CONDITION_KEYS:
         return Definition(label, _condition(label, value, signup_event))
     if isinstance(value, str | Step | Mapping):
@@ -121,19 +129,21 @@ def as_definition(label: Any, value: Any, signup_event: str = "signup") -> Defin
     )
 
 
-def _date(value: date | str | None, param: str) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise invalid(param, value, "a date like '2026-03-01'")
+def _no_comeback(param: str, value: Any) -> None:
+    """A comeback (jl.returned, {returned: ...}) is not an activation moment yet: say so
+    rather than count no one."""
+    derived = getattr(value, "derived", False) or (
+        isinstance(value, Mapping) and "returned" in value
+    )
+    if derived or type(value).__name__ == "Returned":
+        raise invalid(
+            param,
+            value,
+            "an event name, a step or a condition on events",
+            "A comeback is not an activation definition yet; see lake.reactivations(...), "
+            "or use jl.returned(...) as a funnel step or an offer's entry.",
+            cls=SpecError,
+        )
 
 
 @dataclass(frozen=True)
@@ -141,8 +151,10 @@ class ActivationSpec:
     """Start step, definitions (in order), window, channel field, as-of and start-date range.
 
     ``channel`` names the start event's ``data`` field that holds the acquisition channel
-    (ignored when a user table is given). ``start_date``/``end_date`` (inclusive, UTC dates)
-    select users by the date of their first start event; CAC uses the same dates.
+    (ignored when a user table is given). Users are selected by the time of their first
+    start event: ``start_at <= t < end_at`` (UTC instants, from ``start_date``/``end_date``
+    by :func:`journeylab.times.time_range`); ``start_date``/``end_date`` are the UTC days
+    they cover (both included), over which CAC adds up spend.
     """
 
     start: Step
@@ -152,6 +164,8 @@ class ActivationSpec:
     as_of: datetime | None = None
     start_date: date | None = None
     end_date: date | None = None
+    start_at: datetime | None = None
+    end_at: datetime | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -176,13 +190,13 @@ class ActivationSpec:
 
 
 def activation_spec(
-    start: str | Step | Mapping[str, Any] = "signup",
-    activations: Mapping[str, Any] | None = None,
+    start: StepLike = "signup",
+    activations: Mapping[str, DefinitionLike] | None = None,
     within: Duration = "14d",
     channel: str = "channel",
-    as_of: datetime | str | None = None,
-    start_date: date | str | None = None,
-    end_date: date | str | None = None,
+    as_of: TimeLike | None = None,
+    start_date: TimeLike | None = None,
+    end_date: TimeLike | None = None,
 ) -> ActivationSpec:
     """Validate user arguments into an :class:`ActivationSpec` (errors name the fix)."""
     if not isinstance(activations, Mapping) or not activations:
@@ -193,21 +207,37 @@ def activation_spec(
             "Example: activations={'purchase': 'first_widget_purchase'}.",
             cls=SpecError,
         )
+    _no_comeback("start", start)
     start_step = as_step(start, "start")
     definitions = tuple(
         as_definition(label, v, start_step.name) for label, v in activations.items()
     )
     if not isinstance(channel, str) or not channel:
         raise invalid("channel", channel, "the name of a data field such as 'channel'")
-    lo, hi = _date(start_date, "start_date"), _date(end_date, "end_date")
-    if lo is not None and hi is not None and lo > hi:
-        raise invalid("end_date", hi, f"a date on or after start_date {lo.isoformat()}")
+    lo, hi = time_range(start_date, end_date)
     return ActivationSpec(
         start=start_step,
         definitions=definitions,
         within=parse_duration(within, "within"),
         channel=channel,
         as_of=as_utc(as_of, "as_of"),
-        start_date=lo,
-        end_date=hi,
+        start_date=None if lo is None else lo.date(),
+        end_date=None if hi is None else (hi - timedelta(microseconds=1)).date(),
+        start_at=lo,
+        end_at=hi,
     )
+
+
+def parse_activation(value: str, param: str = "--activation") -> tuple[str, str]:
+    """``LABEL=EVENT`` → (label, event); a bare ``EVENT`` is its own label."""
+    label, sep, name = value.partition("=")
+    if not sep:
+        label, name = value, value
+    if not label.strip() or not name.strip():
+        raise invalid(
+            param,
+            value,
+            "LABEL=EVENT_NAME, e.g. purchase=first_widget_purchase",
+            cls=SpecError,
+        )
+    return label.strip(), name.strip()

@@ -9,35 +9,51 @@ from typing import Annotated, Any
 
 import typer
 import yaml
-from rich.markup import escape
 from rich.table import Table
 
-from journeylab.cli.common import JsonOpt, LakeOpt, console, err_console, fail_cleanly, print_json
-from journeylab.conditions.describe import fmt_num, fmt_span, fmt_t
-from journeylab.conditions.validate import validate_program
-from journeylab.errors import InputError, JourneylabError, SpecError, invalid
-from journeylab.lake import open_lake
-from journeylab.times import as_utc
+from journeylab.cli.common import (
+    AsOfOpt,
+    EngineChoice,
+    FromOpt,
+    JsonOpt,
+    LakeOpt,
+    StrictOpt,
+    ToOpt,
+    alias,
+    console,
+    engine_options,
+    fail_cleanly,
+    print_json,
+    print_warnings,
+    readable_file,
+)
+from journeylab.errors import JourneylabError, SpecError
+from journeylab.times import as_utc, time_range
 
 __all__ = ["check_expectations", "load_expectations", "register"]
 
 SpecArg = Annotated[Path, typer.Argument(help="Offer or referral YAML/JSON file.")]
-StartOpt = Annotated[
-    str | None, typer.Option("--start", help="Enrol only at or after this time (ISO 8601).")
+OldStartOpt = Annotated[
+    str | None, typer.Option("--start", hidden=True, help="Old name of --from (an instant).")
 ]
-EndOpt = Annotated[str | None, typer.Option("--end", help="Enrol only before this time.")]
-AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="Cut-off time (default: the lake's last event).")
+OldEndOpt = Annotated[
+    str | None, typer.Option("--end", hidden=True, help="Old name of --to (an instant).")
 ]
 
 
-def _times(start: str | None, end: str | None, as_of: str | None) -> dict[str, Any]:
-    """--start/--end/--as-of as the UTC datetimes the library takes."""
-    return {
-        "start": as_utc(start, "--start"),
-        "end": as_utc(end, "--end"),
-        "as_of": as_utc(as_of, "--as-of"),
-    }
+def _times(
+    from_: str | None, to: str | None, as_of: str | None, start: str | None, end: str | None
+) -> dict[str, Any]:
+    """--from/--to/--as-of (and the old --start/--end instants) as the library's
+    start_date, end_date (half-open UTC instants) and as_of."""
+    lo_in: Any = alias("--start", start, "--from", from_)
+    hi_in: Any = alias("--end", end, "--to", to)
+    if start is not None:  # the old options were instants (the end excluded)
+        lo_in = as_utc(lo_in, "--start")
+    if end is not None:
+        hi_in = as_utc(hi_in, "--end")
+    lo, hi = time_range(lo_in, hi_in, ("--from", "--to"))
+    return {"start_date": lo, "end_date": hi, "as_of": as_utc(as_of, "--as-of")}
 
 
 SUMMARY_KEYS = (
@@ -64,25 +80,17 @@ def _one_line(exc: JourneylabError) -> JourneylabError:
 def _load(path: Path) -> Any:
     from journeylab.conditions.io import load_program
 
-    if not path.exists():
-        raise invalid("SPEC", str(path), "an existing YAML/JSON file", cls=InputError)
+    readable_file(path, "SPEC", "an offer or referral YAML/JSON file")
     try:
         return load_program(path)
     except JourneylabError as exc:
         raise _one_line(exc) from None
 
 
-def _warn(program: Any, lake: Any) -> list[dict[str, Any]]:
-    warnings = validate_program(program, lake)
-    for w in warnings:
-        err_console.print(
-            f"[yellow]warning:[/yellow] {escape(w.message())}", highlight=False, soft_wrap=True
-        )
-    return [w.to_dict() for w in warnings]
-
-
 def summary(result: Any) -> dict[str, Any]:
     """The backtest's numbers (the CLI contract), plus name, kind and the time range."""
+    from journeylab.conditions.describe import fmt_t
+
     s = result.summary()
     out: dict[str, Any] = {"name": result.program.name, "kind": result.program.kind}
     out.update({k: s.get(k) for k in SUMMARY_KEYS})
@@ -90,23 +98,29 @@ def summary(result: Any) -> dict[str, Any]:
     return out
 
 
+@engine_options
 def backtest(
     spec: SpecArg,
     lake: LakeOpt,
-    start: StartOpt = None,
-    end: EndOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
     as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
     as_json: JsonOpt = False,
+    start: OldStartOpt = None,
+    end: OldEndOpt = None,
+    engine: EngineChoice = EngineChoice(),
 ) -> None:
     """Backtest an offer or referral on the lake's history: stage counts, reward, timing."""
     with fail_cleanly():
         program = _load(spec)
-        lk = open_lake(lake, create=False)
-        warnings = _warn(program, lk)
-        result = program.backtest(
-            lk,
-            **_times(start, end, as_of),
-        )
+        times = _times(from_, to, as_of, start, end)
+        result = program.backtest(engine.open(lake), strict=strict, **times)
+    from journeylab.conditions.describe import fmt_num, fmt_span
+    from journeylab.conditions.validate import warning_dict
+
+    print_warnings(result.warnings)
+    warnings = [warning_dict(w) for w in result.warnings]
     out = summary(result)
     if as_json:
         print_json({**out, "warnings": warnings})
@@ -130,28 +144,28 @@ def backtest(
     )
 
 
+@engine_options
 def explain(
     spec: SpecArg,
     lake: LakeOpt,
     user: Annotated[str, typer.Option("--user", help="The user id to explain.")],
-    start: StartOpt = None,
-    end: EndOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
     as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
     as_json: JsonOpt = False,
+    start: OldStartOpt = None,
+    end: OldEndOpt = None,
+    engine: EngineChoice = EngineChoice(),
 ) -> None:
     """Why one user was (not) enrolled, satisfied, expired, capped or ineligible."""
     from journeylab.conditions.explain import explain as explain_user
 
     with fail_cleanly():
         program = _load(spec)
-        lk = open_lake(lake, create=False)
-        _warn(program, lk)
-        expl = explain_user(
-            program,
-            lk,
-            user,
-            **_times(start, end, as_of),
-        )
+        times = _times(from_, to, as_of, start, end)
+        expl = explain_user(program, engine.open(lake), user, strict=strict, **times)
+    print_warnings(expl.warnings)
     if as_json:
         print_json(expl.to_dict())
         return
@@ -162,8 +176,7 @@ def explain(
 def load_expectations(path: Path) -> dict[str, Any]:
     """Read an expect file: ``users: {id: status | {status, reason, reward}}`` and optional
     ``as_of``, ``start``, ``end`` (pin them so the check does not drift as the lake grows)."""
-    if not path.exists():
-        raise invalid("--expect", str(path), "an existing YAML file", cls=InputError)
+    readable_file(path, "--expect", "a golden-users YAML file")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -222,20 +235,24 @@ def check_expectations(result: Any, users: dict[str, dict[str, Any]]) -> list[di
     return diffs
 
 
+@engine_options
 def check(
     spec: SpecArg,
     lake: LakeOpt,
     expect: Annotated[Path, typer.Option("--expect", help="Golden users YAML.")],
+    strict: StrictOpt = False,
     as_json: JsonOpt = False,
+    engine: EngineChoice = EngineChoice(),
 ) -> None:
     """Gate a condition change in CI: exit 1 with a diff when a golden user's status differs."""
     with fail_cleanly():
         program = _load(spec)
         want = load_expectations(expect)
-        lk = open_lake(lake, create=False)
-        _warn(program, lk)
-        result = program.backtest(lk, start=want["start"], end=want["end"], as_of=want["as_of"])
+        result = program.backtest(
+            engine.open(lake), want["start"], want["end"], want["as_of"], strict=strict
+        )
         diffs = check_expectations(result, want["users"])
+    print_warnings(result.warnings)
     n = len(want["users"])
     if as_json:
         print_json({"ok": not diffs, "checked": n, "differences": diffs})
@@ -272,29 +289,28 @@ def check(
         raise typer.Exit(1)
 
 
+@engine_options
 def compare(
     a: Annotated[Path, typer.Argument(help="Program A (YAML/JSON).")],
     b: Annotated[Path, typer.Argument(help="Program B (YAML/JSON).")],
     lake: LakeOpt,
-    start: StartOpt = None,
-    end: EndOpt = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
     as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
     as_json: JsonOpt = False,
+    start: OldStartOpt = None,
+    end: OldEndOpt = None,
+    engine: EngineChoice = EngineChoice(),
 ) -> None:
     """Two programs side by side: stages, users satisfied under one only, reward difference."""
     from journeylab.conditions.compare import compare as compare_programs
 
     with fail_cleanly():
         pa, pb = _load(a), _load(b)
-        lk = open_lake(lake, create=False)
-        _warn(pa, lk)
-        _warn(pb, lk)
-        cmp = compare_programs(
-            pa,
-            pb,
-            lk,
-            **_times(start, end, as_of),
-        )
+        times = _times(from_, to, as_of, start, end)
+        cmp = compare_programs(pa, pb, engine.open(lake), strict=strict, **times)
+    print_warnings(cmp.warnings)
     if as_json:
         print_json(cmp.to_dict())
         return

@@ -5,10 +5,23 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
-from journeylab.cli.common import JsonOpt, LakeOpt, console, fail_cleanly, print_json
-from journeylab.lake import open_lake
+from journeylab.cli.common import (
+    AsOfOpt,
+    EngineChoice,
+    FromOpt,
+    JsonOpt,
+    LakeOpt,
+    StrictOpt,
+    ToOpt,
+    console,
+    engine_options,
+    fail_cleanly,
+    print_json,
+    print_warnings,
+)
+from journeylab.times import as_utc, time_range
 
 __all__ = ["register"]
 
@@ -19,6 +32,7 @@ def _fmt(x: float | None, pct: bool = True) -> str:
     return f"{x:.1%}" if pct else f"{x:,.0f}"
 
 
+@engine_options
 def funnel(
     lake: LakeOpt,
     steps: Annotated[str, typer.Option("--steps", help="Comma-separated event names, in order.")],
@@ -29,16 +43,40 @@ def funnel(
     by: Annotated[
         str | None, typer.Option("--by", help="Break down by this data field (first touch).")
     ] = None,
+    from_: FromOpt = None,
+    to: ToOpt = None,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
     as_json: JsonOpt = False,
+    engine: EngineChoice = EngineChoice(),
 ) -> None:
     """Where users drop between steps: users, conversion with 95% intervals, median times."""
     names = [s.strip() for s in steps.split(",") if s.strip()]
     with fail_cleanly():
-        result = open_lake(lake, create=False).funnel(names, within=within, order=order, by=by)
+        lo, hi = time_range(from_, to, ("--from", "--to"))
+        result = engine.open(lake).funnel(
+            names,
+            within=within,
+            order=order,
+            by=by,
+            as_of=as_utc(as_of, "--as-of"),
+            start_date=lo,
+            end_date=hi,
+            strict=strict,
+        )
+    print_warnings(result.warnings)
     if as_json:
         print_json(result.to_dict())
         return
-    table = Table("step", "users", "conversion", "95% CI", "step conv.", "median from prev (s)")
+    # full step names: the name column takes the room and folds, never cuts with "…"
+    table = Table(
+        Column("step", overflow="fold", ratio=1),
+        Column("users", justify="right", no_wrap=True),
+        Column("conversion", justify="right", no_wrap=True),
+        Column("95% CI", justify="right", no_wrap=True),
+        Column("step conv.", justify="right", no_wrap=True),
+        Column("median from\nprev (s)", justify="right", no_wrap=True),
+    )
     for row in result.to_dict()["steps"]:
         table.add_row(
             row["name"],

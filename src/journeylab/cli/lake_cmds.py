@@ -1,4 +1,4 @@
-"""Lake commands: ingest, catalog, declare, compact, sample."""
+"""Lake commands: init, ingest, catalog, declare, compact."""
 
 from __future__ import annotations
 
@@ -6,12 +6,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from journeylab.cli.common import JsonOpt, LakeOpt, console, fail_cleanly, print_json
-from journeylab.lake import open_lake
-from journeylab.lake.core import COMPACT_FILE_ROWS
-from journeylab.lake.ingest import CHUNK_ROWS
+from journeylab.cli.common import (
+    EngineChoice,
+    JsonOpt,
+    LakeOpt,
+    console,
+    engine_options,
+    fail_cleanly,
+    open_lake,
+    print_json,
+)
+from journeylab.ingest.options import CHUNK_ROWS, IngestOptions
 
 __all__ = ["register"]
 
@@ -22,16 +30,50 @@ def ingest(
     ],
     lake: LakeOpt,
     format: Annotated[
-        str | None, typer.Option("--format", help="Force the format: jsonl|json|csv|parquet.")
+        str | None,
+        typer.Option(
+            "--format",
+            help="Force the format: jsonl|json|csv|parquet, or import an export: "
+            "segment|amplitude|posthog|mixpanel (docs/import.md).",
+        ),
     ] = None,
     as_json: JsonOpt = False,
     chunk_rows: Annotated[
         int, typer.Option("--chunk-rows", hidden=True, min=1, help="Records per commit.")
     ] = CHUNK_ROWS,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Stop at the first rejected record instead of quarantining it."
+        ),
+    ] = False,
+    threads: Annotated[
+        int | None, typer.Option("--threads", min=1, help="DuckDB threads (default: one per core).")
+    ] = None,
+    memory_limit: Annotated[
+        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 1GB.")
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            help="Mixpanel exports whose times are the project's wall clock: its time zone.",
+        ),
+    ] = None,
 ) -> None:
-    """Land event files in the lake; bad events are quarantined with a reason."""
+    """Land event files in the lake; bad events are quarantined with a reason.
+
+    The lake is created when the folder is new or empty. A file that is not what it claims
+    (binary, HTML, a CSV without the required columns) is refused whole."""
     with fail_cleanly():
-        report = open_lake(lake).ingest(paths, format=format, chunk_rows=chunk_rows)
+        options = IngestOptions(
+            chunk_rows=chunk_rows,
+            threads=threads,
+            memory_limit=memory_limit,
+            strict=strict,
+            timezone=timezone,
+        )
+        report = open_lake(lake, create=True).ingest(paths, format=format, options=options)
     if as_json:
         print_json(report.to_dict())
         return
@@ -49,12 +91,15 @@ def ingest(
         console.print(f"  events from {d['first_event_at']} to {d['last_event_at']}")
 
 
-def catalog(lake: LakeOpt, as_json: JsonOpt = False) -> None:
-    """Every event name with events, users, first/last seen, declared; near-miss warnings."""
+@engine_options
+def catalog(lake: LakeOpt, as_json: JsonOpt = False, engine: EngineChoice = EngineChoice()) -> None:
+    """Every event name with events, users, first/last seen, declared; near-miss warnings.
+
+    In --json, each row lists the warnings about its name under "warnings"."""
     with fail_cleanly():
-        cat = open_lake(lake, create=False).catalog()
+        cat = engine.open(lake).catalog()
     if as_json:
-        print_json(cat.to_records())
+        print_json(cat.to_records(warnings=True))
         return
     table = Table("name", "events", "users", "first seen", "last seen", "declared")
     for row in cat.to_records():
@@ -68,7 +113,7 @@ def catalog(lake: LakeOpt, as_json: JsonOpt = False) -> None:
         )
     console.print(table)
     for warning in cat.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning.message()}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {escape(warning.message())}", highlight=False)
 
 
 def declare(
@@ -78,7 +123,7 @@ def declare(
         str | None, typer.Option("--description", help="What the event means.")
     ] = None,
 ) -> None:
-    """Register an event name before it is ever fired."""
+    """Register an event name before it is ever fired (the lake must exist: see init)."""
     with fail_cleanly():
         open_lake(lake).declare(name, description=description)
     console.print(f"declared {name!r}", highlight=False)
@@ -87,16 +132,49 @@ def declare(
 def compact(
     lake: LakeOpt,
     file_rows: Annotated[
-        int, typer.Option("--file-rows", hidden=True, min=1, help="Rows per file.")
-    ] = COMPACT_FILE_ROWS,
+        int | None, typer.Option("--file-rows", hidden=True, min=1, help="Rows per file.")
+    ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--memory-limit",
+            help="DuckDB memory limit while sorting (it spills beyond; default 700MB).",
+        ),
+    ] = None,
 ) -> None:
     """Merge many small event files into few large sorted ones (content unchanged)."""
     with fail_cleanly():
-        n = open_lake(lake, create=False).compact(file_rows=file_rows)
+        from journeylab.lake.compact import COMPACT_FILE_ROWS, COMPACT_MEMORY
+
+        n = open_lake(lake).compact(
+            file_rows=file_rows or COMPACT_FILE_ROWS, memory_limit=memory_limit or COMPACT_MEMORY
+        )
     console.print(f"{n} event file(s) after compaction")
 
 
+def init(
+    path: Annotated[Path, typer.Argument(help="Folder for the new lake (new or empty).")],
+) -> None:
+    """Create an empty lake, so event names can be declared before they are fired."""
+    with fail_cleanly():
+        marker = path / "journeylab-lake.json"
+        existed = marker.is_file()
+        open_lake(path, create=True)
+    if existed:
+        console.print(
+            f"{str(path)!r} is already a journeylab lake", highlight=False, soft_wrap=True
+        )
+    else:
+        console.print(
+            f"created an empty lake in {str(path)!r}; next: journeylab ingest FILE --lake "
+            f"{path} or journeylab declare NAME --lake {path}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 def register(app: typer.Typer) -> None:
+    app.command()(init)
     app.command()(ingest)
     app.command()(catalog)
     app.command()(declare)

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from journeylab.cli.common import JsonOpt, console, fail_cleanly, print_json
+from journeylab.cli.common import JsonOpt, alias, console, fail_cleanly, print_json
 from journeylab.errors import invalid
-from journeylab.sample import ACTIVATIONS, CHANNELS, DEFAULT_START, SampleManifest, generate
+
+if TYPE_CHECKING:
+    from journeylab.sample import SampleManifest
 
 __all__ = ["register"]
+
+#: journeylab.sample.DEFAULT_START, written out so that loading this module imports none
+#: of the generator (numpy, polars); tests/test_startup.py holds the two equal
+DEFAULT_START = date(2025, 1, 6)
 
 
 def _human(n: int) -> str:
@@ -27,6 +32,8 @@ def _human(n: int) -> str:
 
 
 def _print(m: SampleManifest) -> None:
+    from journeylab.sample import ACTIVATIONS, CHANNELS
+
     console.print(
         f"wrote [bold]{m.lines:,}[/bold] lines for {m.users:,} users "
         f"({m.start} + {m.days} days, seed {m.seed}) in {m.seconds:.1f}s",
@@ -58,18 +65,31 @@ def sample(
     users: Annotated[int, typer.Option("--users", help="Number of users.")] = 5_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same bytes).")] = 0,
     days: Annotated[int, typer.Option("--days", help="Days of history (at least 15).")] = 90,
-    start: Annotated[
-        str, typer.Option("--start", help="First day, YYYY-MM-DD.")
-    ] = DEFAULT_START.isoformat(),
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help=f"First day, YYYY-MM-DD (default {DEFAULT_START}).", show_default=False
+        ),
+    ] = None,
     gzip: Annotated[bool, typer.Option("--gzip", help="Write events.jsonl.gz.")] = False,
     as_json: JsonOpt = False,
+    start: Annotated[
+        str | None, typer.Option("--start", hidden=True, help="Old name of --from.")
+    ] = None,
 ) -> None:
     """Generate a realistic app export: events (JSONL), daily spend (CSV), planted rates."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from journeylab.sample import generate
+
     with fail_cleanly():
+        first_day = alias("--start", start, "--from", from_) or DEFAULT_START.isoformat()
+        if out.exists() and not out.is_dir():
+            raise invalid("--out", str(out), "a folder (new or existing) to write the export into")
         try:
-            first = date.fromisoformat(start)
+            first = date.fromisoformat(first_day)
         except ValueError:
-            raise invalid("--start", start, "a date YYYY-MM-DD") from None
+            raise invalid("--from", first_day, "a date YYYY-MM-DD") from None
         bar = Progress(
             BarColumn(),
             MofNCompleteColumn(),

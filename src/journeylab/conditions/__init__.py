@@ -8,6 +8,7 @@ from journeylab.conditions.builders import (
     not_,
     offer,
     referral,
+    returned,
     sequence,
 )
 from journeylab.conditions.io import (
@@ -29,6 +30,8 @@ from journeylab.conditions.model import (
     Reentry,
     Referral,
     ReferralReward,
+    Returned,
+    ReturnedSpec,
     Rules,
     Sequence,
     SumSpec,
@@ -50,6 +53,8 @@ __all__ = [
     "Referral",
     "ReferralReward",
     "Reentry",
+    "Returned",
+    "ReturnedSpec",
     "Rules",
     "Sequence",
     "SumSpec",
@@ -64,6 +69,7 @@ __all__ = [
     "offer",
     "parse_program",
     "referral",
+    "returned",
     "sequence",
     "walk",
 ]

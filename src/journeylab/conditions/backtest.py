@@ -1,4 +1,4 @@
-"""The vectorised backtest: ``program.backtest(lake, start=, end=, as_of=)`` → BacktestResult.
+"""The vectorised backtest: ``program.backtest(lake, start_date=, end_date=, as_of=)``.
 
 Each round is two Ibis passes over the user's relevant events (only the program's event
 names are read): an enrolment pass (first row where audience ∧ entry hold, inside
@@ -11,8 +11,9 @@ table (docs/adr/0001-backtest-sequential-steps.md). Must equal the replay on eve
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
@@ -23,14 +24,26 @@ from journeylab.conditions.backtest_exprs import (
     add_condition,
     add_signup,
     after_row,
+    mark_all_returns,
     needs_signup,
     us,
 )
-from journeylab.conditions.model import Condition, Offer, Referral, program_deadline, relevant_names
+from journeylab.conditions.model import (
+    Condition,
+    Offer,
+    Referral,
+    program_deadline,
+    relevant_names,
+    return_specs,
+)
 from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, as_utc, make_result
+from journeylab.conditions.validate import validate_program
 from journeylab.engine import Engine
-from journeylab.times import from_us, to_us
+from journeylab.times import TimeLike, from_us, time_range, to_us
 from journeylab.where import json_string, parse_where, where_expr
+
+if TYPE_CHECKING:
+    from journeylab.lake.core import Lake
 
 __all__ = ["backtest", "backtest_events"]
 
@@ -49,16 +62,25 @@ def _ts(col: str) -> pl.Expr:
 
 def backtest(
     program: Offer | Referral,
-    lake: Any,
-    start: datetime | str | None = None,
-    end: datetime | str | None = None,
-    as_of: datetime | str | None = None,
+    lake: Lake,
+    start_date: TimeLike | None = None,
+    end_date: TimeLike | None = None,
+    as_of: TimeLike | None = None,
+    strict: bool = False,
 ) -> BacktestResult:
     """Who ``program`` would have enrolled and satisfied on the lake's history, and when.
 
-    ``start``/``end``: enrolments (referral links) only at times in [start, end);
-    ``as_of``: the cut (default: the lake's last time on the program's basis)."""
-    result = backtest_events(program, lake.events(), lake.engine, start, end, as_of)
+    ``start_date``/``end_date``: enrolments (referral links) only inside this range (a date
+    is its whole UTC day, both ends included; a datetime is an instant, the end excluded);
+    ``as_of``: the cut (default: the lake's last time on the program's basis). The
+    program's event names and ``data`` fields are checked against the lake: unknown ones are
+    in ``result.warnings``, or raise :class:`~journeylab.names.UnknownNameError` with
+    ``strict=True``."""
+    warnings = validate_program(program, lake, strict=strict)
+    lo, hi = time_range(start_date, end_date)
+    cut = as_utc(as_of, "as_of")
+    result = backtest_events(program, lake.events(), lake.engine, lo, hi, cut)
+    result = replace(result, warnings=tuple(warnings))
     result.extra["lake"] = lake  # for .explain(user_id), which reads that user's events
     return result
 
@@ -85,9 +107,19 @@ def backtest_events(
         as_of_us = _to_us(last, "as_of") if last is not None else 0
     assert as_of_us is not None
     cut = ibis.literal(from_us(as_of_us), type="timestamp('UTC', 6)")
-    rel = ev.filter(ev.name.isin(relevant_names(program)))
-    rel = rel.filter(rel.bt <= cut)
-    rel = rel.select("user_id", "event_id", "name", "data", tu=_micros(rel.bt))
+    specs = return_specs(program)
+    names = relevant_names(program)
+    if specs:  # return moments are decision times too: judged over every event first
+        marked = mark_all_returns(ev.filter(ev.bt <= cut), specs, "bt")
+        keep = marked.name.isin(names)
+        for i in range(len(specs)):
+            keep = keep | marked[f"ret{i}"]
+        rel = marked.filter(keep)
+    else:
+        rel = ev.filter(ev.name.isin(names))
+        rel = rel.filter(rel.bt <= cut)
+    rets = [f"ret{i}" for i in range(len(specs))]
+    rel = rel.select("user_id", "event_id", "name", "data", *rets, tu=_micros(rel.bt))
     ev = ev.filter(ev.bt <= cut)
     run = _Run(program, engine, rel, ev, (start_us, end_us), as_of_us)
     rounds, audience = run.offer() if isinstance(program, Offer) else run.referral()
@@ -136,6 +168,7 @@ class _Run:
         if isinstance(program, Offer):
             conds += [program.audience, program.entry]
         self.signup = needs_signup(conds)
+        self.returns = tuple(return_specs(program))
         dl = program_deadline(program)
         self.deadline_us = us(dl) if dl is not None else None
 
@@ -154,7 +187,9 @@ class _Run:
             pl.col("dl_tu").cast(pl.Int64),
         )
         t = self._base(state)
-        t, sat = add_condition(t, self.p.satisfy, CondCtx("sat", True, True, self.p.signup_event))
+        t, sat = add_condition(
+            t, self.p.satisfy, CondCtx("sat", True, True, self.p.signup_event, self.returns)
+        )
         cand = sat & after_row(t, "b_tu", "b_eid") & (t.dl_tu.isnull() | (t.tu <= t.dl_tu))
         t = t.filter(cand)
         q = t.group_by("user_id").agg(key=_packed(t.tu, t.event_id).min())
@@ -187,10 +222,14 @@ class _Run:
         assert isinstance(p, Offer)
         t = self._base(state)
         if p.audience is not None:
-            t, aud = add_condition(t, p.audience, CondCtx("aud", False, False, p.signup_event))
+            t, aud = add_condition(
+                t, p.audience, CondCtx("aud", False, False, p.signup_event, self.returns)
+            )
         else:
             aud = ibis.literal(True)
-        t, ent = add_condition(t, p.entry, CondCtx("ent", state is not None, False, p.signup_event))
+        t, ent = add_condition(
+            t, p.entry, CondCtx("ent", state is not None, False, p.signup_event, self.returns)
+        )
         gate = self._gate(t)
         cand = aud & ent & gate
         if state is not None:

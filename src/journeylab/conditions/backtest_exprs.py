@@ -17,7 +17,16 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from journeylab.conditions.model import All, Any_, Condition, Event, Not, Sequence, walk
+from journeylab.conditions.model import (
+    All,
+    Any_,
+    Condition,
+    Event,
+    Not,
+    Returned,
+    Sequence,
+    walk,
+)
 from journeylab.where import json_number, parse_where, where_expr
 
 __all__ = [
@@ -26,6 +35,7 @@ __all__ = [
     "add_signup",
     "after_row",
     "cum_window",
+    "mark_all_returns",
     "needs_signup",
     "us",
 ]
@@ -55,6 +65,8 @@ class CondCtx:
     bounded: bool
     anchor: bool = False
     signup_event: str = "signup"
+    #: the program's return specs: ``returned`` leaf i reads the column ``ret{i}``
+    returns: tuple[Any, ...] = ()
 
 
 def _match(t: ir.Table, name: str, where: dict | None) -> ir.BooleanValue:  # type: ignore[type-arg]
@@ -73,9 +85,15 @@ def _allowed(t: ir.Table, bounded: bool) -> ir.BooleanValue:
     return ok
 
 
-def _leaf_columns(t: ir.Table, leaf: Event, col: str, ctx: CondCtx) -> dict[str, ir.Value]:
+def _leaf_columns(
+    t: ir.Table, leaf: Event | Returned, col: str, ctx: CondCtx
+) -> dict[str, ir.Value]:
     bounded = ctx.bounded and leaf.count_from != "lifetime"
-    ok = _match(t, leaf.event, leaf.where) & _allowed(t, bounded)
+    if isinstance(leaf, Returned):  # the rows that are return moments (mark_returns)
+        hit: ir.BooleanValue = t[f"ret{ctx.returns.index(leaf.returned.spec())}"]
+    else:
+        hit = _match(t, leaf.event, leaf.where)
+    ok = hit & _allowed(t, bounded)
     d = us(leaf.within) if leaf.within is not None else None
     rolling = d is not None and leaf.from_ == "rolling"
     if d is not None and leaf.from_ == "signup":
@@ -83,7 +101,7 @@ def _leaf_columns(t: ir.Table, leaf: Event, col: str, ctx: CondCtx) -> dict[str,
     elif d is not None and not rolling:
         ok = ok & (t.tu <= t.a_tu + d).fill_null(False)
     weight: ir.NumericValue
-    if leaf.sum is not None:
+    if isinstance(leaf, Event) and leaf.sum is not None:
         weight = json_number(t.data, leaf.sum.field).fill_null(0.0)
         x = ibis.ifelse(ok, weight, 0.0)
     else:
@@ -97,7 +115,7 @@ def _leaf_columns(t: ir.Table, leaf: Event, col: str, ctx: CondCtx) -> dict[str,
 
 
 def _holds(t: ir.Table, cond: Condition, cols: dict[int, str]) -> ir.BooleanValue:
-    if isinstance(cond, Event):
+    if isinstance(cond, Event | Returned):
         v = t[cols[id(cond)]]
         ok = v >= (cond.sum.gte if cond.sum is not None else cond.need)
         if cond.within is not None and cond.from_ == "signup":
@@ -152,7 +170,7 @@ def add_condition(t: ir.Table, cond: Condition, ctx: CondCtx) -> tuple[ir.Table,
     seqs: list[tuple[Sequence, str]] = []
     for i, (path, node) in enumerate(walk(cond, ctx.tag)):
         col = f"{ctx.tag}_{i}"
-        if isinstance(node, Event) and ".sequence[" not in path:
+        if isinstance(node, Event | Returned) and ".sequence[" not in path:
             cols[id(node)] = col
             leaf_cols.update(_leaf_columns(t, node, col, ctx))
         elif isinstance(node, Sequence):
@@ -167,7 +185,7 @@ def add_condition(t: ir.Table, cond: Condition, ctx: CondCtx) -> tuple[ir.Table,
 
 def needs_signup(conds: list[Condition | None]) -> bool:
     return any(
-        isinstance(node, Event) and node.within is not None and node.from_ == "signup"
+        isinstance(node, Event | Returned) and node.within is not None and node.from_ == "signup"
         for c in conds
         for _, node in walk(c, "x")
     )
@@ -180,3 +198,16 @@ def add_signup(t: ir.Table, signup_event: str) -> ir.Table:
         su_first=ibis.ifelse(is_su, t.tu, None).min().over(ibis.window(group_by="user_id")),
         su_seen=ibis.ifelse(is_su, 1, 0).sum().over(cum_window()),
     )
+
+
+def mark_all_returns(t: ir.Table, specs: list[Any], at: str) -> ir.Table:
+    """Add ``ret{i}`` (the row is a return moment of ``specs[i]``, judged on the time column
+    ``at`` with ties broken by event_id: journeylab.journeys.reactivation) to ``t``."""
+    from journeylab.journeys.reactivation import mark_returns
+
+    for i, spec in enumerate(specs):
+        t = mark_returns(t, spec, at, ["event_id"])
+        t = t.select(
+            *[c for c in t.columns if c not in ("_act", "_prev", "_ret")], **{f"ret{i}": t._ret}
+        )
+    return t

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -11,15 +11,23 @@ from journeylab.conditions.io import spec_error
 from journeylab.conditions.model import (
     All,
     Any_,
+    Caps,
     Condition,
     Event,
+    Link,
     Not,
     Offer,
+    Reentry,
     Referral,
+    ReferralReward,
+    Returned,
+    ReturnedSpec,
+    Rules,
     Sequence,
 )
 from journeylab.durations import Duration
 from journeylab.errors import SpecError, invalid
+from journeylab.journeys.reactivation import ReturnStep, return_spec
 
 __all__ = [
     "all_",
@@ -29,10 +37,11 @@ __all__ = [
     "not_",
     "offer",
     "referral",
+    "returned",
     "sequence",
 ]
 
-CondLike = Condition | str | Mapping[str, Any]
+CondLike = Condition | ReturnStep | str | Mapping[str, Any]
 _COND: TypeAdapter[Condition] = TypeAdapter(Condition)
 
 
@@ -44,8 +53,10 @@ def _build(cls: Any, data: dict[str, Any]) -> Any:
 
 
 def _cond(value: CondLike, param: str) -> Condition:
-    if isinstance(value, Event | All | Any_ | Not | Sequence):
+    if isinstance(value, Event | Returned | All | Any_ | Not | Sequence):
         return value
+    if isinstance(value, ReturnStep):  # jl.returned(...): the moment, counted once
+        return Returned(returned=ReturnedSpec.of(value.ret))
     if isinstance(value, str):
         return event(value)
     if isinstance(value, Mapping):
@@ -101,6 +112,32 @@ def event_sum(
     )
 
 
+def returned(
+    dormant_for: Duration = "30d",
+    count: int | None = None,
+    within: Duration | None = None,
+    from_: str | None = None,
+    count_from: str | None = None,
+    active: Any = "any",
+    exclude: Any = None,
+) -> Returned:
+    """A leaf: the user came back after at least ``dormant_for`` without activity (``count``
+    times; ``active``/``exclude`` say what activity is, see journeylab.journeys). A return
+    is known at the returning event: ``offer(..., entry=returned("30d"))`` enrols users
+    when they come back."""
+    spec = ReturnedSpec.of(return_spec(dormant_for, active, exclude))
+    return _build(
+        Returned,
+        {
+            "returned": spec,
+            "count": count,
+            "within": within,
+            "from": from_,
+            "count_from": count_from,
+        },
+    )
+
+
 def all_(*conds: CondLike) -> All:
     """Every condition holds."""
     return (
@@ -135,22 +172,62 @@ def offer(
     entry: CondLike,
     satisfy: CondLike,
     audience: CondLike | None = None,
-    **kw: Any,
+    *,
+    reward: float = 0,
+    expires_after: Duration | None = None,
+    reentry: Reentry | Mapping[str, Any] | None = None,
+    caps: Caps | Mapping[str, Any] | None = None,
+    time_basis: Literal["event_at", "received_at"] = "event_at",
+    signup_event: str = "signup",
+    description: str | None = None,
 ) -> Offer:
-    """An offer: ``audience``/``entry`` enrol, ``satisfy`` earns ``reward`` (see Offer)."""
+    """An offer: ``audience``/``entry`` enrol, ``satisfy`` earns ``reward`` (see Offer).
+
+    >>> jl.offer("welcome", entry="signup", satisfy=jl.event("purchase"), reward=5).reward
+    5.0
+    """
     data: dict[str, Any] = {
         "name": name,
         "entry": _cond(entry, "entry"),
         "satisfy": _cond(satisfy, "satisfy"),
         "audience": _cond(audience, "audience") if audience is not None else None,
-        **kw,
+        "reward": reward,
+        "expires_after": expires_after,
+        "reentry": reentry,
+        "caps": caps,
+        "time_basis": time_basis,
+        "signup_event": signup_event,
+        "description": description,
     }
     return _build(Offer, data)
 
 
-def referral(name: str, link: str | Mapping[str, Any], satisfy: CondLike, **kw: Any) -> Referral:
-    """A referral: ``link`` event on the referee, ``satisfy`` judged after the link."""
-    link_spec = {"event": link} if isinstance(link, str) else dict(link)
-    return _build(
-        Referral, {"name": name, "link": link_spec, "satisfy": _cond(satisfy, "satisfy"), **kw}
-    )
+def referral(
+    name: str,
+    link: str | Link | Mapping[str, Any],
+    satisfy: CondLike,
+    *,
+    reward: ReferralReward | Mapping[str, float] | None = None,
+    rules: Rules | Mapping[str, Any] | None = None,
+    expires_after: Duration | None = None,
+    caps: Caps | Mapping[str, Any] | None = None,
+    time_basis: Literal["event_at", "received_at"] = "event_at",
+    signup_event: str = "signup",
+    description: str | None = None,
+) -> Referral:
+    """A referral: ``link`` event on the referee, ``satisfy`` judged after the link;
+    ``reward`` as ``{"referrer": ..., "referee": ...}``."""
+    link_spec = {"event": link} if isinstance(link, str) else link
+    data: dict[str, Any] = {
+        "name": name,
+        "link": link_spec,
+        "satisfy": _cond(satisfy, "satisfy"),
+        "reward": reward,
+        "rules": rules,
+        "expires_after": expires_after,
+        "caps": caps,
+        "time_basis": time_basis,
+        "signup_event": signup_event,
+        "description": description,
+    }
+    return _build(Referral, data)

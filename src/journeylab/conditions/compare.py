@@ -3,9 +3,9 @@ and not the other (with explanations), and the reward cost difference."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+import os
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -14,6 +14,14 @@ from journeylab.conditions.explain import Explanation, explain
 from journeylab.conditions.io import load_program
 from journeylab.conditions.model import Offer, Referral
 from journeylab.conditions.result import STAGES, BacktestResult
+from journeylab.conditions.validate import warning_dict
+from journeylab.names import NameWarning
+from journeylab.times import TimeLike, as_utc, renamed
+
+if TYPE_CHECKING:
+    import altair as alt
+
+    from journeylab.lake.core import Lake
 
 __all__ = ["Comparison", "compare"]
 
@@ -45,6 +53,13 @@ class Comparison:
     lake: Any = field(default=None, repr=False, compare=False)
 
     @property
+    def warnings(self) -> tuple[NameWarning, ...]:
+        """Unknown names in either program, ``param`` prefixed with ``A.`` or ``B.``."""
+        return tuple(replace(w, param=f"A.{w.param}") for w in self.a.warnings) + tuple(
+            replace(w, param=f"B.{w.param}") for w in self.b.warnings
+        )
+
+    @property
     def reward_diff(self) -> float:
         return self.reward_b - self.reward_a
 
@@ -73,6 +88,7 @@ class Comparison:
                 u: {"a": ea.to_dict(), "b": eb.to_dict()}
                 for u, (ea, eb) in self.explanations.items()
             },
+            "warnings": [warning_dict(w) for w in self.warnings],
         }
 
     def text(self) -> str:
@@ -104,7 +120,7 @@ class Comparison:
     def __str__(self) -> str:
         return self.text()
 
-    def chart(self) -> Any:
+    def chart(self) -> alt.TopLevelMixin:
         """Users per stage under A and B side by side."""
         from journeylab.charts.backtest import compare_chart
 
@@ -112,35 +128,45 @@ class Comparison:
 
 
 def _pair(a: BacktestResult, b: BacktestResult, lake: Any, user: str) -> tuple[Any, Any]:
-    kw: dict[str, Any] = {"start": a.start, "end": a.end}
+    kw: dict[str, Any] = {"start_date": a.start, "end_date": a.end}
     return (
         explain(a.program, lake, user, as_of=a.as_of, result=a, **kw),
         explain(b.program, lake, user, as_of=b.as_of, result=b, **kw),
     )
 
 
-def _program(p: Any) -> Offer | Referral:
+ProgramLike = Offer | Referral | str | os.PathLike[str] | dict[str, Any]
+
+
+def _program(p: ProgramLike) -> Offer | Referral:
     return p if isinstance(p, Offer | Referral) else load_program(p)
 
 
 def compare(
-    a: Any,
-    b: Any,
-    lake: Any,
+    a: ProgramLike,
+    b: ProgramLike,
+    lake: Lake,
     *,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    as_of: datetime | None = None,
+    start_date: TimeLike | None = None,
+    end_date: TimeLike | None = None,
+    as_of: TimeLike | None = None,
     explain_limit: int = 5,
+    strict: bool = False,
+    start: TimeLike | None = None,
+    end: TimeLike | None = None,
 ) -> Comparison:
     """Backtest ``a`` and ``b`` (programs, YAML paths or mappings) on ``lake`` and compare.
 
-    ``start``/``end``/``as_of`` go to both backtests; ``explain_limit`` users of each
-    "satisfied only under" list are explained under both programs.
+    ``start_date``/``end_date``/``as_of`` go to both backtests (``start``/``end``: deprecated
+    aliases, instants); ``explain_limit`` users of each "satisfied only under" list are
+    explained under both programs. Unknown names warn (``comparison.warnings``) or, with
+    ``strict=True``, raise.
     """
+    start_date = renamed("start", as_utc(start, "start"), "start_date", start_date)
+    end_date = renamed("end", as_utc(end, "end"), "end_date", end_date)
     pa, pb = _program(a), _program(b)
-    ra = pa.backtest(lake, start=start, end=end, as_of=as_of)
-    rb = pb.backtest(lake, start=start, end=end, as_of=as_of)
+    ra = pa.backtest(lake, start_date, end_date, as_of, strict)
+    rb = pb.backtest(lake, start_date, end_date, as_of, strict)
     stages = (
         ra.stages.rename({"users": "a"})
         .join(rb.stages.rename({"users": "b"}), on="stage", how="full", coalesce=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from journeylab.conditions.model import All, Any_, Event, Not, Sequence
+from journeylab.conditions.model import All, Any_, Event, Not, Returned, Sequence
 
 __all__ = ["anchor_of", "describe", "fmt_num", "fmt_span", "fmt_t", "need_of", "where_text"]
 
@@ -56,11 +56,25 @@ def anchor_of(program: Any) -> str:
     return "the link" if getattr(program, "kind", "") == "referral" else "enrollment"
 
 
-def need_of(leaf: Event) -> float:
-    return leaf.sum.gte if leaf.sum is not None else float(leaf.need)
+def need_of(leaf: Event | Returned) -> float:
+    return leaf.sum.gte if isinstance(leaf, Event) and leaf.sum is not None else float(leaf.need)
 
 
-def _window(leaf: Event, context: str, anchor: str) -> str:
+def _returned_text(node: Returned) -> str:
+    spec = node.returned
+    out = f"returned after {fmt_span(spec.dormant_for)} without activity"
+
+    def names(items: list[Any]) -> str:
+        return ", ".join(repr(a if isinstance(a, str) else a.event) for a in items)
+
+    if isinstance(spec.active, list):
+        out += f" (activity: {names(spec.active)})"
+    if spec.exclude:
+        out += f" (not counting {names(spec.exclude)})"
+    return out
+
+
+def _window(leaf: Event | Returned, context: str, anchor: str) -> str:
     out = ""
     if leaf.within is not None:
         span = fmt_span(leaf.within)
@@ -78,6 +92,8 @@ def describe(node: Any, context: str = "satisfy", anchor: str = "enrollment") ->
     """One line: what the node requires (``purchase count >= 3 within 30d of enrollment``).
 
     ``anchor``: what enrolment is called (``the link`` for referrals)."""
+    if isinstance(node, Returned):
+        return f"{_returned_text(node)} count >= {node.need}" + _window(node, context, anchor)
     if isinstance(node, Event):
         what = f"{node.event!r}{where_text(node.where)}"
         if node.sum is not None:

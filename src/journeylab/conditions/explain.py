@@ -12,18 +12,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import polars as pl
 
 from journeylab.conditions.describe import anchor_of, describe, fmt_num, fmt_t, need_of
 from journeylab.conditions.explain_story import story
-from journeylab.conditions.model import Event, Offer, Referral, walk
+from journeylab.conditions.model import Event, Offer, Referral, Returned, walk
 from journeylab.conditions.replay import replay
 from journeylab.conditions.result import BacktestResult
+from journeylab.conditions.validate import validate_program, warning_dict
 from journeylab.errors import InputError, invalid
+from journeylab.names import NameWarning, raise_if_strict
+from journeylab.times import TimeLike, as_utc, renamed, time_range
 from journeylab.where import json_string
+
+if TYPE_CHECKING:
+    import altair as alt
+
+    from journeylab.lake.core import Lake
 
 __all__ = ["Explanation", "default_as_of", "explain", "user_events"]
 
@@ -62,6 +70,7 @@ class Explanation:
     frame: pl.DataFrame
     lines: tuple[str, ...]
     as_of: datetime | None
+    warnings: tuple[NameWarning, ...] = ()
 
     def text(self) -> str:
         return "\n".join(self.lines)
@@ -78,9 +87,10 @@ class Explanation:
             "reward": self.reward,
             "as_of": fmt_t(self.as_of),
             "lines": list(self.lines),
+            "warnings": [warning_dict(w) for w in self.warnings],
         }
 
-    def chart(self) -> Any:
+    def chart(self) -> alt.TopLevelMixin:
         """Each satisfy leaf's count or sum at every decision time against what it needs."""
         from journeylab.charts.backtest import explanation_chart
 
@@ -140,7 +150,7 @@ def trace_frame(
                     "path": path,
                     "required": describe(node, context, anchor) if node is not None else None,
                     "value": v.get("value"),
-                    "need": need_of(node) if isinstance(node, Event) else None,
+                    "need": need_of(node) if isinstance(node, Event | Returned) else None,
                     "holds": v.get("holds"),
                 }
             )
@@ -184,21 +194,30 @@ def _has_caps(program: Offer | Referral) -> bool:
 
 
 def explain(
-    program: Any,
-    lake: Any = None,
+    program: Offer | Referral | BacktestResult,
+    lake: Lake | str | None = None,
     user_id: str | None = None,
     *,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    as_of: datetime | None = None,
+    start_date: TimeLike | None = None,
+    end_date: TimeLike | None = None,
+    as_of: TimeLike | None = None,
     result: BacktestResult | None = None,
+    strict: bool = False,
+    start: TimeLike | None = None,
+    end: TimeLike | None = None,
 ) -> Explanation:
     """Explain ``user_id`` under ``program`` on ``lake``: ``explain(program, lake, "u1")``.
 
     Also ``explain(backtest_result, "u1", lake=lake)`` (what ``BacktestResult.explain``
-    calls; start, end and as-of are then the result's). ``result``: a whole-lake result
+    calls; the time range and as-of are then the result's). ``result``: a whole-lake result
     whose statuses (caps) to use; without it a program with caps is backtested once.
+    ``start_date``/``end_date``: the enrolment range (see :func:`journeylab.times.time_range`;
+    ``start``/``end`` are deprecated aliases, instants). The program's names are checked
+    against the lake (``explanation.warnings``; ``strict=True`` raises).
     """
+    start_date = renamed("start", as_utc(start, "start"), "start_date", start_date)
+    end_date = renamed("end", as_utc(end, "end"), "end_date", end_date)
+    start, end = time_range(start_date, end_date)
     if isinstance(program, BacktestResult):
         result = program
         program = result.program
@@ -213,18 +232,25 @@ def explain(
         raise invalid("program", program, "an Offer or Referral (journeylab.load_program(...))")
     if not isinstance(user_id, str) or not user_id:
         raise invalid("user_id", user_id, "a user id (a non-empty string)")
-    if lake is None:
+    if lake is None or isinstance(lake, str):
         raise InputError(
             "explain needs the lake to read the user's events: pass it, e.g. "
             "journeylab.conditions.explain.explain(program, lake, user_id)."
         )
+    checked = result is not None and id(result.extra.get("lake")) == id(lake)
+    if result is not None and checked:  # names already checked on this lake
+        warnings = result.warnings
+        raise_if_strict(warnings, strict)
+    else:
+        warnings = tuple(validate_program(program, lake, strict=strict))
+    as_of = as_utc(as_of, "as_of") if as_of is not None else None
     if as_of is None:
         as_of = default_as_of(lake, program.time_basis)
     events = user_events(lake, user_id)
     rep = replay(program, events, start=start, end=end, as_of=as_of, trace=True)
     trace: list[dict[str, Any]] = rep.extra["traces"].get(user_id, [])
     if result is None and _has_caps(program):
-        result = program.backtest(lake, start=start, end=end, as_of=as_of)
+        result = program.backtest(lake, start, end, as_of)
     auth = (result if result is not None else rep).user(user_id)
     refs = referees(lake, program, user_id) if isinstance(program, Referral) else []
     ref_status: dict[str, str] = {}
@@ -269,4 +295,5 @@ def explain(
         frame=trace_frame(trace, node_index(program), anchor_of(program)),
         lines=tuple(lines),
         as_of=as_of,
+        warnings=warnings,
     )

@@ -17,8 +17,16 @@ from journeylab.conditions.describe import (
     need_of,
     where_text,
 )
-from journeylab.conditions.model import Event, Offer, Referral, relevant_names, walk
-from journeylab.conditions.replay import Ctx, Ev, holds
+from journeylab.conditions.model import (
+    Event,
+    Offer,
+    Referral,
+    Returned,
+    relevant_names,
+    return_specs,
+    walk,
+)
+from journeylab.conditions.replay import Ctx, Ev, ReturnWatch, holds
 from journeylab.where import parse_where, where_match
 
 __all__ = ["history", "node_lines", "story", "values_at"]
@@ -28,14 +36,16 @@ def history(program: Offer | Referral, events: pl.DataFrame, as_of: datetime | N
     """The user's decision rows as the replay sees them: relevant names, basis time, as-of."""
     names = set(relevant_names(program))
     basis = program.time_basis
-    out: list[Ev] = []
+    rows: list[Ev] = []
     for r in events.iter_rows(named=True):
         t = r[basis] if r.get(basis) is not None else r["event_at"]
-        if r["name"] not in names or (as_of is not None and t > as_of):
+        if as_of is not None and t > as_of:
             continue
         data = json.loads(r["data"]) if isinstance(r["data"], str) else r["data"]
-        out.append(Ev(t, r["event_id"], r["user_id"], r["name"], data))
-    return sorted(out, key=lambda e: (e.t, e.event_id))
+        rows.append(Ev(t, r["event_id"], r["user_id"], r["name"], data))
+    watch = ReturnWatch(return_specs(program))  # return moments are decision rows too
+    seen = [watch.see(e) for e in sorted(rows, key=lambda e: (e.t, e.event_id))]
+    return [e for e in seen if e.name in names or e.returns]
 
 
 def values_at(
@@ -77,7 +87,7 @@ def node_lines(
         depth = path.count(".") - prefix.count(".")
         pad = indent + "  " * depth
         mark = "met" if v.get("holds") else "not met"
-        if isinstance(node, Event):
+        if isinstance(node, Event | Returned):
             value = v.get("value")
             had = "undefined (no signup yet)" if value is None else fmt_num(value)
             lines.append(
@@ -247,9 +257,12 @@ def story(
     period = ""
     if start is not None or end is not None:
         period = f"; enrolment period [{fmt_t(start)}, {fmt_t(end)})"
+    what = f"events named {', '.join(repr(n) for n in relevant_names(program))}"
+    if return_specs(program):
+        what += ", and comebacks"
     lines.append(
         f"  as of {fmt_t(as_of)} on {program.time_basis}; {len(hist)} decision time(s) "
-        f"(events named {', '.join(repr(n) for n in relevant_names(program))}){period}"
+        f"({what}){period}"
     )
     if events.height == 0:
         lines.append("  the lake has no events for this user")

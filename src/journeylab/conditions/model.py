@@ -1,8 +1,9 @@
 """The condition model: frozen pydantic v2 models for leaves, combinators, offers, referrals.
 
 The YAML/JSON form is the model's alias form: a leaf has ``event`` (+ ``where``, ``count``
-or ``sum``, ``within``, ``from``, ``count_from``); combinators are the keys ``all``,
-``any``, ``not`` and ``sequence`` (+ ``within``). Semantics: docs/conditions.md.
+or ``sum``, ``within``, ``from``, ``count_from``) or ``returned`` (a comeback after a quiet
+spell, journeylab.conditions.returns); combinators are the keys ``all``, ``any``, ``not``
+and ``sequence`` (+ ``within``). Semantics: docs/conditions.md.
 """
 
 from __future__ import annotations
@@ -12,21 +13,16 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Discriminator,
     Field,
-    PlainSerializer,
     Tag,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from journeylab.durations import format_duration, parse_duration
-from journeylab.errors import JourneylabError
-from journeylab.where import parse_where, where_to_dict
+from journeylab.conditions.base import Dur, Where, _Model
+from journeylab.conditions.methods import ProgramMethods
+from journeylab.conditions.returns import Returned, ReturnedSpec
 
 __all__ = [
     "All",
@@ -41,81 +37,16 @@ __all__ = [
     "Referral",
     "ReferralReward",
     "Reentry",
+    "Returned",
+    "ReturnedSpec",
     "Rules",
     "Sequence",
     "SumSpec",
     "implicit_deadline",
     "program_deadline",
     "relevant_names",
+    "return_specs",
     "walk",
-]
-
-
-def _dur(value: Any) -> timedelta:
-    try:
-        return parse_duration(value)
-    except JourneylabError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _fmt(td: timedelta) -> str:
-    """Shortest exact spelling in d, h, m or s (days rather than weeks, as people write)."""
-    total = td.total_seconds()
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if total and total % size == 0:
-            return f"{int(total // size)}{unit}"
-    return format_duration(td)
-
-
-Dur = Annotated[
-    timedelta,
-    BeforeValidator(_dur),
-    PlainSerializer(_fmt, return_type=str),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*[smhdw]\s*$"},
-                {"type": "number", "minimum": 0},
-            ],
-            "description": "a duration: 30s, 15m, 2h, 7d, 4w (or seconds)",
-        }
-    ),
-]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            valid = [f.alias or n for n, f in cls.model_fields.items()]
-            for key in data:
-                if key not in valid and key not in cls.model_fields:
-                    raise ValueError(f"unknown key {key!r}; valid keys: {', '.join(valid)}")
-        return data
-
-
-def _check_where(value: Any) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    try:
-        return where_to_dict(parse_where(value))
-    except JourneylabError as exc:
-        raise ValueError(str(exc)) from None
-
-
-Where = Annotated[
-    dict[str, Any] | None,
-    BeforeValidator(_check_where),
-    WithJsonSchema(
-        {
-            "type": "object",
-            "description": "filter on data: {key: value} or {key: {op: value}}, "
-            "op in eq, ne, in, gt, gte, lt, lte, contains, exists",
-        }
-    ),
 ]
 
 
@@ -186,6 +117,7 @@ def _tag(value: Any) -> str | None:
     if isinstance(value, dict):
         for key, tag in (
             ("event", "Event"),
+            ("returned", "Returned"),
             ("all", "All"),
             ("any", "Any"),
             ("not", "Not"),
@@ -197,6 +129,7 @@ def _tag(value: Any) -> str | None:
         return None
     tags: dict[type, str] = {
         Event: "Event",
+        Returned: "Returned",
         All: "All",
         Any_: "Any",
         Not: "Not",
@@ -207,6 +140,7 @@ def _tag(value: Any) -> str | None:
 
 Condition = Annotated[
     Annotated[Event, Tag("Event")]
+    | Annotated[Returned, Tag("Returned")]
     | Annotated[All, Tag("All")]
     | Annotated[Any_, Tag("Any")]
     | Annotated[Not, Tag("Not")]
@@ -215,10 +149,10 @@ Condition = Annotated[
         _tag,
         custom_error_type="invalid_condition",
         custom_error_message="Expected a condition: a mapping with one of the keys "
-        "event, all, any, not, sequence",
+        "event, all, any, not, sequence, returned",
     ),
 ]
-TAGS = frozenset({"Event", "All", "Any", "Not", "Sequence"})
+TAGS = frozenset({"Event", "Returned", "All", "Any", "Not", "Sequence"})
 
 for _cls in (All, Any_, Not, Sequence):
     _cls.model_rebuild()
@@ -264,7 +198,7 @@ class ReferralReward(_Model):
     referee: float = Field(default=0, ge=0)
 
 
-class _Program(_Model):
+class _Program(_Model, ProgramMethods):
     name: str = Field(min_length=1)
     description: str | None = None
     satisfy: Condition
@@ -272,39 +206,11 @@ class _Program(_Model):
     time_basis: Literal["event_at", "received_at"] = "event_at"
     signup_event: str = Field(default="signup", min_length=1)
 
-    # -- conveniences shared by offers and referrals (bodies in io / backtest) ----------
-    def to_dict(self) -> dict[str, Any]:
-        from journeylab.conditions.io import dump_dict
-
-        return dump_dict(self)  # type: ignore[arg-type]
-
-    def to_yaml(self) -> str:
-        from journeylab.conditions.io import dump_yaml
-
-        return dump_yaml(self)  # type: ignore[arg-type]
-
-    def to_json(self) -> str:
-        from journeylab.conditions.io import dump_json
-
-        return dump_json(self)  # type: ignore[arg-type]
-
-    def backtest(self, lake: Any, **kw: Any) -> Any:
-        """Backtest on a lake; see :func:`journeylab.conditions.backtest.backtest`."""
-        from journeylab.conditions.backtest import backtest
-
-        return backtest(self, lake, **kw)  # type: ignore[arg-type]
-
-    def replay(self, events: Any, **kw: Any) -> Any:
-        """The event-by-event reference; see :func:`journeylab.conditions.replay.replay`."""
-        from journeylab.conditions.replay import replay
-
-        return replay(self, events, **kw)  # type: ignore[arg-type]
-
 
 def _context_check(prefix: str, cond: Condition) -> None:
     """Audience and entry are judged before enrolment: no enrolment-anchored counting."""
     for path, leaf in walk(cond, prefix):
-        if isinstance(leaf, Event):
+        if isinstance(leaf, Event | Returned):
             if leaf.count_from == "enrollment":
                 raise ValueError(
                     f"@{path}.count_from: 'enrollment' has no meaning before enrolment; "
@@ -376,9 +282,21 @@ def relevant_names(p: Offer | Referral) -> list[str]:
         for _, node in walk(cond, prefix):
             if isinstance(node, Event):
                 names.add(node.event)
-                if node.from_ == "signup":
-                    names.add(p.signup_event)
+            if isinstance(node, Event | Returned) and node.from_ == "signup":
+                names.add(p.signup_event)
     return sorted(names)
+
+
+def return_specs(p: Offer | Referral) -> list[Any]:
+    """The distinct return specs (journeylab.journeys.reactivation.ReturnSpec) of the
+    program's ``returned`` leaves, in document order: their return moments are decision
+    times too."""
+    out: list[Any] = []
+    for prefix, cond in _conds(p):
+        for _, node in walk(cond, prefix):
+            if isinstance(node, Returned) and node.returned.spec() not in out:
+                out.append(node.returned.spec())
+    return out
 
 
 def implicit_deadline(cond: Condition) -> timedelta | None:
@@ -388,7 +306,7 @@ def implicit_deadline(cond: Condition) -> timedelta | None:
     for _, node in walk(cond, "satisfy"):
         if isinstance(node, Not | Sequence):
             return None
-        if isinstance(node, Event):
+        if isinstance(node, Event | Returned):
             if node.within is None or node.from_ not in (None, "enrollment"):
                 return None
             spans.append(node.within)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,14 +21,16 @@ from journeylab.conditions.model import (
     Not,
     Offer,
     Referral,
+    Returned,
     Sequence,
     program_deadline,
     relevant_names,
+    return_specs,
 )
 from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, as_utc, make_result
 from journeylab.where import parse_where, where_match
 
-__all__ = ["Ctx", "Ev", "holds", "leaf_value", "replay"]
+__all__ = ["Ctx", "Ev", "ReturnWatch", "holds", "leaf_value", "replay"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Ev:
     user_id: str
     name: str
     data: Mapping[str, Any] | None
+    #: tags of the return specs this event is a return moment of (``returned`` leaves)
+    returns: frozenset[str] = frozenset()
 
 
 # -- evaluating a condition at one decision time -----------------------------------------
@@ -71,9 +75,17 @@ def _number(data: Mapping[str, Any] | None, key: str) -> float:
     return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else 0.0
 
 
-def leaf_value(leaf: Event, ctx: Ctx) -> float | None:
-    """The leaf's count (or sum) at the decision row; None when its window is undefined."""
+def _matcher(leaf: Event | Returned) -> Callable[[Ev], bool]:
+    if isinstance(leaf, Returned):
+        tag = leaf.returned.spec().tag
+        return lambda e: tag in e.returns
     where = parse_where(leaf.where)
+    return lambda e: e.name == leaf.event and where_match(e.data, where)
+
+
+def leaf_value(leaf: Event | Returned, ctx: Ctx) -> float | None:
+    """The leaf's count (or sum) at the decision row; None when its window is undefined."""
+    match = _matcher(leaf)
     bounded = ctx.bounded_default and leaf.count_from != "lifetime"
     now = ctx.hist[ctx.k].t
     upper: datetime | None = None
@@ -92,7 +104,7 @@ def leaf_value(leaf: Event, ctx: Ctx) -> float | None:
     total = 0.0
     for j in range(ctx.k + 1):
         e = ctx.hist[j]
-        if e.name != leaf.event or not where_match(e.data, where):
+        if not match(e):
             continue
         if not _after_bound(ctx, j, bounded):
             continue
@@ -128,7 +140,7 @@ def _sequence_holds(seq: Sequence, ctx: Ctx) -> bool:
 
 def holds(cond: Condition, ctx: Ctx, path: str) -> bool:
     """Does ``cond`` hold at the decision row (recording leaf values in ctx.values)?"""
-    if isinstance(cond, Event):
+    if isinstance(cond, Event | Returned):
         value = leaf_value(cond, ctx)
         ok = value is not None and (
             value >= cond.sum.gte if cond.sum is not None else value >= cond.need
@@ -152,6 +164,26 @@ def holds(cond: Condition, ctx: Ctx, path: str) -> bool:
 
 
 # -- the event-by-event machine ----------------------------------------------------------
+class ReturnWatch:
+    """Each user's last activity per return spec, fed every event in order: flags the
+    events that are return moments (known at the event: only earlier events matter)."""
+
+    def __init__(self, specs: list[Any]) -> None:
+        self.specs = specs
+        self.last: list[dict[str, datetime]] = [{} for _ in specs]
+
+    def see(self, e: Ev) -> Ev:
+        tags = []
+        for spec, last in zip(self.specs, self.last, strict=True):
+            if not spec.is_activity(e.name, e.data):
+                continue
+            prev = last.get(e.user_id)
+            last[e.user_id] = e.t
+            if prev is not None and e.t - prev >= spec.dormant_for:
+                tags.append(spec.tag)
+        return replace(e, returns=frozenset(tags)) if tags else e
+
+
 @dataclass
 class _User:
     hist: list[Ev] = field(default_factory=list)
@@ -209,6 +241,7 @@ def replay(
     for e in evs:
         first_seen.setdefault(e.user_id, e.t)
     names = set(relevant_names(program))
+    watch = ReturnWatch(return_specs(program))
     deadline = program_deadline(program)
     users: dict[str, _User] = {}
     audience: set[str] = set()
@@ -220,7 +253,8 @@ def replay(
     world = _World(gate, deadline, audience, budget, first_seen)
 
     for e in evs:
-        if e.name not in names:
+        e = watch.see(e)
+        if e.name not in names and not e.returns:
             continue
         st = users.setdefault(e.user_id, _User())
         st.hist.append(e)

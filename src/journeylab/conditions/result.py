@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from journeylab.names import NameWarning
 from journeylab.times import as_utc
+
+if TYPE_CHECKING:
+    import altair as alt
+
+    from journeylab.conditions.explain import Explanation
+    from journeylab.lake.core import Lake
 
 __all__ = [
     "ROUNDS_SCHEMA",
@@ -67,6 +74,8 @@ class BacktestResult:
     - ``daily``: day, enrolled, satisfied (rounds per UTC day).
     - ``reward_total``: every reward granted; ``reward_unearned``: the part whose
       ``reward_earned_at`` is after ``as_of`` (referral reward_delay).
+    - ``start``/``end``: the enrolment range as half-open UTC instants (None: open).
+    - ``warnings``: names in the program the lake does not know (:mod:`journeylab.names`).
     """
 
     program: Any
@@ -81,6 +90,8 @@ class BacktestResult:
     start: datetime | None = None
     end: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: unknown event names and data fields in the program (see journeylab.names)
+    warnings: tuple[NameWarning, ...] = ()
 
     def stage(self, name: str) -> int:
         row = self.stages.filter(pl.col("stage") == name)
@@ -104,13 +115,14 @@ class BacktestResult:
         """The rounds of one user."""
         return self.rounds.filter(pl.col("user_id") == user_id)
 
-    def chart(self, kind: str = "stages", **kw: Any) -> Any:
-        """Altair chart; see :mod:`journeylab.charts.backtest`."""
+    def chart(self, kind: str = "stages", bins: int = 30) -> alt.TopLevelMixin:
+        """Altair chart: ``kind`` stages (default), time_to_satisfy (a histogram of ``bins``
+        bins), daily, or all; see :mod:`journeylab.charts.backtest`."""
         from journeylab.charts.backtest import backtest_chart  # type: ignore
 
-        return backtest_chart(self, kind=kind, **kw)
+        return backtest_chart(self, kind=kind, bins=bins)
 
-    def explain(self, user_id: str, lake: Any = None) -> Any:
+    def explain(self, user_id: str, lake: Lake | None = None) -> Explanation:
         """Why ``user_id`` was (not) enrolled / satisfied; see conditions.explain.
         ``lake`` defaults to the one this result was backtested on."""
         from journeylab.conditions.explain import explain  # type: ignore

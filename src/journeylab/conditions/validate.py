@@ -1,56 +1,33 @@
-"""Check a condition program's event names against the lake's catalog.
+"""The names a condition program refers to, checked against the lake by :mod:`journeylab.names`.
 
-Names must match exactly (as in the product): a name the lake has never seen and that was
-never declared gets a warning listing the nearest known or declared names; a name that was
-declared but never fired is reported as such. Nothing here raises: the caller decides
-whether a warning should stop the work (the CLI prints them and carries on).
+Names must match exactly (as in the product): an event name the lake has never seen and that
+was never declared, or a ``data`` field that no event of that name carries, gets a
+:class:`~journeylab.names.NameWarning` naming the nearest known names; a name that was
+declared but never fired is reported as such. ``strict=True`` raises
+:class:`~journeylab.names.UnknownNameError` instead. The backtest, ``explain`` and
+``compare`` call :func:`validate_program` and carry the warnings in their results.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from journeylab.lake.catalog import Catalog, nearest_names
+from journeylab.names import EventRef, FieldRef, NameWarning, check_names
 
-__all__ = ["ConditionWarning", "event_refs", "program_dict", "validate_program"]
+if TYPE_CHECKING:
+    from journeylab.lake.core import Lake
 
-KINDS = ("unknown_event", "declared_never_fired")
+__all__ = [
+    "event_refs",
+    "field_refs",
+    "program_dict",
+    "program_refs",
+    "validate_program",
+    "warning_dict",
+]
 
-
-@dataclass(frozen=True)
-class ConditionWarning:
-    """One finding: where in the YAML (``path``), which event name, what is wrong."""
-
-    path: str
-    event: str
-    kind: str  # "unknown_event" | "declared_never_fired"
-    suggestions: tuple[str, ...] = ()
-
-    def message(self) -> str:
-        if self.kind == "declared_never_fired":
-            return (
-                f"{self.path}: event {self.event!r} is declared but has never been fired "
-                "(the condition cannot be met on this lake's history)"
-            )
-        msg = f"{self.path}: event {self.event!r} is not in the lake's catalog (never fired"
-        msg += " nor declared); names must match exactly"
-        if self.suggestions:
-            msg += "; nearest: " + ", ".join(repr(s) for s in self.suggestions)
-        return msg
-
-    def __str__(self) -> str:
-        return self.message()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "event": self.event,
-            "kind": self.kind,
-            "suggestions": list(self.suggestions),
-            "message": self.message(),
-        }
+CONDITION_KEYS = ("audience", "entry", "satisfy")
 
 
 def program_dict(program: Any) -> Any:
@@ -67,35 +44,79 @@ def program_dict(program: Any) -> Any:
     return program
 
 
-def _walk(node: Any, path: str) -> Iterator[tuple[str, str]]:
+def _leaves(node: Any, path: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Every mapping with an ``event`` name, with its YAML path; ``where`` is not descended."""
     if isinstance(node, Mapping):
-        name = node.get("event")
-        if isinstance(name, str):
-            yield (f"{path}.event" if path else "event", name)
+        if isinstance(node.get("event"), str):
+            yield path, node
         for key, value in node.items():
-            if key == "event" or key == "where":
-                continue
-            yield from _walk(value, f"{path}.{key}" if path else str(key))
+            if key not in ("event", "where"):
+                yield from _leaves(value, f"{path}.{key}" if path else str(key))
     elif isinstance(node, Sequence) and not isinstance(node, str | bytes):
         for i, item in enumerate(node):
-            yield from _walk(item, f"{path}[{i}]")
+            yield from _leaves(item, f"{path}[{i}]")
 
 
-def event_refs(program: Any) -> list[tuple[str, str]]:
+def _at(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _returned(node: Any, path: str) -> Iterator[EventRef]:
+    """The ``active``/``exclude`` event names of every ``returned`` leaf, with their paths."""
+    if isinstance(node, Mapping):
+        spec = node.get("returned")
+        if isinstance(spec, Mapping):
+            for key in ("active", "exclude"):
+                items = spec.get(key)
+                for i, item in enumerate(items if isinstance(items, list) else []):
+                    if isinstance(item, str):
+                        yield (_at(path, f"returned.{key}[{i}]"), item)
+        for key, value in node.items():
+            if key != "where":
+                yield from _returned(value, _at(path, str(key)))
+    elif isinstance(node, Sequence) and not isinstance(node, str | bytes):
+        for i, item in enumerate(node):
+            yield from _returned(item, f"{path}[{i}]")
+
+
+def event_refs(program: Any) -> list[EventRef]:
     """Every event name the program refers to, as ``(yaml_path, name)`` in document order.
 
-    Walks audience, entry, satisfy (leaves inside ``all``/``any``/``not``/``sequence``) and
-    a referral's ``link``; ``where`` filters are not descended into. When a leaf counts
-    ``from: signup``, the program's ``signup_event`` is listed too.
+    Walks audience, entry, satisfy (leaves inside ``all``/``any``/``not``/``sequence``, and
+    the ``active``/``exclude`` events of ``returned`` leaves) and a referral's ``link``;
+    ``where`` filters are not descended into. When a leaf counts ``from: signup``, the
+    program's ``signup_event`` is listed too.
     """
     doc = program_dict(program)
-    refs = list(_walk(doc, ""))
+    refs = [(_at(path, "event"), node["event"]) for path, node in _leaves(doc, "")]
+    refs += list(_returned(doc, ""))
     if isinstance(doc, Mapping) and any(_uses_signup(doc.get(k)) for k in CONDITION_KEYS):
         refs.append(("signup_event", str(doc.get("signup_event") or "signup")))
     return refs
 
 
-CONDITION_KEYS = ("audience", "entry", "satisfy")
+def field_refs(program: Any) -> list[FieldRef]:
+    """Every ``data`` field the program reads, as ``(yaml_path, field, (event,))``: the keys
+    of each leaf's ``where``, a ``sum``'s field and a referral link's ``referrer_field``."""
+    doc = program_dict(program)
+    out: list[FieldRef] = []
+    for path, node in _leaves(doc, ""):
+        name = (node["event"],)
+        where = node.get("where")
+        if isinstance(where, Mapping):
+            out += [(_at(path, f"where.{k}"), k, name) for k in where if isinstance(k, str)]
+        total = node.get("sum")
+        if isinstance(total, Mapping) and isinstance(total.get("field"), str):
+            out.append((_at(path, "sum.field"), total["field"], name))
+        if path == "link":
+            field = node.get("referrer_field") or "referrerId"
+            out.append(("link.referrer_field", str(field), name))
+    return out
+
+
+def program_refs(program: Any) -> tuple[list[EventRef], list[FieldRef]]:
+    """:func:`event_refs` and :func:`field_refs` of one program."""
+    return event_refs(program), field_refs(program)
 
 
 def _uses_signup(node: Any) -> bool:
@@ -109,21 +130,18 @@ def _uses_signup(node: Any) -> bool:
     return False
 
 
-def validate_program(program: Any, lake_or_catalog: Any) -> list[ConditionWarning]:
-    """Warnings for the program's event names against ``lake.catalog()`` (or a Catalog)."""
-    catalog: Catalog = (
-        lake_or_catalog if isinstance(lake_or_catalog, Catalog) else lake_or_catalog.catalog()
-    )
-    frame = catalog.frame
-    names: list[str] = frame["name"].to_list()
-    fired = dict(zip(names, frame["events"].to_list(), strict=True))
-    declared = dict(zip(names, frame["declared"].to_list(), strict=True))
-    out: list[ConditionWarning] = []
-    for path, name in event_refs(program):
-        if name not in fired:
-            out.append(
-                ConditionWarning(path, name, "unknown_event", tuple(nearest_names(name, names)))
-            )
-        elif fired[name] == 0 and declared.get(name):
-            out.append(ConditionWarning(path, name, "declared_never_fired"))
-    return out
+def validate_program(program: Any, lake: Lake, strict: bool = False) -> list[NameWarning]:
+    """Warnings for the program's event names and ``data`` fields against ``lake``.
+
+    ``program``: an Offer/Referral, or its YAML-shaped mapping. With ``strict``, raises
+    :class:`~journeylab.names.UnknownNameError` instead of returning warnings."""
+    events, fields = program_refs(program)
+    return list(check_names(lake, events, fields, strict=strict))
+
+
+def warning_dict(w: NameWarning) -> dict[str, Any]:
+    """A warning in the backtest CLI's ``--json``: :meth:`NameWarning.to_dict` plus the keys
+    scripts read before names were checked everywhere: ``path`` (= ``param``) and ``event``
+    (the event name; for an unknown field, the event it was looked for on)."""
+    event = w.events[0] if w.kind == "unknown_field" and w.events else w.name
+    return {**w.to_dict(), "path": w.param, "event": event}
