@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 SAMPLE_LAKE := demo_out/lake
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test test-slow lint typecheck unit lab screenshots bench api clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,12 +20,18 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev,spark]'
 	touch $@
 
-## make demo: venv + install, build the sample lake if missing, run the walkthrough.
+## make demo: venv + install, build the sample lake if missing, run every analysis on it and
+## write demo_out/report.html (it prints the path).
 demo: $(STAMP_RUN)
 	$(BIN)/python -m journeylab.demo --sample sample_data --out demo_out
 
-## make test: venv with dev extras, lint, type check, the whole test suite.
+## make test: venv with dev extras, lint, type check, the fast tier of the tests (two
+## workers; everything not marked slow, the browser tests included).
 test: $(STAMP_DEV) lint typecheck unit
+
+## make test-slow: the tests marked slow (larger differential runs).
+test-slow: $(STAMP_DEV)
+	$(BIN)/pytest -q -m slow -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks
@@ -35,7 +41,22 @@ typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
 
 unit: $(STAMP_DEV)
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+## make lab: JupyterLab on notebooks/ with this project's kernel (the venv's Python).
+lab: $(STAMP_RUN)
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (journeylab)"
+	$(BIN)/jupyter lab notebooks/
+
+## make screenshots: refresh docs/img/ (the report and a notebook chart, drawn by the
+## browser code the tests use; headless Chromium from /usr/bin/chromium, network blocked).
+screenshots: $(STAMP_DEV)
+	$(BIN)/python -m journeylab.demo --sample sample_data --out demo_out --quiet
+	$(BIN)/python tests/screenshots.py --report demo_out/report.html --out docs/img
+
+## make api: the API reference, generated from the docstrings, in build/api/journeylab.html.
+api: $(STAMP_DEV)
+	$(BIN)/python docs/build_api.py build/api
 
 bench: $(STAMP_DEV)
 	$(BIN)/python benchmarks/ingest.py

@@ -46,7 +46,7 @@ def wilson(k: int, n: int, z: float = Z) -> tuple[float, float]:
 def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[SampleManifest, Lake]:
     out = tmp_path_factory.mktemp("sample")
     manifest = generate(out / "raw", users=3_000, seed=11, days=60)
-    lake = open_lake(out / "lake")
+    lake = open_lake(out / "lake", create=True)
     lake.ingest(manifest.events_path)
     return manifest, lake
 
@@ -132,7 +132,7 @@ def test_defects_are_quarantined_or_deduplicated(small: tuple[SampleManifest, La
 
 def test_first_ingest_report_matches_manifest(tmp_path: Path) -> None:
     m = generate(tmp_path / "raw", users=300, seed=3, days=20)
-    report = open_lake(tmp_path / "lake").ingest(m.events_path)
+    report = open_lake(tmp_path / "lake", create=True).ingest(m.events_path)
     assert report.records == m.lines
     assert report.accepted == m.events
     assert report.duplicates == m.duplicates

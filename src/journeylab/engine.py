@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 import ibis
 import ibis.expr.operations as ops
@@ -18,11 +22,16 @@ import ibis.expr.types as ir
 import polars as pl
 import pyarrow as pa
 
-from journeylab.errors import InputError, invalid
+from journeylab import dialects
+from journeylab.errors import InputError, LakeError, invalid
 
-__all__ = ["Engine", "EngineKind"]
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
-EngineKind = Literal["duckdb", "pyspark"]
+__all__ = ["Engine", "EngineKind", "check_memory_limit"]
+
+EngineKind = dialects.Dialect
+ExprT = TypeVar("ExprT", bound=ir.Expr)
 
 
 class Engine:
@@ -32,7 +41,6 @@ class Engine:
         self._backend = backend
         self._con = con  # DuckDB: the connection the Ibis backend wraps, made on first use
         self.kind: EngineKind = kind
-        self._local: Engine | None = None
 
     @property
     def backend(self) -> Any:
@@ -59,66 +67,106 @@ class Engine:
 
     @classmethod
     def pyspark(
-        cls, session: Any | None = None, master: str = "local[2]", shuffle_partitions: int = 2
+        cls,
+        session: Any | None = None,
+        master: str = "local[2]",
+        shuffle_partitions: int = 2,
+        remote: str | None = None,
+        conf: Mapping[str, str] | None = None,
     ) -> Engine:
         """A Spark engine through Ibis' pyspark backend (``pip install journeylab[spark]``).
 
-        Without ``session``, gets or creates a local session: UTC session time zone, small
-        shuffle partitions, no UI, Arrow transfers, logs at ERROR. Needs Spark >= 4.0
-        (filters on ``data`` use the VARIANT functions).
+        - ``session``: a SparkSession you built (classic or Spark Connect), used as it is.
+        - ``remote="sc://host:port"``: a new Spark Connect session to that server, which is
+          how teams reach a cluster (the server plans and runs; this process only sends
+          plans and receives Arrow).
+        - neither: gets the active session or creates a local one (``master``): UTC session
+          time zone, small shuffle partitions, no UI, Arrow transfers, logs at ERROR.
+
+        ``conf`` holds Spark settings (``{"spark.sql.shuffle.partitions": "64"}``): given
+        to the builder of a new local session (so static ones like ``spark.driver.memory``
+        work), set on the session otherwise. The session time zone is always UTC (lake
+        timestamps are UTC instants). Needs Spark >= 4.0 (``data`` filters use VARIANT).
         """
-        try:
-            from pyspark.sql import SparkSession
-        except ImportError as exc:  # pragma: no cover - depends on extras
-            raise InputError(
-                "Invalid value for engine: 'pyspark' is not installed. "
-                "Install it with `pip install 'journeylab[spark]'`."
-            ) from exc
-        if session is None:
-            session = SparkSession.getActiveSession()  # reuse: one JVM per process
-        if session is None:
-            if master.startswith("local"):
-                os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-            session = (
-                SparkSession.builder.master(master)
-                .appName("journeylab")
-                .config("spark.sql.session.timeZone", "UTC")
-                .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
-                .config("spark.default.parallelism", str(shuffle_partitions))
-                .config("spark.ui.enabled", "false")
-                .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-                .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="journeylab-spark-"))
-                .getOrCreate()
-            )
-            session.sparkContext.setLogLevel("ERROR")
-        session.conf.set("spark.sql.session.timeZone", "UTC")
+        settings = _spark_conf(conf)
+        if session is not None and remote is not None:
+            raise invalid("remote", remote, None, "Pass a session or a remote, not both.")
+        if remote is not None:
+            session = _connect(remote)
+            for key, value in settings.items():
+                _set_conf(session, key, value)
+        elif session is None:
+            session = _local_session(master, shuffle_partitions, settings)
+        else:
+            for key, value in settings.items():
+                _set_conf(session, key, value)
+        _set_conf(session, "spark.sql.session.timeZone", "UTC")
         return cls(ibis.pyspark.connect(session), "pyspark")
 
     @classmethod
-    def resolve(cls, engine: Engine | EngineKind | None) -> Engine:
+    def resolve(cls, engine: Engine | EngineKind | None, spark: Any | None = None) -> Engine:
+        """The engine named by ``engine``; ``spark`` (a SparkSession or ``"sc://host:port"``)
+        picks the Spark session and implies ``engine="pyspark"``."""
+        if isinstance(engine, Engine):
+            if spark is not None:
+                raise invalid("spark", spark, None, "Pass spark= or an Engine, not both.")
+            return engine
+        if spark is not None:
+            if engine not in (None, "pyspark"):
+                raise invalid(
+                    "engine", engine, ("pyspark",), "spark= is a Spark session or server."
+                )
+            if isinstance(spark, str):
+                return cls.pyspark(remote=spark)
+            return cls.pyspark(session=spark)
         if engine is None or engine == "duckdb":
             return cls.duckdb()
         if engine == "pyspark":
             return cls.pyspark()
-        if isinstance(engine, Engine):
-            return engine
         raise invalid("engine", engine, ("duckdb", "pyspark", "an Engine"))
 
-    def local_duckdb(self, cursor: bool = False) -> Any:
-        """A DuckDB connection for local work (ingest's JSON lines fast path): this engine's
-        own when it is DuckDB, else a private in-process one (UTC). ``cursor=True``: a new
-        connection to the same database, for use from another thread."""
-        if self.kind == "duckdb":
-            con = self._con if self._con is not None else self.backend.con
-        else:
-            if self._local is None:
-                self._local = Engine.duckdb()
-            con = self._local.local_duckdb()
-        if cursor:
-            con = con.cursor()
-            con.execute("SET TimeZone = 'UTC'")
-        return con
+    @contextlib.contextmanager
+    def scratch(
+        self,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+        spill_dir: str | os.PathLike[str] | None = None,
+    ) -> Iterator[DuckDBPyConnection]:
+        """A private in-process DuckDB connection for journeylab's own work (ingest,
+        compaction, key checks), whatever this engine is: its own in-memory database, UTC,
+        closed on exit. Nothing it creates ever reaches this engine's connection (the user's
+        session). ``memory_limit`` bounds DuckDB's buffers; with ``spill_dir`` it spills
+        sorts and joins there instead of failing."""
+        import duckdb
+
+        config: dict[str, Any] = {}
+        if threads is not None:
+            config["threads"] = threads
+        if memory_limit is not None:
+            config["memory_limit"] = memory_limit
+        if spill_dir is not None:
+            config["temp_directory"] = str(spill_dir)
+        if memory_limit is not None:
+            check_memory_limit(memory_limit)
+        con = duckdb.connect(config=config)
+        try:
+            con.execute("SET TimeZone = 'UTC'").fetchall()
+            try:
+                con.execute("SET enable_progress_bar = false").fetchall()
+            except duckdb.InvalidInputException:
+                # In Jupyter without ipywidgets DuckDB refuses to touch the setting at all;
+                # there it has no progress bar to show anyway.
+                pass
+            yield con
+        except duckdb.OutOfMemoryException:
+            raise invalid(
+                "memory_limit",
+                memory_limit,
+                fix="DuckDB ran out of memory under it. Nothing was lost (a chunk lands whole "
+                "or not at all); run again with a higher limit (--memory-limit), or without one.",
+            ) from None
+        finally:
+            con.close()
 
     # -- tables --------------------------------------------------------------------------
     def table(self, name: str, files: Sequence[str], schema: pa.Schema) -> ir.Table:
@@ -150,18 +198,51 @@ class Engine:
             name, schema=ibis.schema(schema), source=self.backend, namespace=ops.Namespace()
         ).to_expr()
 
+    # -- files at a URI (a lake on remote storage, read by Spark itself) ----------------
+    def read_text(self, path: str) -> str | None:
+        """The text of the file at ``path`` as Spark reads it; None when there is none."""
+        session = self._spark_only("read_text")
+        try:
+            rows = session.read.text(_hadoop_literal(path), wholetext=True).collect()
+        except Exception as exc:  # pyspark raises several kinds (classic, Connect)
+            if _not_found(exc):
+                return None
+            raise _unreadable(path, exc) from None
+        return str(rows[0][0]) if rows else ""
+
+    def list_files(self, folder: str, suffix: str) -> list[str]:
+        """The files in ``folder`` (not below it) whose names end with ``suffix``, as the
+        full paths Spark gives them, sorted; [] when the folder does not exist."""
+        session = self._spark_only("list_files")
+        reader = session.read.format("binaryFile").option("pathGlobFilter", f"*{suffix}")
+        try:
+            rows = reader.load(_hadoop_literal(folder)).select("path").collect()
+        except Exception as exc:
+            if _not_found(exc):
+                return []
+            raise _unreadable(folder, exc) from None
+        return sorted(str(r[0]) for r in rows)
+
+    def _spark_only(self, what: str) -> Any:
+        if self.kind != "pyspark":
+            raise invalid("engine", self.kind, ("pyspark",), f"{what} reads through Spark.")
+        return self.backend._session
+
     def memtable(self, data: pa.Table | pl.DataFrame) -> ir.Table:
         return ibis.memtable(data.to_arrow() if isinstance(data, pl.DataFrame) else data)
 
     # -- running -------------------------------------------------------------------------
     def to_polars(self, expr: ir.Expr) -> pl.DataFrame:
         """Run ``expr``; the result as a polars DataFrame (Arrow underneath)."""
+        expr = self.lower(expr)
         if self.kind == "pyspark":
             return self._spark_to_polars(expr)
         result = self.backend.to_pyarrow(expr)
         if isinstance(result, pa.Table):
             return pl.from_arrow(result)  # type: ignore[return-value]
-        return pl.DataFrame({"value": [result.as_py()]})
+        if isinstance(result, pa.ChunkedArray | pa.Array):
+            return pl.DataFrame({_column_name(expr): pl.from_arrow(result)})
+        return pl.DataFrame({_column_name(expr): [result.as_py()]})
 
     def _spark_to_polars(self, expr: ir.Expr) -> pl.DataFrame:
         # Arrow straight from Spark (Ibis' own path goes through pandas, which turns
@@ -169,26 +250,37 @@ class Engine:
         from ibis.formats.pyarrow import PyArrowData
 
         table_expr = expr.as_table()
-        self.backend._run_pre_execute_hooks(table_expr)
+        with warnings.catch_warnings():
+            # Ibis registers in-memory tables with verifySchema=False, which Spark Connect
+            # ignores, and says so with a UserWarning each time
+            warnings.filterwarnings("ignore", "'verifySchema' is ignored", UserWarning)
+            self.backend._run_pre_execute_hooks(table_expr)
         frame = self.backend._session.sql(self.backend.compile(table_expr))
         arrow = PyArrowData.convert_table(frame.toArrow(), table_expr.schema())
         if isinstance(expr, ir.Table):
             return pl.from_arrow(arrow)  # type: ignore[return-value]
         if isinstance(expr, ir.Scalar):
-            return pl.DataFrame({"value": [arrow.column(0)[0].as_py()]})
-        return pl.from_arrow(arrow)  # type: ignore[return-value]
+            return pl.DataFrame({_column_name(expr): [arrow.column(0)[0].as_py()]})
+        column = arrow.rename_columns([_column_name(expr)])
+        return pl.from_arrow(column)  # type: ignore[return-value]
 
     def to_batches(self, expr: ir.Table, rows: int) -> Iterator[pa.RecordBatch]:
         """Run ``expr`` and stream its result in record batches of about ``rows`` rows."""
+        expr = self.lower(expr)
         if self.kind == "duckdb":  # ibis' to_pyarrow_batches calls an API DuckDB 2 removed
-            result = self.backend.con.execute(self.to_sql(expr))
-            yield from result.to_arrow_reader(rows)
+            # a relation streams its batches; a DB-API result would copy every row first
+            yield from self.backend.con.sql(self.to_sql(expr)).to_arrow_reader(rows)
             return
         yield from self.backend.to_pyarrow_batches(expr, chunk_size=rows)
 
     def to_sql(self, expr: ir.Expr) -> str:
-        """The SQL this engine would run for ``expr``."""
-        return str(ibis.to_sql(expr, dialect=self.kind))
+        """The SQL this engine runs for ``expr``."""
+        return dialects.to_sql(expr, self.kind)
+
+    def lower(self, expr: ExprT) -> ExprT:
+        """``expr`` in this engine's dialect: the one place where the SQL that differs
+        between engines is chosen (see :mod:`journeylab.dialects`)."""
+        return dialects.lower(expr, self.kind)  # type: ignore[return-value]
 
     @contextlib.contextmanager
     def unordered(self) -> Iterator[None]:
@@ -223,6 +315,156 @@ class Engine:
         return pl.from_arrow(frame.toArrow())  # type: ignore[return-value]
 
 
+def check_memory_limit(value: object) -> None:
+    """Raise :class:`InputError` unless DuckDB takes ``value`` as a memory limit (text such
+    as ``"1GB"``, ``"500MiB"`` or ``"50%"``, enough to start)."""
+    import duckdb
+
+    if isinstance(value, str):
+        try:
+            duckdb.connect(config={"memory_limit": value}).close()
+            return
+        except duckdb.Error:
+            pass
+    raise invalid(
+        "memory_limit",
+        value,
+        "a size DuckDB reads, e.g. '1GB', '500MB' or '50%' (of RAM)",
+        "Pass --memory-limit (memory_limit=) like that.",
+    )
+
+
+def _column_name(expr: ir.Expr) -> str:
+    """The result column of a scalar or column: its name when given (``.name("n")``),
+    else ``value``."""
+    if isinstance(expr, ir.Column) or isinstance(expr.op(), ops.Alias):
+        return str(expr.get_name())
+    return "value"
+
+
+def _not_found(exc: Exception) -> bool:
+    text = str(exc)
+    return "PATH_NOT_FOUND" in text or "Path does not exist" in text
+
+
+def _unreadable(path: str, exc: Exception) -> LakeError:
+    reason = " ".join(str(exc).split())[:300]
+    return LakeError(
+        f"Invalid value for lake: {path!r} cannot be read by Spark ({reason}). Check the "
+        "path and the storage credentials of the Spark cluster."
+    )
+
+
 def _hadoop_literal(path: str) -> str:
     """Escape Hadoop glob characters so a file path is read literally by Spark."""
     return "".join("\\" + c if c in "\\{}[]*?" else c for c in path)
+
+
+_LOG4J = Path(__file__).with_name("spark-log4j2.properties")
+
+
+# -- Spark sessions ------------------------------------------------------------------------
+def _pyspark_missing(exc: ImportError, what: str = "pyspark") -> InputError:
+    return InputError(
+        f"Invalid value for engine: 'pyspark' needs {what}, which is not installed. "
+        f"Install it with `pip install 'journeylab[spark]'` ({exc.name or exc})."
+    )
+
+
+def _spark_conf(conf: Mapping[str, str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in (conf or {}).items():
+        if not isinstance(key, str) or not key.strip():
+            raise invalid("spark conf", key, "a Spark setting name, e.g. 'spark.executor.memory'")
+        out[key.strip()] = str(value)
+    return out
+
+
+def _local_session(master: str, partitions: int, conf: Mapping[str, str]) -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on extras
+        raise _pyspark_missing(exc) from None
+    session = SparkSession.getActiveSession()  # reuse: one JVM per process
+    if session is not None:
+        for key, value in conf.items():
+            _set_conf(session, key, value)
+        return session
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("journeylab")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.default.parallelism", str(partitions))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="journeylab-spark-"))
+    )
+    if "spark.driver.extraJavaOptions" not in conf:  # quiet: errors only (see the file)
+        builder = builder.config(
+            "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG4J.as_uri()}"
+        )
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _connect(remote: str) -> Any:
+    """A new Spark Connect session to ``remote`` (``sc://host[:port][/;param=value...]``),
+    after checking that something listens there (the client would otherwise retry for
+    minutes before saying so)."""
+    if not isinstance(remote, str):
+        raise invalid("spark remote", remote, "a Spark Connect URL like 'sc://host:15002'")
+    url = urlsplit(remote.strip())
+    host, port = url.hostname, 15002
+    try:
+        port = url.port or port
+    except ValueError:
+        host = None
+    if url.scheme != "sc" or not host:
+        raise invalid(
+            "spark remote",
+            remote,
+            "a Spark Connect URL like 'sc://host:15002'",
+            "Start a Spark Connect server (Spark's sbin/start-connect-server.sh) and pass "
+            "its address.",
+        )
+    try:
+        with socket.create_connection((host, port), timeout=10):
+            pass
+    except OSError as exc:
+        raise invalid(
+            "spark remote",
+            remote,
+            None,
+            f"No Spark Connect server answers at {host}:{port} ({exc.strerror or exc}). "
+            "Check the host and port, and that the server is running.",
+        ) from None
+    try:
+        from pyspark.sql.connect.session import SparkSession as ConnectSession
+    except ImportError as exc:  # pragma: no cover - depends on extras
+        raise _pyspark_missing(exc, "pyspark[connect] (gRPC, pandas)") from None
+    # the Connect builder itself: the classic one would switch the whole process to
+    # Connect mode (SPARK_CONNECT_MODE_ENABLED), breaking local sessions in it
+    return ConnectSession.builder.remote(remote.strip()).create()
+
+
+def _set_conf(session: Any, key: str, value: str) -> None:
+    """Set one Spark setting; one that cannot change on a running session (a static
+    setting) is an InputError naming it."""
+    try:
+        session.conf.set(key, value)
+    except Exception as exc:  # pyspark raises several kinds (classic, Connect, Py4J)
+        reason = " ".join(str(exc).split())[:300]
+        raise invalid(
+            "spark conf",
+            f"{key}={value}",
+            None,
+            f"Spark refused it ({reason}). Static settings (spark.driver.*, "
+            "spark.executor.*) belong to the cluster or to a new local session.",
+        ) from None

@@ -4,49 +4,100 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis.expr.types as ir
 import polars as pl
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from journeylab.engine import Engine, EngineKind
-from journeylab.errors import invalid
+from journeylab.errors import LakeError, invalid
+from journeylab.ingest.model import MAX_ID_CHARS
+from journeylab.ingest.options import CHUNK_ROWS, IngestOptions
 from journeylab.lake.catalog import Catalog, build_catalog, catalog_expr
-from journeylab.lake.ingest import CHUNK_ROWS, IngestReport, ingest_paths
-from journeylab.lake.layout import REJECTED_SCHEMA, ROW_GROUP_ROWS, Layout
-from journeylab.lake.model import MAX_ID_CHARS
-from journeylab.times import from_us
+from journeylab.lake.compact import COMPACT_FILE_ROWS, COMPACT_MEMORY
+from journeylab.lake.compact import compact as compact_lake
+from journeylab.lake.journeys_methods import JourneyMethods
+from journeylab.lake.layout import REJECTED_SCHEMA, Layout
+from journeylab.lake.remote import RemoteLayout, is_uri
+from journeylab.times import TimeLike, from_us
+
+if TYPE_CHECKING:
+    from journeylab.activation.cac import SpendInput
+    from journeylab.activation.result import ActivationComparison
+    from journeylab.activation.spec import DefinitionLike
+    from journeylab.durations import Duration
+    from journeylab.funnels.result import FunnelResult
+    from journeylab.funnels.spec import ExcludeLike, MaxGapLike
+    from journeylab.ingest.report import IngestReport
+    from journeylab.journeys.reactivation import ActivityLike
+    from journeylab.journeys.reactivation_result import ReactivationResult
+    from journeylab.journeys.retention_spec import RetentionSpec
+    from journeylab.lake.summary import LakeSummary
+    from journeylab.steps import StepLike
 
 __all__ = ["Lake", "open_lake"]
 
 _PER_US = {"microseconds": (1, 1), "milliseconds": (1000, 1), "nanoseconds": (1, 1000)}
 
-COMPACT_FILE_ROWS = 8 * ROW_GROUP_ROWS * 8
-
 
 def open_lake(
     path: str | os.PathLike[str],
     engine: Engine | EngineKind | None = None,
-    create: bool = True,
+    create: bool = False,
+    spark: Any | None = None,
 ) -> Lake:
-    """Open (or create) the lake at ``path``; ``engine`` defaults to in-process DuckDB."""
-    return Lake(Layout(path, create=create), Engine.resolve(engine))
+    """Open the lake at ``path``; ``engine`` defaults to in-process DuckDB.
+
+    ``engine="pyspark"`` runs the analyses on Spark: a local session, or the one ``spark``
+    names — a SparkSession you built, or a Spark Connect server's URL
+    (``spark="sc://host:15002"``, which implies ``engine="pyspark"``). On Spark ``path``
+    may also be any URI Spark reads (``s3a://bucket/lake``, ``abfss://...``, ``gs://...``,
+    ``file:///...``) holding a lake's layout; such a lake is read-only. See docs/scale.md.
+
+    Opening never creates: a path that is not a lake raises :class:`~journeylab.LakeError`
+    naming the path and the fix. ``create=True`` makes a new, empty lake when ``path`` is a
+    new or empty folder (what ``journeylab init`` and ``journeylab ingest`` do).
+
+    >>> jl.open_lake(tmp / "typo")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    journeylab.errors.LakeError: Invalid value for lake: '.../typo' does not exist. ...
+    >>> jl.open_lake(tmp / "new", create=True).count()
+    0
+    """
+    if is_uri(path):
+        if create:
+            raise LakeError(
+                f"Invalid value for lake: {str(path)!r} is a URI; journeylab creates and "
+                "writes local lake folders only. Ingest into a local folder, then copy the "
+                "lake there (docs/scale.md)."
+            )
+        chosen = Engine.resolve(engine, spark)
+        return Lake(RemoteLayout(str(path), chosen), chosen)
+    return Lake(Layout(path, create=create), Engine.resolve(engine, spark))
 
 
-class Lake:
+class Lake(JourneyMethods):
     """A folder of Parquet events queried through an Ibis engine."""
 
-    def __init__(self, layout: Layout, engine: Engine) -> None:
+    def __init__(self, layout: Layout | RemoteLayout, engine: Engine) -> None:
         self.layout = layout
         self.engine = engine
 
     @property
-    def path(self) -> Path:
+    def path(self) -> Path | str:
+        """The lake's folder (a local Path), or its URI for a lake on remote storage."""
         return self.layout.root
+
+    def _local(self) -> Layout:
+        """The layout, to write: a lake on remote storage is read-only."""
+        if isinstance(self.layout, Layout):
+            return self.layout
+        raise self.layout.read_only()
 
     def __repr__(self) -> str:
         return f"Lake({str(self.path)!r}, engine={self.engine.kind!r})"
@@ -59,59 +110,73 @@ class Lake:
         received_at: datetime | None = None,
         progress: bool | None = None,
         chunk_rows: int = CHUNK_ROWS,
+        options: IngestOptions | None = None,
     ) -> IngestReport:
-        """Land files (jsonl/ndjson, json batch, csv, parquet) in the lake; see IngestReport."""
+        """Land files (jsonl/ndjson, json batch, csv, parquet) in the lake; see IngestReport.
+
+        ``options`` (:class:`~journeylab.ingest.IngestOptions`) tunes how it runs; the
+        ``progress`` and ``chunk_rows`` arguments are shortcuts for two of its fields.
+        """
+        from journeylab.ingest.pipeline import ingest_paths
+
         items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
         return ingest_paths(
-            self.layout,
+            self._local(),
             self.engine,
             [Path(p) for p in items],
             fmt=format,
             received_at=received_at,
-            progress=progress,
-            chunk_rows=chunk_rows,
+            options=_options(options, progress, chunk_rows),
+        )
+
+    def ingest_records(
+        self,
+        records: Sequence[Any],
+        received_at: datetime | Sequence[datetime] | None = None,
+        source: str = "records",
+        options: IngestOptions | None = None,
+    ) -> IngestReport:
+        """Land in-memory records (Events API objects, as decoded from JSON) with the same
+        validation as files; ``received_at`` is one time or one per record (e.g. when each
+        came in its own HTTP request); ``source`` names them in the quarantine."""
+        from journeylab.ingest.pipeline import ingest_records
+
+        return ingest_records(
+            self._local(), self.engine, records, received_at, source, options or IngestOptions()
         )
 
     def declare(self, name: str, description: str | None = None) -> None:
         """Register an event name before it is ever fired (kept in the lake)."""
         if not isinstance(name, str) or not name or len(name) > MAX_ID_CHARS:
             raise invalid("name", name, "a non-empty string of at most 255 characters")
-        with self.layout.locked():
-            declared = self.layout.read_json("declared.json", {})
+        layout = self._local()
+        with layout.locked():
+            declared = layout.read_json("declared.json", {})
             declared[name] = {
                 "description": description,
                 "declared_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
             }
-            self.layout.write_json("declared.json", declared)
+            layout.write_json("declared.json", declared)
 
     def declared(self) -> dict[str, dict[str, Any]]:
         return dict(self.layout.read_json("declared.json", {}))
 
-    def compact(self, file_rows: int = COMPACT_FILE_ROWS) -> int:
-        """Rewrite the events as few large files sorted by (name, user_id, event_at).
+    def compact(
+        self, file_rows: int = COMPACT_FILE_ROWS, memory_limit: str = COMPACT_MEMORY
+    ) -> int:
+        """Rewrite the events as few large files sorted by (name, user_id, event_at,
+        event_id), in bounded memory (DuckDB spills under ``memory_limit``).
 
         Content is unchanged; the new files replace the old in one atomic switch.
         Returns the number of files after compaction.
         """
-        with self.layout.locked():
-            files = self.layout.event_files()
-            if len(files) <= 1:
-                return len(files)
-            schema = self.layout.event_schema
-            events = self.engine.table("events_compact", files, schema)
-            ordered = events.order_by(["name", "user_id", "event_at", "event_id"])
-            batches = self.engine.to_batches(ordered, ROW_GROUP_ROWS)
-            tables = (pa.Table.from_batches([b]).cast(schema) for b in batches)
-            gen = self.layout.next_generation()
-            self.layout.write_parquet_stream(tables, gen, file_rows, "part-c")
-            self.layout.switch_generation(gen)
-            return len(self.layout.event_files())
+        return compact_lake(self._local(), self.engine, file_rows, memory_limit)
 
     # -- reading ---------------------------------------------------------------------
     def events(self) -> ir.Table:
         """All events as an Ibis table (view ``events``): event_id, user_id, name,
         event_at, received_at, data (JSON text), user_key (format 3; see docs/lake.md)."""
-        return self.engine.table("events", self.layout.event_files(), self.layout.event_schema)
+        return self.engine.table("events", self.layout.snapshot(), self.layout.event_schema)
 
     def user_keys_exact(self) -> bool:
         """Whether ``user_key`` identifies users exactly in this lake (no two user ids share
@@ -123,8 +188,9 @@ class Lake:
         (for lakes written by other tools, or after rewriting the files); True when exact."""
         from journeylab.lake.userkeys import verify_user_keys
 
-        with self.layout.locked():
-            return verify_user_keys(self.engine.local_duckdb(), self.layout)
+        layout = self._local()
+        with layout.locked(), self.engine.scratch() as con:
+            return verify_user_keys(con, layout)
 
     def rejected_table(self) -> ir.Table:
         """Quarantined records as an Ibis table (view ``rejected``)."""
@@ -149,8 +215,10 @@ class Lake:
         return self.engine.sql(query, params)
 
     def count(self) -> int:
-        """Number of events, read from Parquet footers."""
-        return sum(pq.ParquetFile(f).metadata.num_rows for f in self.layout.event_files())
+        """Number of events, read from Parquet footers (a query on remote storage)."""
+        if not isinstance(self.layout, Layout):
+            return int(self.execute(self.events().count().name("n")).item())
+        return sum(pq.ParquetFile(f).metadata.num_rows for f in self.layout.snapshot())
 
     def last_event_at(self) -> datetime | None:
         """The lake's last ``event_at`` (the default as-of time of analyses).
@@ -160,7 +228,9 @@ class Lake:
         """
         last: int | None = None
         try:
-            tops = [_footer_max_us(pq.read_metadata(f)) for f in self.layout.event_files()]
+            if not isinstance(self.layout, Layout):  # remote: Spark reads the footers
+                raise _NoStats
+            tops = [_footer_max_us(pq.read_metadata(f)) for f in self.layout.snapshot()]
         except (_NoStats, OSError):  # no statistics, or a file compacted away meanwhile
             value = self.events().event_at.max()
             out = self.execute(value.name("last")).item()
@@ -170,25 +240,120 @@ class Lake:
                 last = top
         return None if last is None else from_us(last)
 
-    def funnel(self, steps: Sequence[Any], **kw: Any) -> Any:
-        """A conversion funnel; see :func:`journeylab.funnels.funnel` (returns FunnelResult)."""
+    def funnel(
+        self,
+        steps: Sequence[StepLike],
+        within: Duration = "7d",
+        order: str = "ordered",
+        exclude: ExcludeLike | None = None,
+        max_gap: MaxGapLike | None = None,
+        by: str | None = None,
+        attribution: str = "first_touch",
+        as_of: TimeLike | None = None,
+        start_date: TimeLike | None = None,
+        end_date: TimeLike | None = None,
+        top: int = 10,
+        method: str = "auto",
+        strict: bool = False,
+        *,
+        start: TimeLike | None = None,
+        end: TimeLike | None = None,
+    ) -> FunnelResult:
+        """A conversion funnel; see :func:`journeylab.funnels.funnel` (same parameters)."""
         from journeylab.funnels import funnel
 
-        return funnel(self, steps, **kw)
+        return funnel(
+            self,
+            steps,
+            within,
+            order,
+            exclude,
+            max_gap,
+            by,
+            attribution,
+            as_of,
+            start_date,
+            end_date,
+            top,
+            method,
+            strict,
+            start=start,
+            end=end,
+        )
+
+    def reactivations(
+        self,
+        dormant_for: Duration = "30d",
+        active: ActivityLike | None = "any",
+        exclude: ActivityLike | None = None,
+        start_date: TimeLike | None = None,
+        end_date: TimeLike | None = None,
+        as_of: TimeLike | None = None,
+        strict: bool = False,
+    ) -> ReactivationResult:
+        """Users back after at least ``dormant_for`` without activity (a derived moment); see
+        :func:`journeylab.journeys.reactivations` (same parameters)."""
+        from journeylab.journeys import reactivations
+
+        return reactivations(
+            self, dormant_for, active, exclude, start_date, end_date, as_of, strict
+        )
 
     def compare_activations(
-        self, start: Any = "signup", activations: Mapping[str, Any] | None = None, **kw: Any
-    ) -> Any:
+        self,
+        start: StepLike = "signup",
+        activations: Mapping[str, DefinitionLike] | None = None,
+        within: Duration = "14d",
+        spend: SpendInput | None = None,
+        channel: str | SpendInput = "channel",
+        as_of: TimeLike | None = None,
+        start_date: TimeLike | None = None,
+        end_date: TimeLike | None = None,
+        users: SpendInput | None = None,
+        strict: bool = False,
+        retained: RetentionSpec | None = None,
+    ) -> ActivationComparison:
         """Activation definitions compared (rates, times, overlap, CAC by channel); see
-        :func:`journeylab.activation.compare_activations` (returns ActivationComparison)."""
+        :func:`journeylab.activation.compare_activations` (same parameters)."""
         from journeylab.activation import compare_activations
 
-        return compare_activations(self, start=start, activations=activations, **kw)
+        return compare_activations(
+            self,
+            start,
+            activations,
+            within,
+            spend,
+            channel,
+            as_of,
+            start_date,
+            end_date,
+            users,
+            strict,
+            retained,
+        )
+
+    def summary(self) -> LakeSummary:
+        """Events, distinct users, first and last ``event_at`` (a LakeSummary)."""
+        from journeylab.lake.summary import summarize_lake
+
+        return summarize_lake(self)
 
     def catalog(self) -> Catalog:
         """Every event name: events, users, first/last seen, declared; near-miss warnings."""
         fired = self.execute(catalog_expr(self.events()))
         return build_catalog(fired, self.declared())
+
+
+def _options(
+    options: IngestOptions | None, progress: bool | None, chunk_rows: int
+) -> IngestOptions:
+    """``options`` with the two shortcut arguments of :meth:`Lake.ingest` applied."""
+    base = options or IngestOptions()
+    if progress is not None:
+        base = replace(base, progress=progress)
+    if chunk_rows != CHUNK_ROWS:
+        base = replace(base, chunk_rows=chunk_rows)
+    return base
 
 
 class _NoStats(Exception):

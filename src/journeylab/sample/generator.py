@@ -26,7 +26,14 @@ from journeylab.sample.noise import sessions
 from journeylab.sample.planted import CHANNELS, JOURNEY_EVENTS, PlantedRates
 from journeylab.sample.users import DAY_MS, NAMES, Plan, journeys
 
-__all__ = ["DEFAULT_START", "SampleManifest", "generate", "read_manifest"]
+__all__ = [
+    "CHUNK_USERS",
+    "DEFAULT_START",
+    "SampleManifest",
+    "generate",
+    "make_plan",
+    "read_manifest",
+]
 
 DEFAULT_START = date(2025, 1, 6)
 CHUNK_USERS = 20_000
@@ -185,6 +192,17 @@ def _distinct_instants(frame: pl.DataFrame, lo: int, start_ms: int) -> pl.DataFr
         frame = frame.with_columns(t=pl.col("t") + pl.Series(bump))
 
 
+def make_plan(
+    rates: PlantedRates, users: int, seed: int, start: date, days: int
+) -> tuple[Plan, np.random.Generator]:
+    """The signup layout and horizon (and the root generator, for the spend draws next):
+    what every chunk of users is drawn from."""
+    root = np.random.default_rng([seed, 0])
+    signups = _signup_table(rates, users, days, root)
+    start_ms = int(datetime.combine(start, datetime.min.time(), UTC).timestamp() * 1000)
+    return Plan(rates, users, start_ms, start_ms + days * DAY_MS, signups), root
+
+
 def generate(
     out_dir: str | Path,
     users: int = 5_000,
@@ -213,11 +231,8 @@ def generate(
     rates = rates or PlantedRates()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    root = np.random.default_rng([seed, 0])
-    signups = _signup_table(rates, users, days, root)
-    start_ms = int(datetime.combine(start, datetime.min.time(), UTC).timestamp() * 1000)
-    plan = Plan(rates, users, start_ms, start_ms + days * DAY_MS, signups)
-    (out / SPEND_FILE).write_text(_spend(rates, signups, start, root))
+    plan, root = make_plan(rates, users, seed, start, days)
+    (out / SPEND_FILE).write_text(_spend(rates, plan.signups, start, root))
 
     events_file = EVENTS_FILE + (".gz" if compress else "")
     lines = events = duplicates = links = selfs = existing = 0
@@ -231,8 +246,8 @@ def generate(
             rng = np.random.default_rng([seed, 1, number])
             chunk = journeys(plan, rng, lo, hi)
             frame = pl.concat(chunk.frames + sessions(plan, rng, chunk))
-            frame = frame.filter((pl.col("t") >= start_ms) & (pl.col("t") < plan.end_ms))
-            frame = _distinct_instants(frame, lo, start_ms)
+            frame = frame.filter((pl.col("t") >= plan.start_ms) & (pl.col("t") < plan.end_ms))
+            frame = _distinct_instants(frame, lo, plan.start_ms)
             by_code += np.bincount(frame["code"].to_numpy(), minlength=len(NAMES))
             text, dups, bad = format_chunk(frame, rng, rates)
             sink.write(to_bytes(text))

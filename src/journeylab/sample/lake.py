@@ -75,7 +75,7 @@ def sample_files(work_dir: str | Path, sample_dir: str | Path | None = None) -> 
 def sample_lake(lake_dir: str | Path, sample_dir: str | Path | None = None) -> Lake:
     """A lake holding the committed sample, ingested on first use (then reused)."""
     lake_path = Path(lake_dir)
-    lake = open_lake(lake_path)
+    lake = open_lake(lake_path, create=True)
     if not lake.layout.event_files():
         files = sample_files(lake_path.parent / "sample_raw", sample_dir)
         lake.ingest(files.events, progress=False)

@@ -79,6 +79,11 @@ class Chunk:
     referral_links: int = 0
     self_referrals: int = 0
     existing_user_referrals: int = 0
+    #: the plan behind churn and return (journeylab.sample.truth): when each user goes
+    #: quiet, whether they come back, and when they would (drawn for every user)
+    churn: np.ndarray | None = None
+    back: np.ndarray | None = None
+    react: np.ndarray | None = None
 
 
 def nulls(n: int) -> pl.Series:
@@ -321,6 +326,9 @@ def journeys(plan: Plan, rng: np.random.Generator, lo: int, hi: int) -> Chunk:
         referral_links=referral_links,
         self_referrals=self_referrals,
         existing_user_referrals=existing_refs,
+        churn=churn,
+        back=back,
+        react=react,
     )
 
 

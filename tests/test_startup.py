@@ -1,0 +1,93 @@
+"""Start-up stays light: ``import journeylab`` and ``journeylab --help`` load none of the
+engines, charts or data libraries (they load when used). Checked by the modules a fresh
+process holds, never by timing (times: docs/performance.md, "Start-up")."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+HEAVY = ("ibis", "altair", "numba", "pyspark", "polars", "duckdb", "pyarrow", "numpy", "pydantic")
+
+PROBE = """
+import json, sys
+{code}
+print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}})))
+"""
+
+
+def _loaded(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(code=code)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    return set(json.loads(out.strip().splitlines()[-1]))
+
+
+def test_import_journeylab_loads_no_engine_or_data_library() -> None:
+    assert _loaded("import journeylab").isdisjoint(HEAVY)
+
+
+def test_cli_help_loads_no_engine_or_data_library() -> None:
+    code = (
+        "from journeylab.cli import main\n"
+        "sys.argv = ['journeylab', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    assert _loaded(code).isdisjoint(HEAVY)
+
+
+def test_a_public_name_loads_on_first_use() -> None:
+    import journeylab as jl
+
+    assert jl.step("signup").name == "signup"
+    assert "open_lake" in dir(jl) and "funnel" in jl.__all__
+    from journeylab import FunnelResult
+
+    assert FunnelResult.__name__ == "FunnelResult"
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    import journeylab as jl
+
+    try:
+        jl.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+    except AttributeError as exc:
+        assert "no_such_name" in str(exc)
+    else:
+        raise AssertionError("no AttributeError")
+
+
+def test_sample_command_default_start_is_the_generators() -> None:
+    from journeylab.cli.sample_cmds import DEFAULT_START
+    from journeylab.sample import DEFAULT_START as GENERATOR_START
+
+    assert DEFAULT_START == GENERATOR_START
+
+
+def test_compact_help_names_the_default_memory_limit() -> None:
+    from journeylab.lake.compact import COMPACT_MEMORY
+
+    out = subprocess.run(
+        [sys.executable, "-c", "from journeylab.cli import main; main()", "compact", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    ).stdout
+    assert f"default {COMPACT_MEMORY}" in out
+
+
+def test_a_submodule_named_like_a_function_does_not_replace_it() -> None:
+    """``journeylab.report`` is a function; importing the module of the same name first
+    (as the CLI does) must not turn ``jl.report`` into the module."""
+    code = (
+        "import journeylab.report, journeylab as jl\n"
+        "assert callable(jl.report) and jl.report.__name__ == 'report', jl.report\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
