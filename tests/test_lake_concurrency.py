@@ -56,6 +56,7 @@ def _finish(procs: list[subprocess.Popen[str]]) -> list[dict[str, Any]]:
 
 def ingests_at_once(root: Path, n: int) -> None:
     """``n`` ingests into a new lake at once, two of them of the same file."""
+    root.mkdir(parents=True, exist_ok=True)
     paths = _inputs(root, n - 1, 4 * CHUNK, "a")
     lake = root / "lake"
     reports = _finish([_ingest(p, lake) for p in [*paths, paths[0]]])
@@ -105,6 +106,7 @@ class Readers:
 
 
 def readers_while_writing(root: Path, rounds: int) -> None:
+    root.mkdir(parents=True, exist_ok=True)
     lake = root / "lake"
     seed = _inputs(root, 1, 2 * CHUNK, "s")[0]
     _finish([_ingest(seed, lake)])
@@ -144,6 +146,6 @@ def test_readers_never_fail_while_compact_and_ingests_run(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_concurrency_many_rounds(tmp_path: Path) -> None:
-    for k in range(50):
+    for k in range(20):
         ingests_at_once(tmp_path / f"new{k}", 5)
     readers_while_writing(tmp_path / "rw", 50)
