@@ -34,7 +34,7 @@ def sql_paths(
     cut = cut_of(events, spec.clock.as_of)
     names = name_map(spec.group, sorted({e["name"] for e in events}))
     kw = {} if horizon == "default" else {"horizon": horizon}
-    expr = compile_paths(source(events), spec, cut, "duckdb", key, names, **kw)
+    expr = compile_paths(source(events), spec, cut, key, names, **kw)
     seq = normalize_sequences(engine().sql(engine().to_sql(expr)), spec)
     return sorted(seq.to_dicts(), key=lambda r: r["path"])
 
@@ -68,9 +68,7 @@ def sql_transitions(
 
     events = with_ids(events)
     cut = cut_of(events, spec.clock.as_of)
-    frame = engine().sql(
-        engine().to_sql(compile_transitions(source(events), spec, cut, "duckdb", key))
-    )
+    frame = engine().sql(engine().to_sql(compile_transitions(source(events), spec, cut, key)))
     rows = [
         {
             "src": r["src"],
@@ -106,10 +104,10 @@ def sql_retention(spec: Any, events: list[dict[str, Any]], key: str = "user_id")
     lo = min(e["event_at"] for e in events)
     offsets = spec.calendar.offsets(lo, cut)
     src = source(events)
-    entries = compile_entries(src, spec, cut, offsets, "duckdb", key)
+    entries = compile_entries(src, spec, cut, offsets, key)
     rows = engine().sql(
         engine().to_sql(
-            compile_cohorts(compile_returns(src, spec, entries, cut, offsets, "duckdb", key), spec)
+            compile_cohorts(compile_returns(src, spec, entries, cut, offsets, key), spec)
         )
     )
     return build_retention(spec, rows, cut, "")
@@ -128,7 +126,7 @@ def sql_lifecycle(spec: Any, events: list[dict[str, Any]], key: str = "user_id")
     events = with_ids(events)
     cut = cut_of(events, spec.clock.as_of)
     offsets = spec.calendar.offsets(min(e["event_at"] for e in events), cut)
-    expr = compile_lifecycle(source(events), spec, cut, offsets, "duckdb", key)
+    expr = compile_lifecycle(source(events), spec, cut, offsets, key)
     return build_lifecycle(spec, engine().sql(engine().to_sql(expr)), cut, "")
 
 

@@ -1,5 +1,5 @@
 """Importers (--format segment | amplitude | posthog | mixpanel): each vendor's fixture,
-written from its documented export format, lands as docs/import.md says; importing it
+written from its documented export format, lands as docs/importers.md says; importing it
 twice changes nothing; rows that are not events are quarantined; the vectorised mapping
 equals the record-level reference on hypothesis-generated records; a vendor file ingested
 without --format is refused with the --format to use."""

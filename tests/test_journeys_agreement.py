@@ -44,7 +44,7 @@ def test_users_reaching_b_equal_the_funnel(
         collapse_repeats=False,
         within=window,
     )
-    rows = compile_path_rows(source(log), spec, cut_of(log, None), "duckdb")
+    rows = compile_path_rows(source(log), spec, cut_of(log, None))
     reach = rows.filter(rows.steps.contains(b)).select("u").distinct()
     got = set(engine().sql(engine().to_sql(reach))["u"].to_list())
     funnel = run_sql(make_spec([a, b], within=window), log)
@@ -95,7 +95,7 @@ def test_agreement_example_with_ties() -> None:
         collapse_repeats=False,
         within="10m",
     )
-    rows = compile_path_rows(source(log), spec, cut_of(log, None), "duckdb")
+    rows = compile_path_rows(source(log), spec, cut_of(log, None))
     reach = rows.filter(rows.steps.contains("b")).select("u").distinct()
     got = set(engine().sql(engine().to_sql(reach))["u"].to_list())
     assert got == {"u1", "u3"}

@@ -83,7 +83,7 @@ def check_retained(spec: ActivationSpec, retained: Any) -> RetentionSpec | None:
     return retained
 
 
-def entries_expr(pu: ir.Table, spec: RetentionSpec, offsets: Offsets, dialect: str) -> ir.Table:
+def entries_expr(pu: ir.Table, spec: RetentionSpec, offsets: Offsets) -> ir.Table:
     """The comparison's started users as retention entries (u, eus, cohort)."""
     us = epoch_micros(pu.start_at)
     return pu.select(u=pu.user_id, eus=us, cohort=spec.calendar.expr(us, offsets))
@@ -95,12 +95,11 @@ def returns_expr(
     spec: RetentionSpec,
     as_of: datetime,
     offsets: Offsets,
-    dialect: str,
 ) -> ir.Table:
     """Per started user: u, ended (periods ended at as-of) and the masks of the periods
     they returned in (:func:`journeylab.journeys.retention_compile.compile_returns`)."""
-    entries = entries_expr(pu, spec, offsets, dialect)
-    return compile_returns(events, spec, entries, as_of, offsets, dialect, "user_id")
+    entries = entries_expr(pu, spec, offsets)
+    return compile_returns(events, spec, entries, as_of, offsets, "user_id")
 
 
 def user_hits(rows: pl.DataFrame, spec: RetentionSpec) -> pl.DataFrame:
@@ -224,7 +223,7 @@ def retained_frames(
         offsets = retained.calendar.offsets(min(lo, as_of), as_of)
     else:
         offsets = Offsets(((None, 0),))
-    expr = returns_expr(events, pu, retained, as_of, offsets, engine.kind)
+    expr = returns_expr(events, pu, retained, as_of, offsets)
     rows, _ = run(engine, expr.select("u", "ended", *mask_cols(retained.periods)))
     counts = retained_counts(per_user, user_hits(rows, retained), spec)
     by_def = None
@@ -238,6 +237,5 @@ def retained_frames(
 
     definitions = ordered(_table(counts, ["definition"], by_def), [])
     by_channel = ordered(_table(counts, ["channel", "definition"], spend), ["channel"])
-    shown = expr if source is None else returns_expr(events, source, retained, as_of, offsets,
-                                                     engine.kind)  # fmt: skip
+    shown = expr if source is None else returns_expr(events, source, retained, as_of, offsets)
     return RetainedFrames(definitions, by_channel, shown)

@@ -34,7 +34,7 @@ def ingest(
         typer.Option(
             "--format",
             help="Force the format: jsonl|json|csv|parquet, or import an export: "
-            "segment|amplitude|posthog|mixpanel (docs/import.md).",
+            "segment|amplitude|posthog|mixpanel (docs/importers.md).",
         ),
     ] = None,
     as_json: JsonOpt = False,

@@ -299,7 +299,7 @@ def _check_not_export(path: Path, record: object) -> None:
         path,
         f"looks like {article} {LABELS[vendor]} export (its fields: {fields}), not Events API "
         "records (userId, name, eventAt, data)",
-        f"Pass --format {vendor} to import it (docs/import.md says how its fields map).",
+        f"Pass --format {vendor} to import it (docs/importers.md says how its fields map).",
     )
 
 

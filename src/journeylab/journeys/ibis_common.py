@@ -44,7 +44,6 @@ def lit(value: int) -> Any:
 def events_until(
     events: ir.Table,
     as_of: datetime,
-    dialect: str,
     exclude: Sequence[Step] = (),
     users: Sequence[str] | None = None,
     filter_as_of: bool = True,

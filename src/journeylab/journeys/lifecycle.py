@@ -82,13 +82,12 @@ def compile_lifecycle(
     spec: LifecycleSpec,
     as_of: datetime,
     offsets: Offsets,
-    dialect: str,
     key: str,
     filter_as_of: bool = True,
 ) -> ir.Table:
     """Rows (what, period, users) with what in active | new | returning: users active in
     the period, whose first active period it is, active in it and in the one before."""
-    ev = events_until(events, as_of, dialect, filter_as_of=filter_as_of)
+    ev = events_until(events, as_of, filter_as_of=filter_as_of)
     if spec.active is not None:
         ev = ev.filter(spec.active.expr(ev))
     a = ev.select(u=ev[key], p=spec.calendar.expr(ev.us, offsets)).distinct()
@@ -131,7 +130,6 @@ def lifecycle(
         spec,
         cut,
         offsets,
-        lake.engine.kind,
         user_key_column(lake),
         filter_as_of=spec.clock.as_of is not None,
     )

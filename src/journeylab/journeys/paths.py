@@ -107,11 +107,11 @@ def paths(
     events = lake.events()
     key = user_key_column(lake)
     given = spec.clock.as_of is not None  # else as-of is the lake's last event: nothing to cut
-    expr = compile_paths(events, spec, cut, lake.engine.kind, key, names, filter_as_of=given)
+    expr = compile_paths(events, spec, cut, key, names, filter_as_of=given)
     frame, sql = run(lake.engine, expr)  # one row per sequence: ranked in polars
     cohort_users = None
     if spec.occurrence == "any":
-        ev = events_until(events, cut, lake.engine.kind, spec.exclude, spec.users, given)
+        ev = events_until(events, cut, spec.exclude, spec.users, given)
         anchors = ev.filter(spec.anchor.expr(ev) & in_range(ev.us, spec.clock))
         counted, _ = run(lake.engine, anchors.aggregate(n=anchors[key].nunique()))
         cohort_users = int(counted["n"][0])

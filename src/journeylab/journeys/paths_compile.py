@@ -42,12 +42,11 @@ def _rows(
     events: ir.Table,
     spec: PathsSpec,
     as_of: datetime,
-    dialect: str,
     key: str,
     names: Mapping[str, str],
     filter_as_of: bool = True,
 ) -> ir.Table:
-    ev = events_until(events, as_of, dialect, spec.exclude, spec.users, filter_as_of)
+    ev = events_until(events, as_of, spec.exclude, spec.users, filter_as_of)
     cols: dict[str, Any] = {
         "u": ev[key],
         "us": ev.us,
@@ -73,14 +72,13 @@ def _anchor_rows(
     events: ir.Table,
     spec: PathsSpec,
     as_of: datetime,
-    dialect: str,
     key: str,
     filter_as_of: bool = True,
 ) -> ir.Table:
     """The anchor events straight from the lake (their own scan: the name filter skips the
     other names' row groups, and the big event scan is not shared with it)."""
     a = events.filter(spec.anchor.expr(events))
-    a = events_until(a, as_of, dialect, (), spec.users, filter_as_of)
+    a = events_until(a, as_of, (), spec.users, filter_as_of)
     a = a.filter(in_range(a.us, spec.clock))
     return a.select(u=a[key], us=a.us, id=a.event_id, anc=ibis.literal(True))
 
@@ -221,7 +219,6 @@ def compile_path_rows(
     events: ir.Table,
     spec: PathsSpec,
     as_of: datetime,
-    dialect: str = "duckdb",
     key: str = "user_id",
     names: Mapping[str, str] | None = None,
     horizon: Any = _DEFAULT,
@@ -235,12 +232,12 @@ def compile_path_rows(
     or went quiet well before the horizon cannot change); the second reads the events of
     the few users left. ``horizon=None``: one pass over every event."""
     names = names or {}
-    rows = _rows(events, spec, as_of, dialect, key, names, filter_as_of)
+    rows = _rows(events, spec, as_of, key, names, filter_as_of)
     if spec.occurrence == "any" and spec.session_gap is not None:
         rows = _sessions(rows, spec)  # anchors need their session: from the same rows
         anchors = _anchors(rows, spec)
     else:
-        anchors = _anchors(_anchor_rows(events, spec, as_of, dialect, key, filter_as_of), spec)
+        anchors = _anchors(_anchor_rows(events, spec, as_of, key, filter_as_of), spec)
     horizon = horizon_of(spec) if horizon is _DEFAULT else horizon
     if horizon is None:
         return _per_path(_walk(_joined(rows, anchors, spec), spec), spec, as_of)
@@ -258,7 +255,7 @@ def compile_path_rows(
     else:  # a scan of its own, not shared with the first pass (DuckDB would materialise it)
         users = todo.select(tu=todo.u).distinct()
         far_events = events.semi_join(users, events[key] == users.tu)
-        far_rows = _rows(far_events, spec, as_of, dialect, key, names, filter_as_of)
+        far_rows = _rows(far_events, spec, as_of, key, names, filter_as_of)
     far = _per_path(_walk(_joined(far_rows, far_anchors, spec), spec), spec, as_of)
     return done.union(far.select(*done.columns))
 
@@ -267,7 +264,6 @@ def compile_paths(
     events: ir.Table,
     spec: PathsSpec,
     as_of: datetime,
-    dialect: str = "duckdb",
     key: str = "user_id",
     names: Mapping[str, str] | None = None,
     horizon: Any = _DEFAULT,
@@ -277,7 +273,7 @@ def compile_paths(
     (an array, ``depth=None``), paths, users, median_us (anchor to the last step),
     in_progress, reached. ``key``: the user column to join and count on; ``names``: event
     name -> group alias."""
-    per = compile_path_rows(events, spec, as_of, dialect, key, names, horizon, filter_as_of)
+    per = compile_path_rows(events, spec, as_of, key, names, horizon, filter_as_of)
     seq = step_cols(spec.depth) if spec.depth is not None else ["steps"]
     users = per.count() if spec.occurrence == "first" else per.u.nunique()
     return per.group_by(seq).agg(

@@ -35,10 +35,10 @@ def lake_offsets(lake: Lake, calendar: Calendar, as_of: datetime) -> Offsets:
 def run_retention(lake: Lake, spec: RetentionSpec, as_of: datetime) -> tuple[Any, str]:
     """The engine rows of ``spec`` (cohort, [vs, vn], ended, masks, users) and the SQL."""
     offsets = lake_offsets(lake, spec.calendar, as_of)
-    events, kind, key = lake.events(), lake.engine.kind, user_key_column(lake)
+    events, key = lake.events(), user_key_column(lake)
     cut = spec.clock.as_of is not None  # else as-of is the lake's last event: nothing to cut
-    entries = compile_entries(events, spec, as_of, offsets, kind, key, cut)
-    returns = compile_returns(events, spec, entries, as_of, offsets, kind, key, cut)
+    entries = compile_entries(events, spec, as_of, offsets, key, cut)
+    returns = compile_returns(events, spec, entries, as_of, offsets, key, cut)
     return run(lake.engine, compile_cohorts(returns, spec))
 
 

@@ -45,7 +45,6 @@ def compile_entries(
     spec: RetentionSpec,
     as_of: datetime,
     offsets: Offsets,
-    dialect: str,
     key: str,
     filter_as_of: bool = True,
 ) -> ir.Table:
@@ -53,9 +52,7 @@ def compile_entries(
     entry event's value as a JSON string / number)."""
     # the start events' own scan (its name filter skips other row groups; nothing shared
     # with the returning events' scan, which DuckDB would otherwise materialise)
-    s = events_until(
-        events.filter(spec.start.expr(events)), as_of, dialect, filter_as_of=filter_as_of
-    )
+    s = events_until(events.filter(spec.start.expr(events)), as_of, filter_as_of=filter_as_of)
     cols: dict[str, Any] = {"u": s[key], "eus": s.us, "eid": s.event_id}
     cols["cohort"] = spec.calendar.expr(s.us, offsets)
     if spec.by is not None:
@@ -109,7 +106,6 @@ def compile_returns(
     entries: ir.Table,
     as_of: datetime,
     offsets: Offsets,
-    dialect: str,
     key: str,
     filter_as_of: bool = True,
 ) -> ir.Table:
@@ -120,7 +116,7 @@ def compile_returns(
     events (5 GB at 100M events)."""
     if spec.returning is not None:
         events = events.filter(spec.returning.expr(events))
-    ev = events_until(events, as_of, dialect, filter_as_of=filter_as_of)
+    ev = events_until(events, as_of, filter_as_of=filter_as_of)
     r = ev.select(ru=ev[key], rus=ev.us)
     j = entries.left_join(r, [entries.u == r.ru, r.rus > entries.eus])
     n = _period(spec, j.rus, j, offsets)

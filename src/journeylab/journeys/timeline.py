@@ -145,9 +145,7 @@ def timeline(
     frame = pl.DataFrame(schema=SCHEMA)
     sql = ""
     if cut is not None:
-        ev = events_until(
-            lake.events(), cut, lake.engine.kind, filter_as_of=clock.as_of is not None
-        )
+        ev = events_until(lake.events(), cut, filter_as_of=clock.as_of is not None)
         ev = ev.filter((ev.user_id == ibis.literal(user_id)) & in_range(ev.us, clock))
         expr = ev.select("event_at", "name", "data", "event_id", "received_at")
         frame, sql = run(lake.engine, expr)

@@ -75,7 +75,6 @@ def compile_transitions(
     events: ir.Table,
     spec: TransitionsSpec,
     as_of: datetime,
-    dialect: str = "duckdb",
     key: str = "user_id",
     filter_as_of: bool = True,
 ) -> ir.Table:
@@ -83,7 +82,7 @@ def compile_transitions(
     p95_us (time between, transitions only), ends_open (ends whose window is still open at
     as-of: no next event yet and ``t + within > as_of``, or any last event without
     ``within``)."""
-    ev = events_until(events, as_of, dialect, filter_as_of=filter_as_of)
+    ev = events_until(events, as_of, filter_as_of=filter_as_of)
     if spec.names is not None:
         ev = ev.filter(ev.name.isin(list(spec.names)))
     w = ibis.window(group_by=ev[key], order_by=[ev.us, ev.event_id])
@@ -132,8 +131,6 @@ def transitions(
     if cut is None:
         return build_transitions(spec, None, None, "", warnings)
     given = spec.clock.as_of is not None  # else as-of is the lake's last event: nothing to cut
-    expr = compile_transitions(
-        lake.events(), spec, cut, lake.engine.kind, user_key_column(lake), given
-    )
+    expr = compile_transitions(lake.events(), spec, cut, user_key_column(lake), given)
     frame, sql = run(lake.engine, expr)
     return build_transitions(spec, frame, cut, sql, warnings)

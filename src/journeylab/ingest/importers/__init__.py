@@ -1,5 +1,5 @@
 """Importers: other tools' exports (``--format segment | amplitude | posthog | mixpanel``)
-read into the one ingest pipeline (docs/import.md).
+read into the one ingest pipeline (docs/importers.md).
 
 An importer is a reader plus a mapping. The reader yields the wire batches of the export's
 records (JSON lines, gzipped or not; Amplitude's zip of gzipped files member by member;

@@ -1,7 +1,7 @@
 """Each vendor's export record mapped onto the Events API fields, twice: as one SQL pass
 over a batch of JSON texts (the vectorised path, :data:`SQL`) and record by record in
 Python (:data:`REFERENCE`, what the Validator sees for the records the pass flags). Tests
-hold the two equal (tests/test_importers.py); docs/import.md states the mapping.
+hold the two equal (tests/test_importers.py); docs/importers.md states the mapping.
 
 The SQL reads the table ``jl_vendor`` (``rn, text, recv``: one JSON line a record) on the
 ingest's private connection and yields the ``typed`` wire shape (:mod:`..wire`). A record
