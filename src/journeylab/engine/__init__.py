@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import tempfile
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
 
 import ibis
 import ibis.expr.operations as ops
@@ -23,7 +19,14 @@ import polars as pl
 import pyarrow as pa
 
 from journeylab import dialects
-from journeylab.errors import InputError, LakeError, invalid
+from journeylab.engine.spark import (
+    connect,
+    hadoop_literal,
+    local_session,
+    set_conf,
+    spark_conf,
+)
+from journeylab.errors import LakeError, invalid
 
 if TYPE_CHECKING:
     from duckdb import DuckDBPyConnection
@@ -88,19 +91,19 @@ class Engine:
         work), set on the session otherwise. The session time zone is always UTC (lake
         timestamps are UTC instants). Needs Spark >= 4.0 (``data`` filters use VARIANT).
         """
-        settings = _spark_conf(conf)
+        settings = spark_conf(conf)
         if session is not None and remote is not None:
             raise invalid("remote", remote, None, "Pass a session or a remote, not both.")
         if remote is not None:
-            session = _connect(remote)
+            session = connect(remote)
             for key, value in settings.items():
-                _set_conf(session, key, value)
+                set_conf(session, key, value)
         elif session is None:
-            session = _local_session(master, shuffle_partitions, settings)
+            session = local_session(master, shuffle_partitions, settings)
         else:
             for key, value in settings.items():
-                _set_conf(session, key, value)
-        _set_conf(session, "spark.sql.session.timeZone", "UTC")
+                set_conf(session, key, value)
+        set_conf(session, "spark.sql.session.timeZone", "UTC")
         return cls(ibis.pyspark.connect(session), "pyspark")
 
     @classmethod
@@ -188,7 +191,7 @@ class Engine:
         session = self.backend._session
         spark_schema = PySparkSchema.from_ibis(ibis.schema(schema))
         if files:
-            frame = session.read.schema(spark_schema).parquet(*map(_hadoop_literal, files))
+            frame = session.read.schema(spark_schema).parquet(*map(hadoop_literal, files))
         else:
             frame = session.createDataFrame([], spark_schema)
         frame.createOrReplaceTempView(name)
@@ -203,7 +206,7 @@ class Engine:
         """The text of the file at ``path`` as Spark reads it; None when there is none."""
         session = self._spark_only("read_text")
         try:
-            rows = session.read.text(_hadoop_literal(path), wholetext=True).collect()
+            rows = session.read.text(hadoop_literal(path), wholetext=True).collect()
         except Exception as exc:  # pyspark raises several kinds (classic, Connect)
             if _not_found(exc):
                 return None
@@ -216,7 +219,7 @@ class Engine:
         session = self._spark_only("list_files")
         reader = session.read.format("binaryFile").option("pathGlobFilter", f"*{suffix}")
         try:
-            rows = reader.load(_hadoop_literal(folder)).select("path").collect()
+            rows = reader.load(hadoop_literal(folder)).select("path").collect()
         except Exception as exc:
             if _not_found(exc):
                 return []
@@ -353,118 +356,3 @@ def _unreadable(path: str, exc: Exception) -> LakeError:
         f"Invalid value for lake: {path!r} cannot be read by Spark ({reason}). Check the "
         "path and the storage credentials of the Spark cluster."
     )
-
-
-def _hadoop_literal(path: str) -> str:
-    """Escape Hadoop glob characters so a file path is read literally by Spark."""
-    return "".join("\\" + c if c in "\\{}[]*?" else c for c in path)
-
-
-_LOG4J = Path(__file__).with_name("spark-log4j2.properties")
-
-
-# -- Spark sessions ------------------------------------------------------------------------
-def _pyspark_missing(exc: ImportError, what: str = "pyspark") -> InputError:
-    return InputError(
-        f"Invalid value for engine: 'pyspark' needs {what}, which is not installed. "
-        f"Install it with `pip install 'journeylab[spark]'` ({exc.name or exc})."
-    )
-
-
-def _spark_conf(conf: Mapping[str, str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in (conf or {}).items():
-        if not isinstance(key, str) or not key.strip():
-            raise invalid("spark conf", key, "a Spark setting name, e.g. 'spark.executor.memory'")
-        out[key.strip()] = str(value)
-    return out
-
-
-def _local_session(master: str, partitions: int, conf: Mapping[str, str]) -> Any:
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError as exc:  # pragma: no cover - depends on extras
-        raise _pyspark_missing(exc) from None
-    session = SparkSession.getActiveSession()  # reuse: one JVM per process
-    if session is not None:
-        for key, value in conf.items():
-            _set_conf(session, key, value)
-        return session
-    if master.startswith("local"):
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    builder = (
-        SparkSession.builder.master(master)
-        .appName("journeylab")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", str(partitions))
-        .config("spark.default.parallelism", str(partitions))
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="journeylab-spark-"))
-    )
-    if "spark.driver.extraJavaOptions" not in conf:  # quiet: errors only (see the file)
-        builder = builder.config(
-            "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG4J.as_uri()}"
-        )
-    for key, value in conf.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
-    return session
-
-
-def _connect(remote: str) -> Any:
-    """A new Spark Connect session to ``remote`` (``sc://host[:port][/;param=value...]``),
-    after checking that something listens there (the client would otherwise retry for
-    minutes before saying so)."""
-    if not isinstance(remote, str):
-        raise invalid("spark remote", remote, "a Spark Connect URL like 'sc://host:15002'")
-    url = urlsplit(remote.strip())
-    host, port = url.hostname, 15002
-    try:
-        port = url.port or port
-    except ValueError:
-        host = None
-    if url.scheme != "sc" or not host:
-        raise invalid(
-            "spark remote",
-            remote,
-            "a Spark Connect URL like 'sc://host:15002'",
-            "Start a Spark Connect server (Spark's sbin/start-connect-server.sh) and pass "
-            "its address.",
-        )
-    try:
-        with socket.create_connection((host, port), timeout=10):
-            pass
-    except OSError as exc:
-        raise invalid(
-            "spark remote",
-            remote,
-            None,
-            f"No Spark Connect server answers at {host}:{port} ({exc.strerror or exc}). "
-            "Check the host and port, and that the server is running.",
-        ) from None
-    try:
-        from pyspark.sql.connect.session import SparkSession as ConnectSession
-    except ImportError as exc:  # pragma: no cover - depends on extras
-        raise _pyspark_missing(exc, "pyspark[connect] (gRPC, pandas)") from None
-    # the Connect builder itself: the classic one would switch the whole process to
-    # Connect mode (SPARK_CONNECT_MODE_ENABLED), breaking local sessions in it
-    return ConnectSession.builder.remote(remote.strip()).create()
-
-
-def _set_conf(session: Any, key: str, value: str) -> None:
-    """Set one Spark setting; one that cannot change on a running session (a static
-    setting) is an InputError naming it."""
-    try:
-        session.conf.set(key, value)
-    except Exception as exc:  # pyspark raises several kinds (classic, Connect, Py4J)
-        reason = " ".join(str(exc).split())[:300]
-        raise invalid(
-            "spark conf",
-            f"{key}={value}",
-            None,
-            f"Spark refused it ({reason}). Static settings (spark.driver.*, "
-            "spark.executor.*) belong to the cluster or to a new local session.",
-        ) from None
