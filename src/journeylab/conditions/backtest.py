@@ -28,6 +28,7 @@ from journeylab.conditions.backtest_exprs import (
     needs_signup,
     us,
 )
+from journeylab.conditions.backtest_rounds import apply_caps, rounds_frame
 from journeylab.conditions.model import (
     Condition,
     Offer,
@@ -123,7 +124,7 @@ def backtest_events(
     ev = ev.filter(ev.bt <= cut)
     run = _Run(program, engine, rel, ev, (start_us, end_us), as_of_us)
     rounds, audience = run.offer() if isinstance(program, Offer) else run.referral()
-    rounds = _apply_caps(program, rounds)
+    rounds = apply_caps(program, rounds)
     as_of_dt = from_us(as_of_us)
     frame = rounds.with_columns(
         [_ts(c) for c, t in ROUNDS_SCHEMA.items() if t == pl.Datetime("us", "UTC")]
@@ -281,7 +282,7 @@ class _Run:
                 pl.when(sat).then(None).otherwise(pl.col("dl_tu")).cast(pl.Int64).alias("b_time"),
                 (pl.col("exit_tu") + cooldown).alias("gate_tu"),
             )
-        return _rounds_frame(parts, p), audience
+        return rounds_frame(parts, p), audience
 
     # -- referrals ------------------------------------------------------------------------
     def referral(self) -> tuple[pl.DataFrame, list[str]]:
@@ -321,90 +322,4 @@ class _Run:
         parts = [
             f.with_columns(pl.lit(1, pl.Int32).alias("round")) for f in (bad, done) if f is not None
         ]
-        return _rounds_frame(parts, p), linked["user_id"].to_list()
-
-
-def _rounds_frame(parts: list[pl.DataFrame], p: Offer | Referral) -> pl.DataFrame:
-    """Normalise per-round frames (µs ints) to ROUNDS_SCHEMA names, rewards before caps."""
-    cols = {
-        "user_id": pl.String,
-        "round": pl.Int32,
-        "e_tu": pl.Int64,
-        "e_eid": pl.String,
-        "dl_tu": pl.Int64,
-        "s_tu": pl.Int64,
-        "s_eid": pl.String,
-        "exit_tu": pl.Int64,
-        "status": pl.String,
-        "reason": pl.String,
-        "referrer_id": pl.String,
-    }
-    frames = [
-        f.select(
-            [
-                (pl.col(c) if c in f.columns else pl.lit(None)).cast(t).alias(c)
-                for c, t in cols.items()
-            ]
-        )
-        for f in parts
-    ]
-    df = pl.concat(frames) if frames else pl.DataFrame(schema=cols)
-    sat = pl.col("s_tu").is_not_null()
-    if isinstance(p, Referral):
-        delay = us(p.rules.reward_delay) if p.rules.reward_delay is not None else 0
-        rr, re_ = p.reward.referrer, p.reward.referee
-        amount, earned = rr + re_, pl.col("s_tu") + delay
-        extra = [
-            pl.when(sat).then(pl.lit(rr)).alias("reward_referrer"),
-            pl.when(sat).then(pl.lit(re_)).alias("reward_referee"),
-        ]
-    else:
-        amount, earned = p.reward, pl.col("s_tu")
-        extra = [pl.lit(None, pl.Float64).alias(c) for c in ("reward_referrer", "reward_referee")]
-    return df.with_columns(
-        pl.when(sat).then(pl.lit(float(amount))).otherwise(0.0).alias("reward"),
-        pl.when(sat).then(earned).alias("reward_earned_at"),
-        *extra,
-    ).rename(
-        {
-            "e_tu": "enrolled_at",
-            "e_eid": "enrolled_event_id",
-            "dl_tu": "deadline",
-            "s_tu": "satisfied_at",
-            "s_eid": "satisfied_event_id",
-            "exit_tu": "exit_at",
-        }
-    )
-
-
-def _apply_caps(p: Offer | Referral, rounds: pl.DataFrame) -> pl.DataFrame:
-    """Caps in event-time order of satisfaction (the one sequential step; see ADR 0001)."""
-    caps = p.caps
-    if caps.per_user is None and caps.budget is None:
-        return rounds
-    key = "referrer_id" if isinstance(p, Referral) else "user_id"
-    order = ["satisfied_at", "satisfied_event_id"]
-    sat = rounds.filter(pl.col("satisfied_at").is_not_null()).sort(order)
-    rest = rounds.filter(pl.col("satisfied_at").is_null())
-    sat = sat.with_columns(pl.int_range(1, pl.len() + 1).over(key).alias("_n"))
-    per = pl.lit(False) if caps.per_user is None else pl.col("_n") > caps.per_user
-    sat = sat.with_columns(per.alias("_per"))
-    spent = pl.when(~pl.col("_per")).then(pl.col("reward")).otherwise(0.0).cum_sum()
-    over = pl.lit(False) if caps.budget is None else (~pl.col("_per") & (spent > caps.budget))
-    sat = sat.with_columns(over.alias("_bud"))
-    capped = pl.col("_per") | pl.col("_bud")
-    sat = sat.with_columns(
-        pl.when(capped).then(pl.lit("capped")).otherwise(pl.col("status")).alias("status"),
-        pl.when(pl.col("_per"))
-        .then(pl.lit("per_user_cap"))
-        .when(pl.col("_bud"))
-        .then(pl.lit("budget"))
-        .otherwise(pl.col("reason"))
-        .alias("reason"),
-        pl.when(capped).then(0.0).otherwise(pl.col("reward")).alias("reward"),
-        *[
-            pl.when(capped).then(None).otherwise(pl.col(c)).alias(c)
-            for c in ("reward_referrer", "reward_referee", "reward_earned_at")
-        ],
-    ).drop("_n", "_per", "_bud")
-    return pl.concat([sat, rest])
+        return rounds_frame(parts, p), linked["user_id"].to_list()

@@ -26,7 +26,7 @@ from journeylab.conditions.model import (
     return_specs,
     walk,
 )
-from journeylab.conditions.replay import Ctx, Ev, ReturnWatch, holds
+from journeylab.conditions.replay_leaves import Ctx, Ev, ReturnWatch, holds
 from journeylab.where import parse_where, where_match
 
 __all__ = ["history", "node_lines", "story", "values_at"]
