@@ -6,6 +6,7 @@ every acknowledged event is in the lake exactly once, and nothing else is."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import random
 import signal
@@ -50,7 +51,9 @@ def _start(lake: Path, port: int, failpoint: str | None = None) -> subprocess.Po
         try:
             if get_json(url, "/healthz")[0] in (200, 503):
                 return proc
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # not listening yet, or killed by its failpoint while it answered (the reply
+            # cut short: IncompleteRead); the next round sees which
             time.sleep(0.05)
     raise AssertionError("the server did not start")
 
