@@ -24,7 +24,7 @@ from journeylab.conditions.replay_leaves import Ctx, Ev, ReturnWatch, holds
 from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, as_utc, make_result
 from journeylab.where import parse_where, where_match
 
-__all__ = ["Ctx", "Ev", "ReturnWatch", "holds", "replay"]
+__all__ = ["replay"]
 
 
 @dataclass
