@@ -9,6 +9,7 @@ import pytest
 
 from journeylab import InputError, Lake, open_lake
 from journeylab.lake.catalog import near_misses, nearest_names, squash
+from journeylab.lake.schema import EVENT_SCHEMA
 
 
 def _ev(user: str, name: str, day: int) -> dict[str, str]:
@@ -80,7 +81,9 @@ def test_empty_lake_catalog(lake: Lake) -> None:
 
 
 def _content(lake: Lake) -> list[dict[str, object]]:
-    return lake.execute(lake.events().order_by(["event_id"])).to_dicts()
+    """The events (their own columns: compaction adds typed properties beside them)."""
+    events = lake.events().select(*EVENT_SCHEMA.names)
+    return lake.execute(events.order_by(["event_id"])).to_dicts()
 
 
 def test_compaction_keeps_content_and_swaps_generation(

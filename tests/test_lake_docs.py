@@ -46,9 +46,9 @@ def test_sql_snippets_run_in_plain_duckdb(filled: Lake) -> None:
 
 def test_python_snippets_run_without_journeylab(filled: Lake) -> None:
     blocks = _blocks("python")
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     scope: dict[str, object] = {}
-    for code in blocks:
+    for code in blocks[:2]:
         assert "journeylab" not in code
         exec(code.replace("LAKE", str(filled.path)), scope)  # noqa: S102
     assert scope["n"] == 3
@@ -58,6 +58,10 @@ def test_python_snippets_run_without_journeylab(filled: Lake) -> None:
         {"name": "purchase", "events": 1, "users": 1},
         {"name": "signup", "events": 2, "users": 2},
     ]
+    filled.compact()  # typed properties: "amount" is in 1 event of 3
+    assert filled.properties() == ("amount",)
+    exec(blocks[2].replace("LAKE", str(filled.path)), scope)  # noqa: S102
+    assert scope["typed"] == [(1,)]
 
 
 def test_duckdb_and_polars_read_the_glob(filled: Lake) -> None:

@@ -69,7 +69,8 @@ def hostile(tmp_path: Path) -> tuple[Lake, Path]:
     for path in lake.path.rglob("*"):
         rel = path.relative_to(lake.path)
         assert len(rel.parts) <= 2
-        assert rel.name in {"events", "rejected", "_tmp", ".lock", "declared.json"} or (
+        known = {"events", "rejected", "_tmp", ".lock", "declared.json", "properties.json"}
+        assert rel.name in known or (
             rel.name.startswith(("events.g", "part-", "journeylab-lake"))
         ), rel
     return lake, src

@@ -121,6 +121,33 @@ def test_where_filters_identical_and_match_python(
     assert set(duck_rows["event_id"]) == expected
 
 
+@pytest.fixture(scope="module")
+def typed_lakes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Lake, Lake]:
+    """The same events with every filtered key as typed columns (docs/adr/0009)."""
+    path = build_lake(tmp_path_factory.mktemp("spark_typed") / "lake", small_records())
+    keys = sorted({k for w in FILTERS for k in w} | {"amount"})
+    open_lake(path).compact(properties=keys)
+    return lake_pair(path)
+
+
+@pytest.mark.parametrize("where", FILTERS[::2], ids=lambda w: json.dumps(w, ensure_ascii=True))
+def test_where_filters_on_typed_columns_identical(
+    typed_lakes: tuple[Lake, Lake], lakes: tuple[Lake, Lake], where: dict[str, Any]
+) -> None:
+    preds = parse_where(where)
+
+    def matching(lake: Lake) -> pl.DataFrame:
+        ev = lake.events()
+        return lake.execute(ev.filter(where_expr(ev.data, preds)).select("event_id"))
+
+    assert "data__" in typed_lakes[1].to_sql(
+        typed_lakes[1].events().filter(where_expr(typed_lakes[1].events().data, preds))
+    )
+    typed_rows = assert_parity(*typed_lakes, matching, json.dumps(where))
+    json_rows = matching(lakes[0])
+    assert sorted(typed_rows["event_id"]) == sorted(json_rows["event_id"])
+
+
 def test_typed_accessors_identical(lakes: tuple[Lake, Lake]) -> None:
     def typed(lake: Lake) -> pl.DataFrame:
         ev = lake.events()

@@ -16,6 +16,8 @@ DuckDB reads keys with ``json_type``/``json_extract_string`` and JSON Pointers; 
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 from typing import Any, Literal, get_args
 
@@ -38,6 +40,7 @@ __all__ = [
     "json_string",
     "lower",
     "to_sql",
+    "typed_column",
 ]
 
 Dialect = Literal["duckdb", "pyspark"]
@@ -189,6 +192,48 @@ def _argument(node: Any) -> Any:
     return node.to_expr()
 
 
+# -- typed properties (docs/adr/0009) ------------------------------------------------------
+_PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,47}")
+
+
+def typed_column(key: str, kind: str) -> str:
+    """The lake column holding ``kind`` (number, string, bool, present) of ``data[key]``
+    (:mod:`journeylab.lake.typed`): the key itself when it is a plain identifier, else a
+    hash of it after an extra ``_`` (plain keys never start with one)."""
+    if _PLAIN_KEY.fullmatch(key):
+        return f"data__{kind}__{key}"
+    return f"data__{kind}___{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"
+
+
+_KINDS: dict[type[ops.Node], str] = {
+    type(json_string(ibis.literal("{}"), "k").op()): "string",
+    type(json_number(ibis.literal("{}"), "k").op()): "number",
+    type(json_bool(ibis.literal("{}"), "k").op()): "bool",
+    type(json_exists(ibis.literal("{}"), "k").op()): "present",
+}
+
+
+def _typed(node: ops.Node) -> ops.Node | None:
+    """A JSON reader of ``t.data`` as the typed column of ``t`` that holds the same values,
+    when ``t`` has it; None otherwise (the reader parses ``data``)."""
+    kind = _KINDS.get(type(node))
+    if kind is None:
+        return None
+    data, key = node.args
+    if not (
+        isinstance(data, ops.Field)
+        and data.name == "data"
+        and isinstance(key, ops.Literal)
+        and isinstance(key.value, str)
+    ):
+        return None
+    name = typed_column(key.value, kind)
+    if name not in data.rel.schema:
+        return None
+    out = ops.Field(data.rel, name)
+    return out if out.dtype == node.dtype else ops.Cast(out, node.dtype)
+
+
 def _check(dialect: str) -> Dialect:
     if dialect not in DIALECTS:
         raise invalid("dialect", dialect, DIALECTS)
@@ -197,7 +242,8 @@ def _check(dialect: str) -> Dialect:
 
 def lower(expr: ir.Expr, dialect: Dialect) -> ir.Expr:
     """``expr`` with every placeholder replaced by ``dialect``'s functions (the identity
-    when it has none)."""
+    when it has none); a JSON reader of a key whose typed column the table has reads the
+    column instead (docs/adr/0009)."""
     side = DIALECTS.index(_check(dialect))
     root = expr.op()
     if not any(root.find(tuple(_IMPLS))):
@@ -209,6 +255,9 @@ def lower(expr: ir.Expr, dialect: Dialect) -> ir.Expr:
         builders = _IMPLS.get(type(node))
         if builders is None:
             return node
+        typed = _typed(node)
+        if typed is not None:
+            return typed
         args = [
             _argument(a) if i else a.to_expr()  # the first argument is always a column
             for i, a in enumerate(node.args)

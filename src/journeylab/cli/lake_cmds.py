@@ -19,6 +19,7 @@ from journeylab.cli.common import (
     open_lake,
     print_json,
 )
+from journeylab.errors import SpecError, invalid
 from journeylab.ingest.options import CHUNK_ROWS, IngestOptions
 
 __all__ = ["register"]
@@ -141,15 +142,45 @@ def compact(
             help="DuckDB memory limit while sorting (it spills beyond; default 700MB).",
         ),
     ] = None,
+    properties: Annotated[
+        str | None,
+        typer.Option(
+            "--properties",
+            help="data keys to store as typed columns, comma-separated (declared: later "
+            "compactions keep them); 'auto': the most used keys; 'none': no typed columns. "
+            "Default: the declared keys, else auto.",
+        ),
+    ] = None,
 ) -> None:
-    """Merge many small event files into few large sorted ones (content unchanged)."""
+    """Merge many small event files into few large sorted ones (events unchanged), with
+    typed properties for fast filters and breakdowns on data keys."""
     with fail_cleanly():
         from journeylab.lake.compact import COMPACT_FILE_ROWS, COMPACT_MEMORY
 
-        n = open_lake(lake).compact(
-            file_rows=file_rows or COMPACT_FILE_ROWS, memory_limit=memory_limit or COMPACT_MEMORY
+        opened = open_lake(lake)
+        n = opened.compact(
+            file_rows=file_rows or COMPACT_FILE_ROWS,
+            memory_limit=memory_limit or COMPACT_MEMORY,
+            properties=_properties(properties),
         )
-    console.print(f"{n} event file(s) after compaction")
+        keys = opened.properties()
+    console.print(f"{n} event file(s) after compaction", highlight=False)
+    typed = ", ".join(keys) if keys else "none"
+    console.print(f"typed properties: {typed}", highlight=False)
+
+
+def _properties(value: str | None) -> list[str] | str | None:
+    """``--properties``: None (the declaration, else auto), 'auto', 'none' ([]), or keys."""
+    if value is None or value.strip() == "auto":
+        return None if value is None else "auto"
+    if value.strip() == "none":
+        return []
+    keys = [k.strip() for k in value.split(",") if k.strip()]
+    if not keys:
+        raise invalid(
+            "--properties", value, "comma-separated data keys, 'auto' or 'none'", cls=SpecError
+        )
+    return keys
 
 
 def init(

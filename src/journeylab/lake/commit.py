@@ -3,7 +3,8 @@
 For each chunk (its validated events in input order, repeats included, the rows to land
 marked, and its rejects): the first occurrence of each event id wins, within the chunk
 (:func:`~.order.first_rows`) and against the lake (:mod:`.seen`); the kept events get their
-``user_key`` (a collision is recorded first, :mod:`.userkeys`), are put in the lake's order
+``user_key`` (a collision is recorded first, :mod:`.userkeys`) and the generation's typed
+properties (:mod:`.typed`), are put in the lake's order
 (:mod:`.order`) and written as one events file; then the chunk's rejects (less those the
 lake already holds, by ``reject_id``) as one rejected file. Each file lands by rename, so a
 kill leaves whole chunks only, and re-running finds what landed.
@@ -25,6 +26,7 @@ from journeylab.lake.failpoints import failpoint
 from journeylab.lake.layout import EVENT_SCHEMA, REJECTED_SCHEMA, ROW_GROUP_ROWS, Layout
 from journeylab.lake.order import first_rows, lake_order, ranks
 from journeylab.lake.seen import SeenIds, found_in_files, id_hashes
+from journeylab.lake.typed import add_columns, generation_keys
 from journeylab.lake.userkeys import UserKeys
 
 __all__ = ["Committed", "Committer", "reject_id"]
@@ -52,6 +54,7 @@ class Committer:
         rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
         self.seen = SeenIds(con, files, rows)
         self.users = UserKeys(con, layout)
+        self.typed = generation_keys(layout.generation())  # the files' typed properties
 
     def commit(
         self, source: str, events: pa.Table, land: np.ndarray, rejects: list[Reject]
@@ -89,8 +92,9 @@ class Committer:
         return done
 
     def _ordered(self, events: pa.Table, rows: np.ndarray, at: np.ndarray) -> Iterator[pa.Table]:
-        """``rows`` of ``events`` in the lake's order with their ``user_key``, one row group
-        at a time (the chunk is never copied whole)."""
+        """``rows`` of ``events`` in the lake's order with their ``user_key`` and the
+        generation's typed properties, one row group at a time (the chunk is never copied
+        whole)."""
         names = ranks(events["name"].combine_chunks())[0]
         users, dictionary, user_index = ranks(events["user_id"].combine_chunks())
         order = lake_order(
@@ -104,7 +108,7 @@ class Committer:
             group = table.take(pa.array(part)).append_column(
                 "user_key", pa.array(keys[user_index[part]])
             )
-            yield group.cast(EVENT_SCHEMA)
+            yield add_columns(self.con, group.cast(EVENT_SCHEMA), self.typed)
 
 
 def rejects_table(source: str, rejects: list[Reject]) -> pa.Table:

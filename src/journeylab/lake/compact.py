@@ -1,25 +1,43 @@
-"""Compaction: rewrite a generation's events in the lake's order into few large files.
+"""Compaction: rewrite a generation's events in the lake's order into few large files, with
+the lake's typed properties (:mod:`.typed`).
 
 The sort runs on a private DuckDB connection with a memory limit and a spill folder under
 the lake's ``_tmp/``: DuckDB sorts in runs and merges them from disk, so memory stays
 bounded whatever the lake's size; the ordered rows stream out in record batches and are
-re-cut into 128k-row groups. The new generation replaces the old in one rename
-(:meth:`~.layout.Layout.switch_generation`); the content does not change.
+re-cut into 128k-row groups. The typed columns are computed from ``data`` in the same
+query. The new generation (its files and its ``properties.json``) replaces the old in one
+rename (:meth:`~.layout.Layout.switch_generation`); the events do not change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, Literal
+
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from journeylab.engine import Engine, check_memory_limit
 from journeylab.lake.failpoints import failpoint
 from journeylab.lake.layout import KEYED_ORDER, LAKE_ORDER, ROW_GROUP_ROWS, Layout
+from journeylab.lake.typed import (
+    DECLARED,
+    auto_keys,
+    check_keys,
+    columns_select,
+    generation_keys,
+    typed_schema,
+)
 
-__all__ = ["COMPACT_FILE_ROWS", "COMPACT_MEMORY", "compact"]
+__all__ = ["COMPACT_FILE_ROWS", "COMPACT_MEMORY", "Properties", "compact"]
 
 COMPACT_FILE_ROWS = 8 * ROW_GROUP_ROWS * 8
 #: DuckDB's memory limit while compacting (peak RSS stays about 2x below 2 GB)
 COMPACT_MEMORY = "700MB"
+#: which data keys become typed columns: a list (declared, kept for later compactions),
+#: "auto" (forget a declaration: the most used keys), None (the declaration, else auto)
+Properties = Sequence[str] | Literal["auto"] | None
+_SOURCE = "jl_compact_source"
 
 
 def compact(
@@ -28,25 +46,62 @@ def compact(
     file_rows: int = COMPACT_FILE_ROWS,
     memory_limit: str = COMPACT_MEMORY,
     threads: int | None = None,
+    properties: Properties = None,
 ) -> int:
     """Compact ``layout``'s events (see :meth:`journeylab.Lake.compact`); the number of
     files after."""
     check_memory_limit(memory_limit)
+    declared = _declaration(properties)
     with layout.locked():
         failpoint("compact.locked")
+        if declared is not None:
+            layout.write_json(DECLARED, {"keys": list(declared)} if declared != "auto" else {})
         files = layout.event_files()
-        if len(files) <= 1:
-            return len(files)
-        schema = layout.event_schema
+        current = generation_keys(layout.generation())
+        base = layout.base_schema
+        typed = "user_key" in base.names  # typed properties: format 3 or later
         spill = layout.tmp_dir / "spill"
         with engine.scratch(threads, memory_limit, spill) as con:
             con.execute("SET preserve_insertion_order = false").fetchall()
-            order = KEYED_ORDER if "user_key" in schema.names else LAKE_ORDER
-            ordered = con.read_parquet(files).order(", ".join(order))
+            if files:  # the base columns only: old typed columns are computed afresh
+                from duckdb import ColumnExpression
+
+                columns = [ColumnExpression(n) for n in base.names]
+                con.read_parquet(files).project(*columns).create_view(_SOURCE)
+            keys = _keys(layout, con, files, typed)
+            if not files:  # nothing to rewrite: later ingests carry the keys
+                if keys != current:
+                    layout.write_properties(layout.generation(), keys)
+                return 0
+            if len(files) == 1 and keys == current:
+                return 1
+            order = KEYED_ORDER if "user_key" in base.names else LAKE_ORDER
+            ordered = con.sql(columns_select(base, keys, _SOURCE)).order(", ".join(order))
             reader = ordered.to_arrow_reader(ROW_GROUP_ROWS)
+            schema = typed_schema(base, keys)
             tables = (pa.Table.from_batches([b]).cast(schema) for b in reader)
             gen = layout.next_generation()
+            layout.write_properties(gen, keys)
             layout.write_parquet_stream(tables, gen, file_rows, "part-c")
         failpoint("compact.filled")
         layout.switch_generation(gen)
         return len(layout.event_files())
+
+
+def _declaration(properties: Properties) -> tuple[str, ...] | Literal["auto"] | None:
+    if properties is None or properties == "auto":
+        return properties
+    return check_keys(properties)
+
+
+def _keys(layout: Layout, con: Any, files: list[str], typed: bool) -> tuple[str, ...]:
+    """The keys to type: the lake's declaration, else the most used (none before format 3)."""
+    if not typed:
+        return ()
+    declared = layout.read_json(DECLARED, {}).get("keys")
+    if declared is not None:
+        return tuple(declared)
+    if not files:
+        return ()
+    rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+    return auto_keys(con, _SOURCE, layout.base_schema, rows)

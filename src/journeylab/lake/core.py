@@ -18,7 +18,7 @@ from journeylab.errors import LakeError, invalid
 from journeylab.ingest.model import MAX_ID_CHARS
 from journeylab.ingest.options import CHUNK_ROWS, IngestOptions
 from journeylab.lake.catalog import Catalog, build_catalog, catalog_expr
-from journeylab.lake.compact import COMPACT_FILE_ROWS, COMPACT_MEMORY
+from journeylab.lake.compact import COMPACT_FILE_ROWS, COMPACT_MEMORY, Properties
 from journeylab.lake.compact import compact as compact_lake
 from journeylab.lake.journeys_methods import JourneyMethods
 from journeylab.lake.layout import REJECTED_SCHEMA, Layout
@@ -162,21 +162,36 @@ class Lake(JourneyMethods):
         return dict(self.layout.read_json("declared.json", {}))
 
     def compact(
-        self, file_rows: int = COMPACT_FILE_ROWS, memory_limit: str = COMPACT_MEMORY
+        self,
+        file_rows: int = COMPACT_FILE_ROWS,
+        memory_limit: str = COMPACT_MEMORY,
+        properties: Properties = None,
     ) -> int:
-        """Rewrite the events as few large files sorted by (name, user_id, event_at,
-        event_id), in bounded memory (DuckDB spills under ``memory_limit``).
+        """Rewrite the events as few large files sorted by (name, user_key, event_at,
+        event_id), in bounded memory (DuckDB spills under ``memory_limit``), with typed
+        properties: the ``data`` keys ``properties`` names (declared: later compactions
+        keep them), or without a declaration (or with ``"auto"``) the most used keys,
+        stored as typed columns that filters and breakdowns read instead of the JSON
+        (docs/adr/0009; ``[]`` declares none).
 
-        Content is unchanged; the new files replace the old in one atomic switch.
+        The events are unchanged; the new files replace the old in one atomic switch.
         Returns the number of files after compaction.
         """
-        return compact_lake(self._local(), self.engine, file_rows, memory_limit)
+        return compact_lake(
+            self._local(), self.engine, file_rows, memory_limit, properties=properties
+        )
+
+    def properties(self) -> tuple[str, ...]:
+        """The ``data`` keys the lake's files carry as typed columns (docs/adr/0009)."""
+        self.layout.snapshot()
+        return self.layout.pinned_keys()
 
     # -- reading ---------------------------------------------------------------------
     def events(self) -> ir.Table:
         """All events as an Ibis table (view ``events``): event_id, user_id, name,
         event_at, received_at, data (JSON text), user_key (format 3; see docs/lake.md)."""
-        return self.engine.table("events", self.layout.snapshot(), self.layout.event_schema)
+        files = self.layout.snapshot()
+        return self.engine.table("events", files, self.layout.pinned_schema())
 
     def user_keys_exact(self) -> bool:
         """Whether ``user_key`` identifies users exactly in this lake (no two user ids share

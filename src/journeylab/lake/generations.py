@@ -56,6 +56,11 @@ class Pin:
             self._name, self._fd = name, fd
             return root / name
 
+    @property
+    def name(self) -> str | None:
+        """The pinned generation folder's name (None before the first pin)."""
+        return self._name
+
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)

@@ -4,8 +4,10 @@
       journeylab-lake.json          format marker and version
       events -> events.g000001/     symlink to the current generation (swapped atomically)
       events.g000001/part-*.parquet events, each file sorted by (name, user_id, event_at)
+      events.g000001/properties.json  the data keys its files carry as typed columns (0009)
       rejected/part-*.parquet       quarantined records with raw text and reason
       declared.json                 names declared before they are fired
+      properties.json               data keys declared as typed properties
       _tmp/                         files being written (never read)
       .lock                         one writer at a time (flock)
 
@@ -23,7 +25,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from journeylab.errors import LakeError
+from journeylab.lake.creating import MARKER, is_lake, refuse
 from journeylab.lake.failpoints import failpoint
 from journeylab.lake.generations import PREFIX, Pin, generation_number, remove_unpinned
 from journeylab.lake.schema import (
@@ -44,6 +47,7 @@ from journeylab.lake.schema import (
     REJECTED_SCHEMA,
     ROW_GROUP_ROWS,
 )
+from journeylab.lake.typed import PROPERTIES, generation_keys, typed_schema
 
 __all__ = [
     "Layout",
@@ -56,63 +60,6 @@ __all__ = [
     "LAKE_ORDER",
 ]
 
-MARKER = "journeylab-lake.json"
-#: what a lake folder holds while it is being created (a creator may have been killed)
-_CREATING = {".lock", "_tmp", "rejected", "events", MARKER}
-
-
-def _create(path: str) -> str:
-    """How to create a lake at ``path``: the CLI, Python, or an ingest."""
-    return (
-        f"`journeylab init {path}` (Python: journeylab.open_lake({path!r}, create=True)), or "
-        f"ingest into it (`journeylab ingest FILE --lake {path}`)"
-    )
-
-
-def _is_lake(given: str | os.PathLike[str], root: Path, marker: Path) -> bool:
-    """Whether ``root`` holds a lake; a folder that cannot be read is a LakeError."""
-    try:
-        return marker.is_file()
-    except OSError as exc:
-        raise LakeError(
-            f"Invalid value for lake: {str(given)!r} cannot be read ({exc.strerror}). "
-            "Check the path and its permissions."
-        ) from None
-
-
-def _refuse(given: str | os.PathLike[str], root: Path, create: bool) -> None:
-    """Raise unless a new lake may be created at ``root`` (``create`` and a new or empty
-    folder); the message says what the path is and how to go on."""
-    where = f"Invalid value for lake: {str(given)!r}"
-    try:
-        if root.exists() and not root.is_dir():
-            what = "a file" if root.is_file() else "a pipe or a device"
-            raise LakeError(f"{where} is {what}, not a lake folder. Pass the lake's folder.")
-        empty = not root.exists() or _creatable(root)
-    except OSError as exc:
-        raise LakeError(
-            f"{where} cannot be read ({exc.strerror}). Check the path and its permissions."
-        ) from None
-    if not empty:
-        raise LakeError(
-            f"{where} is a folder that is not a journeylab lake (no journeylab-lake.json) and "
-            "not empty. Pass the lake's folder, or create a lake in a new or empty folder."
-        )
-    if not create:
-        what = "does not exist" if not root.exists() else "is an empty folder, not a lake yet"
-        raise LakeError(
-            f"{where} {what}. Opening a lake never creates one; create it with "
-            f"{_create(str(given))}."
-        )
-
-
-def _creatable(root: Path) -> bool:
-    """Whether ``root`` holds nothing but what creating a lake writes before its marker."""
-    return all(
-        p.name in _CREATING or p.name.startswith((PREFIX, ".events.", f".{MARKER}."))
-        for p in root.iterdir()
-    )
-
 
 class Layout:
     """Paths of one lake folder plus atomic file operations. ``create``: make a new lake
@@ -122,7 +69,7 @@ class Layout:
         self.root = Path(root).resolve()
         self._pin = Pin()
         marker = self.root / MARKER
-        if not _is_lake(root, self.root, marker):
+        if not is_lake(root, self.root, marker):
             self._make(str(root), create)
         self.version = int(json.loads(marker.read_text("utf-8")).get("version", 1))
         if not self.events_dir.is_symlink():  # a lake written before the symlink existed
@@ -135,12 +82,12 @@ class Layout:
         processes create it at the same time: under the writer lock, the marker last (a
         folder without it is not a lake yet; what a creator writes before it counts as
         empty, so a creator killed half-way leaves a folder the next one finishes)."""
-        _refuse(given, self.root, create)
+        refuse(given, self.root, create)
         self.root.mkdir(parents=True, exist_ok=True)
         with self._flock():
             if (self.root / MARKER).exists():  # another process created it meanwhile
                 return
-            _refuse(given, self.root, create)
+            refuse(given, self.root, create)
             self.rejected_dir.mkdir(exist_ok=True)
             if not self.events_dir.is_symlink():
                 self.switch_generation(self._new_generation(1))
@@ -148,10 +95,17 @@ class Layout:
 
     def check_ingest_version(self) -> None:
         """Refuse to add events to a lake of an older format that holds events (its derived
-        ids or its columns differ); an empty old lake is simply upgraded."""
-        if self.version >= FORMAT_VERSION:
+        ids or its columns differ) or of a newer one; an empty old lake, and a lake of
+        format 3 (format 4 only adds typed properties), are simply upgraded."""
+        if self.version == FORMAT_VERSION:
             return
-        if self.event_files():
+        if self.version > FORMAT_VERSION:
+            raise LakeError(
+                f"Invalid value for lake: {str(self.root)!r} has lake format version "
+                f"{self.version}, newer than this journeylab's ({FORMAT_VERSION}), which "
+                "cannot write it. Upgrade journeylab (pip install -U journeylab)."
+            )
+        if self.version < 3 and self.event_files():
             why = (
                 "derived event ids with BLAKE2b (this journeylab uses MD5, so re-sent events "
                 "would not be recognised as duplicates)"
@@ -168,9 +122,28 @@ class Layout:
         self.version = FORMAT_VERSION
 
     @property
-    def event_schema(self) -> pa.Schema:
-        """The schema of this lake's event files (format 3 added ``user_key``)."""
+    def base_schema(self) -> pa.Schema:
+        """The schema of this lake's event files less typed properties (format 3 added
+        ``user_key``)."""
         return EVENT_SCHEMA if self.version >= 3 else EVENT_SCHEMA_V2
+
+    @property
+    def event_schema(self) -> pa.Schema:
+        """The schema of the current generation's event files, typed properties included."""
+        return self.schema_of(self.generation())
+
+    def schema_of(self, gen: Path) -> pa.Schema:
+        """The schema of the event files of the generation folder ``gen``."""
+        return typed_schema(self.base_schema, generation_keys(gen))
+
+    def pinned_keys(self) -> tuple[str, ...]:
+        """The typed properties of the generation the last :meth:`snapshot` pinned."""
+        name = self._pin.name
+        return generation_keys(self._pin.pin(self.root) if name is None else self.root / name)
+
+    def pinned_schema(self) -> pa.Schema:
+        """The schema of the generation the last :meth:`snapshot` pinned."""
+        return typed_schema(self.base_schema, self.pinned_keys())
 
     def user_keys_exact(self) -> bool:
         """True when every ``user_key`` in the lake belongs to one user id (so grouping by
@@ -258,11 +231,17 @@ class Layout:
         path = self.root / name
         return json.loads(path.read_text("utf-8")) if path.exists() else default
 
+    def write_properties(self, gen: Path, keys: Sequence[str]) -> None:
+        """Record the typed properties the files of generation folder ``gen`` carry."""
+        self._write_bytes(gen / PROPERTIES, json.dumps({"keys": list(keys)}).encode())
+
     def write_events(self, parts: Iterable[pa.Table], key: bytes, stage: str = "") -> Path:
         """Write one events file into the current generation, atomically, from ``parts``
         (row groups of EVENT_SCHEMA, already in :data:`LAKE_ORDER`: only one part is in
-        memory at a time); ``key`` (bytes that identify the content) names it."""
-        return self._write_parquet(parts, EVENT_SCHEMA, self.generation(), key, stage)
+        memory at a time; typed properties included, as :attr:`event_schema` says); ``key``
+        (bytes that identify the content) names it."""
+        gen = self.generation()
+        return self._write_parquet(parts, self.schema_of(gen), gen, key, stage)
 
     def write_rejects(self, table: pa.Table, key: bytes) -> Path:
         """Write one file of quarantined records, atomically."""

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from journeylab.errors import LakeError
 from journeylab.lake.layout import COLLISIONS, EVENT_SCHEMA, EVENT_SCHEMA_V2
+from journeylab.lake.typed import PROPERTIES, typed_schema
 
 if TYPE_CHECKING:
     from journeylab.engine import Engine
@@ -64,6 +65,15 @@ class RemoteLayout:
     @property
     def event_schema(self) -> pa.Schema:
         return EVENT_SCHEMA if self.version >= 3 else EVENT_SCHEMA_V2
+
+    def pinned_keys(self) -> tuple[str, ...]:
+        """The typed properties of the events' files (``events/properties.json``)."""
+        text = self._engine.read_text(f"{self.root}/events/{PROPERTIES}")
+        return () if text is None else tuple(json.loads(text).get("keys", []))
+
+    def pinned_schema(self) -> pa.Schema:
+        """The schema of the events' files, typed properties included."""
+        return typed_schema(self.event_schema, self.pinned_keys())
 
     def user_keys_exact(self) -> bool:
         return self.version >= 3 and self._marker.get(COLLISIONS) is False

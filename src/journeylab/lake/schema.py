@@ -19,7 +19,8 @@ __all__ = [
 
 #: 2: derived event ids are MD5 (version 1: BLAKE2b-128); see docs/adr/0002.
 #: 3: events carry ``user_key`` (64-bit MD5 prefix of user_id); see docs/adr/0003.
-FORMAT_VERSION = 3
+#: 4: a generation may carry typed properties beside ``data``; see docs/adr/0009.
+FORMAT_VERSION = 4
 #: whether two user ids share a ``user_key`` in this lake (kept up to date by ingest)
 COLLISIONS = "user_key_collisions"
 FORMAT = {"format": "journeylab-lake", "version": FORMAT_VERSION, COLLISIONS: False}
