@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, bench_data, load, measure, self_rss_kb  # noqa: E402
+from common import CACHE, DAYS, bench_data, load, measure, self_rss_kb  # noqa: E402
 
 _EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLES = (
@@ -44,12 +44,12 @@ DEFAULT_OFFER: dict[str, Any] = {
 }
 
 
-def worker(users: int, spec: str) -> None:
+def worker(users: int, spec: str, days: int = DAYS) -> None:
     """One process: the first backtest after import, then WARM_RUNS more (median = warm)."""
     import journeylab as jl
     from journeylab.conditions import load_program
 
-    data = bench_data(users)
+    data = bench_data(users, days=days)
     program = load_program(DEFAULT_OFFER if spec == "builtin" else spec)
     lake = jl.open_lake(data.lake, create=False)
     times, cpus, loads = [], [], []
@@ -69,6 +69,7 @@ def worker(users: int, spec: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=1_500_000)
+    parser.add_argument("--days", type=int, default=DAYS, help="days of history (events/user)")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument(
         "--spec",
@@ -79,16 +80,16 @@ def main() -> None:
     a = parser.parse_args()
     specs = a.spec or [str(p) for p in EXAMPLES if p.exists()] or ["builtin"]
     if a.worker:
-        worker(a.users, specs[0])
+        worker(a.users, specs[0], a.days)
         return
-    data = bench_data(a.users)
+    data = bench_data(a.users, days=a.days)
     summary: dict[str, Any] = {"events": data.events, "users": data.users, "specs": {}}
-    funnel_path = CACHE / f"funnel-results-u{a.users}-plain.json"
+    funnel_path = CACHE / f"funnel-results-u{a.users}-d{a.days}-plain.json"
     funnel = None
     if funnel_path.exists():
         funnel = json.loads(funnel_path.read_text())["engines"].get("journeylab")
     for spec in specs:
-        args = ["--worker", "--users", str(a.users), "--spec", spec]
+        args = ["--worker", "--users", str(a.users), "--spec", spec, "--days", str(a.days)]
         runs = [measure(Path(__file__), args) for _ in range(a.repeat)]
         row: dict[str, Any] = {
             k: round(statistics.median(r[k] for r in runs), 3)
@@ -106,7 +107,9 @@ def main() -> None:
     if funnel:
         summary["funnel_warm_seconds"] = funnel["warm_seconds"]
         summary["funnel_warm_cpu"] = funnel["warm_cpu"]
-    (CACHE / f"backtest-results-u{a.users}.json").write_text(json.dumps(summary, indent=1))
+    (CACHE / f"backtest-results-u{a.users}-d{a.days}.json").write_text(
+        json.dumps(summary, indent=1)
+    )
     print(json.dumps(summary, indent=1))
 
 

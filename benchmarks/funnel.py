@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
     CACHE,
+    DAYS,
     FUNNEL_STEPS,
     bench_data,
     cli,
@@ -177,9 +178,9 @@ def _cumulative(rows: list[tuple[str, int, int]], n: int) -> dict[str, list[int]
     return out
 
 
-def worker(engine: str, users: int, variant: str) -> None:
+def worker(engine: str, users: int, variant: str, days: int = DAYS) -> None:
     """One process: import, the first query, then WARM_RUNS more (median = warm)."""
-    data = bench_data(users)
+    data = bench_data(users, days=days)
     t0 = time.perf_counter()
     if engine == "journeylab":
         import journeylab as jl
@@ -253,15 +254,16 @@ def run_cli_cold(data: Any) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=1_500_000)
+    parser.add_argument("--days", type=int, default=DAYS, help="days of history (events/user)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--variant", choices=VARIANTS, default="plain")
     parser.add_argument("--worker", choices=ENGINES)
     a = parser.parse_args()
     if a.worker:
-        worker(a.worker, a.users, a.variant)
+        worker(a.worker, a.users, a.variant, a.days)
         return
-    data = bench_data(a.users)
+    data = bench_data(a.users, days=a.days)
     print(f"data: {data.events:,} events, {data.users:,} users, "
           f"steps {data.step_rows / data.events:.1%} of rows", file=sys.stderr)  # fmt: skip
     summary: dict[str, Any] = {
@@ -276,7 +278,8 @@ def main() -> None:
             runs = [run_cli_cold(data) for _ in range(a.repeat)]
             keys = {"cold_seconds": "wall_seconds"}
         else:
-            args = ["--worker", engine, "--users", str(a.users), "--variant", a.variant]
+            args = ["--worker", engine, "--users", str(a.users), "--variant", a.variant,
+                    "--days", str(a.days)]  # fmt: skip
             runs = [measure(Path(__file__), args) for _ in range(a.repeat)]
             keys = {"first_seconds": "first_seconds", "warm_seconds": "warm_seconds",
                     "import_seconds": "import_seconds", "first_cpu": "first_cpu",
@@ -312,7 +315,7 @@ def main() -> None:
             rows["journeylab_cli"]["cold_seconds"] / rows["chdb"]["first_seconds"], 3
         )
     CACHE.mkdir(parents=True, exist_ok=True)
-    out = CACHE / f"funnel-results-u{a.users}-{a.variant}.json"
+    out = CACHE / f"funnel-results-u{a.users}-d{a.days}-{a.variant}.json"
     out.write_text(json.dumps(summary, indent=1))
     print(json.dumps(summary, indent=1))
 

@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, BenchData, bench_data, measure, self_rss_kb  # noqa: E402
+from common import CACHE, DAYS, BenchData, bench_data, measure, self_rss_kb  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CLI = Path(sys.executable).parent / "journeylab"
@@ -163,8 +163,8 @@ def _import(engine: str) -> None:
         import journeylab  # noqa: F401
 
 
-def worker(engine: str, question: str, users: int) -> None:
-    data = bench_data(users)
+def worker(engine: str, question: str, users: int, days: int = DAYS) -> None:
+    data = bench_data(users, days=days)
     lake = ingested_lake(data)
     _import(engine)
     t0, c0 = time.perf_counter(), time.process_time()
@@ -210,9 +210,9 @@ def main() -> None:
     parser.add_argument("--question")
     a = parser.parse_args()
     if a.worker:
-        worker(a.worker, a.question, a.users)
+        worker(a.worker, a.question, a.users, a.days)
         return
-    data = bench_data(a.users)
+    data = bench_data(a.users, days=a.days)
     lake = ingested_lake(data)
     report = json.loads((data.single.parent / "lake-ingested.json").read_text())
     summary: dict[str, Any] = {"events": data.events, "users": data.users,
@@ -224,7 +224,17 @@ def main() -> None:
         for engine in ["journeylab", *names]:
             runs = [
                 measure(
-                    Path(__file__), ["--worker", engine, "--question", q, "--users", str(a.users)]
+                    Path(__file__),
+                    [
+                        "--worker",
+                        engine,
+                        "--question",
+                        q,
+                        "--users",
+                        str(a.users),
+                        "--days",
+                        str(a.days),
+                    ],
                 )
                 for _ in range(a.repeat)
             ]
@@ -254,7 +264,7 @@ def main() -> None:
             res["journeylab"]["median_cpu_seconds"] / res[fastest]["median_cpu_seconds"], 3
         )
         summary["questions"][q] = res
-    out = CACHE / f"journeys-results-u{a.users}.json"
+    out = CACHE / f"journeys-results-u{a.users}-d{a.days}.json"
     out.write_text(json.dumps(summary, indent=1))
     print(json.dumps(summary, indent=1))
 

@@ -13,6 +13,7 @@ from journeylab.errors import LakeError, SpecError, invalid
 from journeylab.funnels.compile import compile_funnel
 from journeylab.funnels.compile_greedy import id_lookup
 from journeylab.funnels.one_pass import fits_one_pass, one_pass_frame
+from journeylab.funnels.one_pass_rows import one_pass_rows
 from journeylab.funnels.reference import format_value, reference_funnel
 from journeylab.funnels.result import (
     NONE,
@@ -24,7 +25,6 @@ from journeylab.funnels.result import (
 )
 from journeylab.funnels.spec import ExcludeLike, Exclusion, FunnelSpec, MaxGapLike, make_spec
 from journeylab.journeys.reactivation import ReturnStep, derived_steps, return_refs
-from journeylab.lake.keyed import keyed_rows
 from journeylab.names import EventRef, FieldRef, NameWarning, check_names, step_refs
 from journeylab.steps import StepLike
 from journeylab.times import TimeLike, as_utc, renamed
@@ -254,12 +254,19 @@ def _one_pass(
     cut = spec.as_of or lake.last_event_at()
     if cut is None:
         return None
-    rows = keyed_rows(lake.layout.snapshot(), [s.name for s in spec.steps])
-    if rows is None:  # a file without user_key, or times in another unit
+    read = one_pass_rows(lake, spec)
+    if read is None:  # a file without user_key, or times in another unit
         return None
-    fired = all(len(rows[s.name][0]) for s in spec.steps)
-    warnings = () if fired else check_names(lake, events_refs, strict=strict)
-    frame = one_pass_frame(spec, rows, cut, filter_as_of=spec.as_of is not None)
+    rows, values = read
+    frame = one_pass_frame(spec, rows, cut, spec.as_of is not None, values)
+    if frame is None:  # a breakdown's start is ambiguous: the SQL paths decide it
+        return None
+    fired = all(len(keys) for keys, _ in rows)
+    _, field_refs = funnel_names(spec)
+    if not fired or field_refs:  # LIMIT 1 probes; a filtered step may have no rows
+        warnings = check_names(lake, events_refs, field_refs, strict=strict)
+    else:
+        warnings = ()
     ids = _lookup(lake, lambda: id_lookup(lake.events(), spec))
     return build_result(spec, frame, cut, ONE_PASS, ids, warnings=warnings)
 

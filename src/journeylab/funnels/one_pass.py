@@ -19,13 +19,13 @@ the per-user frame :func:`journeylab.funnels.build_result` takes, keyed by ``use
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import polars as pl
 
 from journeylab.funnels.spec import FunnelSpec
-from journeylab.lake.keyed import KeyedRows
 
 __all__ = ["fits_one_pass", "one_pass_frame"]
 
@@ -41,15 +41,16 @@ def _us(value: datetime) -> int:
 
 
 def fits_one_pass(spec: FunnelSpec) -> bool:
-    """Whether ``spec`` can run here: ordered, no gaps, no exclusions, no breakdown, plain
-    named steps without ``where`` (derived moments and filters take the Ibis paths)."""
+    """Whether ``spec`` can run here: ordered, no gaps, no exclusions, named steps (with or
+    without ``where``), no breakdown or one by first touch (derived moments take the Ibis
+    paths)."""
     from journeylab.steps import Step
 
     return (
         spec.simple
         and not spec.exclude
-        and spec.by is None
-        and all(type(s) is Step and not s.where for s in spec.steps)
+        and (spec.by is None or spec.attribution == "first_touch")
+        and all(type(s) is Step for s in spec.steps)
     )
 
 
@@ -91,15 +92,24 @@ def _first_at_or_after(
 
 
 def one_pass_frame(
-    spec: FunnelSpec, rows: KeyedRows, as_of: datetime, filter_as_of: bool
-) -> pl.DataFrame:
+    spec: FunnelSpec,
+    rows: Sequence[tuple[np.ndarray, np.ndarray]],
+    as_of: datetime,
+    filter_as_of: bool,
+    values: pl.DataFrame | None = None,
+) -> pl.DataFrame | None:
     """Per-user frame: user_key, reached, t1..tn (UTC µs), last_start, matured,
-    in_progress. ``rows``: each step name's (user_key, event_at µs), sorted by both."""
+    in_progress, and with a breakdown vs, vn. ``rows``: each step's (user_key, event_at
+    µs), sorted by both; ``values``: the breakdown's vs, vn of the start step's rows.
+
+    None when a breakdown's start is ambiguous: the chosen start shares its user and time
+    with another start event, and the SQL paths take the one with the smallest event_id,
+    which these rows do not hold (the caller runs the funnel as SQL)."""
     n = spec.n
     cut = _us(as_of)
     steps: list[tuple[np.ndarray, np.ndarray]] = []
-    for k, st in enumerate(spec.steps):
-        keys, times = rows[st.name]
+    for k in range(n):
+        keys, times = rows[k]
         keep = times <= cut if filter_as_of else None
         if k == 0 and spec.start is not None:
             lo = times >= _us(spec.start)
@@ -108,6 +118,8 @@ def one_pass_frame(
             hi = times < _us(spec.end)
             keep = hi if keep is None else keep & hi
         steps.append((keys, times) if keep is None else (keys[keep], times[keep]))
+        if k == 0 and keep is not None and values is not None:
+            values = values.filter(pl.Series(keep))
     u1, t1 = steps[0]
     end = t1 + spec.within // _US
     level = np.ones(len(u1), np.int64)
@@ -124,7 +136,7 @@ def one_pass_frame(
         alive, prev = alive[found], tj[found]
         level[alive] = j + 1
         at[j][alive] = prev
-    return _per_user(spec, u1, t1, level, at, cut)
+    return _per_user(spec, u1, t1, level, at, cut, values)
 
 
 def _per_user(
@@ -134,7 +146,8 @@ def _per_user(
     level: np.ndarray,
     at: list[np.ndarray],
     cut: int,
-) -> pl.DataFrame:
+    values: pl.DataFrame | None = None,
+) -> pl.DataFrame | None:
     """One row per user: the earliest start at the user's furthest level, and the latest."""
     n = spec.n
     ts = pl.Datetime("us", "UTC")
@@ -147,6 +160,7 @@ def _per_user(
                 "last_start": ts,
                 "matured": pl.Boolean,
                 "in_progress": pl.Boolean,
+                **({} if values is None else {"vs": pl.String, "vn": pl.Float64}),
             }
         )
     first = np.flatnonzero(np.r_[True, u1[1:] != u1[:-1]])
@@ -157,6 +171,10 @@ def _per_user(
     best = np.minimum.reduceat(np.where(at_best, np.arange(len(u1)), len(u1)), first)
     last_start = t1[last]
     open_ = last_start > cut - spec.within // _US
+    if values is not None:
+        nxt = np.minimum(best + 1, len(u1) - 1)
+        if ((nxt > best) & (u1[nxt] == u1[best]) & (t1[nxt] == t1[best])).any():
+            return None  # a tie at a chosen start: the SQL paths pick by event_id
     frame = pl.DataFrame(
         {
             "user_key": u1[first],
@@ -167,6 +185,8 @@ def _per_user(
             "in_progress": (reached < n) & open_,
         }
     )
+    if values is not None:
+        frame = frame.with_columns(values[best].get_columns())
     return frame.with_columns(
         [
             pl.when(pl.col("reached") >= k).then(pl.col(f"t{k}")).cast(ts).alias(f"t{k}")
