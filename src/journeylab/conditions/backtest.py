@@ -39,6 +39,7 @@ from journeylab.conditions.model import (
 )
 from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, as_utc, make_result
 from journeylab.conditions.validate import validate_program
+from journeylab.dialects import epoch_us
 from journeylab.engine import Engine
 from journeylab.times import TimeLike, from_us, time_range, to_us
 from journeylab.where import json_string, parse_where, where_expr
@@ -120,7 +121,8 @@ def backtest_events(
         rel = ev.filter(ev.name.isin(names))
         rel = rel.filter(rel.bt <= cut)
     rets = [f"ret{i}" for i in range(len(specs))]
-    rel = rel.select("user_id", "event_id", "name", "data", *rets, tu=_micros(rel.bt))
+    typed = [c for c in rel.columns if c.startswith("data__")]  # typed properties (ADR 0009)
+    rel = rel.select("user_id", "event_id", "name", "data", *typed, *rets, tu=_micros(rel.bt))
     ev = ev.filter(ev.bt <= cut)
     run = _Run(program, engine, rel, ev, (start_us, end_us), as_of_us)
     rounds, audience = run.offer() if isinstance(program, Offer) else run.referral()
@@ -133,8 +135,9 @@ def backtest_events(
 
 
 def _micros(ts: ir.TimestampValue) -> ir.IntegerValue:
-    epoch = ibis.timestamp("1970-01-01 00:00:00+00:00")
-    return ts.delta(epoch, unit="microsecond").cast("int64")
+    """Microseconds since the epoch, exact (a placeholder each engine lowers to its own
+    function: 30x faster on DuckDB than a date difference)."""
+    return epoch_us(ts)
 
 
 def _packed(tu: ir.IntegerValue, eid: ir.StringValue) -> ir.StringValue:

@@ -243,7 +243,8 @@ def _one_pass(
     does not apply: a plain ordered funnel (:func:`fits_one_pass`), ``method="auto"``, on
     local files with exact user keys (no collision recorded, format 3 or later). The names
     are checked from the rows read: a step with rows was fired (its name is known), so the
-    catalog is probed only when a step has none."""
+    catalog is probed only when a step has none, or when a filter or a breakdown names
+    ``data`` fields (LIMIT 1 probes)."""
     if not (
         method == "auto"
         and lake.engine.kind == "duckdb"
