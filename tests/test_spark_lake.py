@@ -140,9 +140,11 @@ def test_where_filters_on_typed_columns_identical(
         ev = lake.events()
         return lake.execute(ev.filter(where_expr(ev.data, preds)).select("event_id"))
 
-    assert "data__" in typed_lakes[1].to_sql(
-        typed_lakes[1].events().filter(where_expr(typed_lakes[1].events().data, preds))
-    )
+    # a kind the key's values took has a column (read on Spark too); others parse data
+    spark = typed_lakes[1]
+    ev = spark.events()
+    amount = spark.to_sql(ev.filter(where_expr(ev.data, parse_where({"amount": {"gte": 20}}))))
+    assert "data__number__amount" in amount and "variant" not in amount.lower()
     typed_rows = assert_parity(*typed_lakes, matching, json.dumps(where))
     json_rows = matching(lakes[0])
     assert sorted(typed_rows["event_id"]) == sorted(json_rows["event_id"])

@@ -22,11 +22,12 @@ from journeylab.lake.failpoints import failpoint
 from journeylab.lake.layout import KEYED_ORDER, LAKE_ORDER, ROW_GROUP_ROWS, Layout
 from journeylab.lake.typed import (
     DECLARED,
-    auto_keys,
+    KINDS,
+    Typed,
+    add_columns,
     check_keys,
-    columns_select,
     generation_keys,
-    typed_schema,
+    profile,
 )
 
 __all__ = ["COMPACT_FILE_ROWS", "COMPACT_MEMORY", "Properties", "compact"]
@@ -63,11 +64,13 @@ def compact(
         spill = layout.tmp_dir / "spill"
         with engine.scratch(threads, memory_limit, spill) as con:
             con.execute("SET preserve_insertion_order = false").fetchall()
+            source = None
             if files:  # the base columns only: old typed columns are computed afresh
                 from duckdb import ColumnExpression
 
                 columns = [ColumnExpression(n) for n in base.names]
-                con.read_parquet(files).project(*columns).create_view(_SOURCE)
+                source = con.read_parquet(files).project(*columns)
+                source.create_view(_SOURCE)
             keys = _keys(layout, con, files, typed)
             if not files:  # nothing to rewrite: later ingests carry the keys
                 if keys != current:
@@ -76,10 +79,14 @@ def compact(
             if len(files) == 1 and keys == current:
                 return 1
             order = KEYED_ORDER if "user_key" in base.names else LAKE_ORDER
-            ordered = con.sql(columns_select(base, keys, _SOURCE)).order(", ".join(order))
-            reader = ordered.to_arrow_reader(ROW_GROUP_ROWS)
-            schema = typed_schema(base, keys)
-            tables = (pa.Table.from_batches([b]).cast(schema) for b in reader)
+            assert source is not None
+            reader = source.order(", ".join(order)).to_arrow_reader(ROW_GROUP_ROWS)
+            # typed columns per batch, after the sort (on a second connection to the same
+            # database): the sort moves the events' own columns only
+            side = con.cursor()
+            tables = (
+                add_columns(side, pa.Table.from_batches([b]).cast(base), keys) for b in reader
+            )
             gen = layout.next_generation()
             layout.write_properties(gen, keys)
             layout.write_parquet_stream(tables, gen, file_rows, "part-c")
@@ -94,14 +101,13 @@ def _declaration(properties: Properties) -> tuple[str, ...] | Literal["auto"] | 
     return check_keys(properties)
 
 
-def _keys(layout: Layout, con: Any, files: list[str], typed: bool) -> tuple[str, ...]:
-    """The keys to type: the lake's declaration, else the most used (none before format 3)."""
+def _keys(layout: Layout, con: Any, files: list[str], typed: bool) -> Typed:
+    """The keys to type and their kinds: the lake's declaration, else the most used (none
+    before format 3); an empty lake's declared keys get every kind."""
     if not typed:
-        return ()
+        return {}
     declared = layout.read_json(DECLARED, {}).get("keys")
-    if declared is not None:
-        return tuple(declared)
     if not files:
-        return ()
+        return {} if declared is None else {k: KINDS for k in declared}
     rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-    return auto_keys(con, _SOURCE, layout.base_schema, rows)
+    return profile(con, _SOURCE, layout.base_schema, rows, declared)

@@ -184,7 +184,7 @@ class Lake(JourneyMethods):
     def properties(self) -> tuple[str, ...]:
         """The ``data`` keys the lake's files carry as typed columns (docs/adr/0009)."""
         self.layout.snapshot()
-        return self.layout.pinned_keys()
+        return tuple(self.layout.pinned_keys())
 
     # -- reading ---------------------------------------------------------------------
     def events(self) -> ir.Table:

@@ -25,7 +25,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from journeylab.lake.schema import (
     REJECTED_SCHEMA,
     ROW_GROUP_ROWS,
 )
-from journeylab.lake.typed import PROPERTIES, generation_keys, typed_schema
+from journeylab.lake.typed import PROPERTIES, Typed, generation_keys, typed_schema
 
 __all__ = [
     "Layout",
@@ -136,8 +136,9 @@ class Layout:
         """The schema of the event files of the generation folder ``gen``."""
         return typed_schema(self.base_schema, generation_keys(gen))
 
-    def pinned_keys(self) -> tuple[str, ...]:
-        """The typed properties of the generation the last :meth:`snapshot` pinned."""
+    def pinned_keys(self) -> Typed:
+        """The typed properties (key → kinds) of the generation the last :meth:`snapshot`
+        pinned."""
         name = self._pin.name
         return generation_keys(self._pin.pin(self.root) if name is None else self.root / name)
 
@@ -231,9 +232,10 @@ class Layout:
         path = self.root / name
         return json.loads(path.read_text("utf-8")) if path.exists() else default
 
-    def write_properties(self, gen: Path, keys: Sequence[str]) -> None:
-        """Record the typed properties the files of generation folder ``gen`` carry."""
-        self._write_bytes(gen / PROPERTIES, json.dumps({"keys": list(keys)}).encode())
+    def write_properties(self, gen: Path, typed: Typed) -> None:
+        """Record the typed properties (key → kinds) the files of generation ``gen`` carry."""
+        doc = {"keys": {k: list(kinds) for k, kinds in typed.items()}}
+        self._write_bytes(gen / PROPERTIES, json.dumps(doc).encode())
 
     def write_events(self, parts: Iterable[pa.Table], key: bytes, stage: str = "") -> Path:
         """Write one events file into the current generation, atomically, from ``parts``

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from journeylab.errors import LakeError
 from journeylab.lake.layout import COLLISIONS, EVENT_SCHEMA, EVENT_SCHEMA_V2
-from journeylab.lake.typed import PROPERTIES, typed_schema
+from journeylab.lake.typed import PROPERTIES, Typed, parse_typed, typed_schema
 
 if TYPE_CHECKING:
     from journeylab.engine import Engine
@@ -66,10 +66,10 @@ class RemoteLayout:
     def event_schema(self) -> pa.Schema:
         return EVENT_SCHEMA if self.version >= 3 else EVENT_SCHEMA_V2
 
-    def pinned_keys(self) -> tuple[str, ...]:
+    def pinned_keys(self) -> Typed:
         """The typed properties of the events' files (``events/properties.json``)."""
         text = self._engine.read_text(f"{self.root}/events/{PROPERTIES}")
-        return () if text is None else tuple(json.loads(text).get("keys", []))
+        return parse_typed({} if text is None else json.loads(text))
 
     def pinned_schema(self) -> pa.Schema:
         """The schema of the events' files, typed properties included."""

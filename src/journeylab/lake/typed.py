@@ -1,24 +1,25 @@
 """Typed properties: chosen top-level ``data`` keys stored as typed columns beside ``data``
 (docs/adr/0009), like PostHog's materialised columns.
 
-For each key, four columns hold exactly what the JSON readers of :mod:`journeylab.dialects`
-give for it: ``data__number__KEY`` (float64: the value when it is a JSON number),
-``data__string__KEY`` (a JSON string), ``data__bool__KEY`` (a JSON boolean) and
-``data__present__KEY`` (the key is there, even with a null value). They are computed by
+For each key, up to four columns hold exactly what the JSON readers of
+:mod:`journeylab.dialects` give for it: ``data__number__KEY`` (float64: the value when it is
+a JSON number), ``data__string__KEY`` (a JSON string), ``data__bool__KEY`` (a JSON boolean)
+and ``data__present__KEY`` (the key is there, even with a null value); a key has
+``present`` and the kinds its values took when compaction profiled it. They are computed by
 those same readers, so a filter or a breakdown reads the column instead of parsing ``data``
 with identical results; :func:`journeylab.dialects.lower` makes that swap wherever the
-column is in the table it reads.
+column is in the table it reads, and a kind without a column is read from ``data``.
 
 The keys are a property of a generation of the events folder: ``properties.json`` in it
-lists them, and every file of the generation carries their columns (compaction writes them
-for a new generation; ingest adds them to each file it lands). The lake's declared keys
+lists them with their kinds, and every file of the generation carries their columns
+(compaction writes them for a new generation; ingest adds them to each file it lands). The lake's declared keys
 live in ``LAKE/properties.json``; without a declaration, compaction picks the most used keys.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +36,13 @@ __all__ = [
     "DECLARED",
     "KINDS",
     "PROPERTIES",
+    "Typed",
     "add_columns",
-    "auto_keys",
-    "column",
-    "columns_select",
     "check_keys",
+    "column",
     "generation_keys",
+    "parse_typed",
+    "profile",
     "typed_schema",
 ]
 
@@ -64,9 +66,15 @@ _SOURCE = "jl_typed_source"
 column = dialects.typed_column
 
 
-def typed_schema(base: pa.Schema, keys: Sequence[str]) -> pa.Schema:
-    """``base`` (the lake's event schema) plus the typed columns of ``keys``."""
-    fields = [pa.field(column(k, kind), _TYPES[kind]) for k in keys for kind in KINDS]
+#: per typed key, the kinds it has columns for (in :data:`KINDS` order)
+Typed = dict[str, tuple[str, ...]]
+
+
+def typed_schema(base: pa.Schema, typed: Mapping[str, Sequence[str]]) -> pa.Schema:
+    """``base`` (the lake's event schema) plus the typed columns of ``typed``."""
+    fields = [
+        pa.field(column(k, kind), _TYPES[kind]) for k, kinds in typed.items() for kind in kinds
+    ]
     return pa.schema([*base, *fields])
 
 
@@ -83,68 +91,98 @@ def check_keys(keys: object, param: str = "properties") -> tuple[str, ...]:
     return tuple(out)
 
 
-def generation_keys(gen: Path) -> tuple[str, ...]:
-    """The keys a generation folder's files carry (none for a generation without the file)."""
+def generation_keys(gen: Path) -> Typed:
+    """The keys a generation folder's files carry, with their kinds (none without the file)."""
     path = gen / PROPERTIES
-    if not path.exists():
-        return ()
-    return tuple(json.loads(path.read_text("utf-8")).get("keys", []))
+    return parse_typed(json.loads(path.read_text("utf-8")) if path.exists() else {})
 
 
-def _exprs(t: ir.Table, keys: Sequence[str]) -> dict[str, ir.Value]:
-    """The typed columns of ``keys``, read from ``t.data`` by the portable JSON readers."""
+def parse_typed(doc: Mapping[str, Any]) -> Typed:
+    """A generation's ``properties.json``: ``{"keys": {KEY: [KIND, ...]}}`` (a list of keys:
+    every kind)."""
+    keys = doc.get("keys", {})
+    if isinstance(keys, list):
+        return {k: KINDS for k in keys}
+    return {k: tuple(kind for kind in KINDS if kind in kinds) for k, kinds in keys.items()}
+
+
+def _exprs(t: ir.Table, typed: Mapping[str, Sequence[str]]) -> dict[str, ir.Value]:
+    """The typed columns of ``typed``, read from ``t.data`` by the portable JSON readers."""
     readers = {
         "number": dialects.json_number,
         "string": dialects.json_string,
         "bool": dialects.json_bool,
         "present": lambda d, k: dialects.json_exists(d, k).fill_null(False),
     }
-    return {column(k, kind): readers[kind](t.data, k) for k in keys for kind in KINDS}
+    return {
+        column(k, kind): readers[kind](t.data, k) for k, kinds in typed.items() for kind in kinds
+    }
 
 
-def columns_select(base: pa.Schema, keys: Sequence[str], source: str) -> str:
-    """DuckDB SQL selecting ``base``'s columns of the view ``source`` and the typed columns
-    of ``keys``, always computed from ``data`` (compiled by Ibis)."""
-    t = ibis.table(ibis.schema(base), name=source)
-    expr = t.select(*base.names, **_exprs(t, keys))
-    return dialects.to_sql(expr, "duckdb")
-
-
-def add_columns(con: Any, table: pa.Table, keys: Sequence[str]) -> pa.Table:
-    """``table`` (rows of the base event schema) with the typed columns of ``keys`` appended,
-    computed on ``con`` (a private DuckDB connection; the view it makes is removed)."""
-    if not keys:
+def add_columns(con: Any, table: pa.Table, typed: Mapping[str, Sequence[str]]) -> pa.Table:
+    """``table`` (rows of the base event schema) with the typed columns of ``typed``
+    appended, computed on ``con`` (a private DuckDB connection; the view it makes is
+    removed)."""
+    if not typed:
         return table
     t = ibis.table(ibis.schema(table.schema), name=_SOURCE)
-    sql = dialects.to_sql(t.select(**_exprs(t, keys)), "duckdb")
+    sql = dialects.to_sql(t.select(**_exprs(t, typed)), "duckdb")
     con.register(_SOURCE, table)
     try:
-        typed = con.sql(sql).to_arrow_table()
+        out = con.sql(sql).to_arrow_table()
     finally:
         con.unregister(_SOURCE)
-    if typed.num_rows != table.num_rows:  # pragma: no cover - DuckDB's contract
+    if out.num_rows != table.num_rows:  # pragma: no cover - DuckDB's contract
         raise RuntimeError("typed columns: row count changed")
-    for name in typed.column_names:
-        table = table.append_column(name, typed[name].cast(_TYPES[name.split("__")[1]]))
+    for name in out.column_names:
+        table = table.append_column(name, out[name].cast(_TYPES[name.split("__")[1]]))
     return table
 
 
-def auto_keys(con: Any, source: str, base: pa.Schema, rows: int) -> tuple[str, ...]:
-    """The most used top-level keys of ``data`` in the view ``source`` (``rows`` events):
-    present in at least :data:`AUTO_SHARE` of the profiled events, at most :data:`AUTO_MAX`,
-    the most frequent first (ties by key). Profiles every event of small lakes and the
-    events of one user key in ``rows / 1M`` of large ones (deterministic: the same lake
-    gives the same keys)."""
+def profile(con: Any, source: str, base: pa.Schema, rows: int, keys: Sequence[str] | None) -> Typed:
+    """The keys to type in the view ``source`` (``rows`` events) and the kinds each has
+    columns for: the JSON types its values take in the profiled events, ``present`` always
+    (a kind never seen has no column: its readers parse ``data``, exactly as before).
+
+    ``keys`` None: the most used top-level keys, present in at least :data:`AUTO_SHARE` of
+    the profiled events, at most :data:`AUTO_MAX`, the most frequent first (ties by key).
+    Profiles every event of small lakes and, of large ones, the events of the users whose
+    ``user_key`` is a multiple of ``rows / 1M`` (the same lake always gives the same
+    answer)."""
     t = ibis.table(ibis.schema(base), name=source)
     step = max(1, rows // _PROFILE_ROWS)
     sample = t.filter(t.user_key % step == 0) if step > 1 and "user_key" in base.names else t
-    keys = sample.select(key=dialects.json_keys(sample.data).unnest())
-    counts = keys.group_by("key").agg(n=keys.count())
-    total_sql = dialects.to_sql(sample.count(), "duckdb")
-    row = con.execute(total_sql).fetchone()
-    total = int(row[0]) if row else 0
+    if keys is None:
+        keys = _most_used(con, sample)
+    if not keys:
+        return {}
+    found = _seen(con, sample, keys)
+    return {
+        k: tuple(kind for kind in KINDS if kind == "present" or found.get((k, kind), True))
+        for k in keys
+    }
+
+
+def _most_used(con: Any, sample: ir.Table) -> tuple[str, ...]:
+    (row,) = con.execute(dialects.to_sql(sample.count(), "duckdb")).fetchall()
+    total = int(row[0])
     if not total:
         return ()
+    keys = sample.select(key=dialects.json_keys(sample.data).unnest())
+    counts = keys.group_by("key").agg(n=keys.count())
     found = con.execute(dialects.to_sql(counts, "duckdb")).fetchall()
     ranked = sorted(((-int(n), str(k)) for k, n in found if k is not None))
     return tuple(k for n, k in ranked if -n >= AUTO_SHARE * total)[:AUTO_MAX]
+
+
+def _seen(con: Any, sample: ir.Table, keys: Sequence[str]) -> dict[tuple[str, str], bool]:
+    """Whether each (key, kind) has a value in ``sample``; none when the sample is empty
+    (then every kind gets its column)."""
+    exprs = {c: e for c, e in _exprs(sample, {k: KINDS[:3] for k in keys}).items()}
+    aggs = {f"n{i}": e.notnull().any() for i, e in enumerate(exprs.values())}
+    aggs["rows"] = sample.count()
+    (row,) = con.execute(dialects.to_sql(sample.aggregate(**aggs), "duckdb")).fetchall()
+    if not row[-1]:
+        return {}
+    names = list(exprs)
+    return {(k, kind): bool(row[names.index(column(k, kind))]) for k in keys for kind in KINDS[:3]}
