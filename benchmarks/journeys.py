@@ -163,9 +163,12 @@ def _import(engine: str) -> None:
         import journeylab  # noqa: F401
 
 
-def worker(engine: str, question: str, users: int, days: int = DAYS) -> None:
+LAKES = ("jsonl", "compacted")
+
+
+def worker(engine: str, question: str, users: int, days: int = DAYS, which: str = "jsonl") -> None:
     data = bench_data(users, days=days)
-    lake = ingested_lake(data)
+    lake = ingested_lake(data) if which == "jsonl" else data.lake
     _import(engine)
     t0, c0 = time.perf_counter(), time.process_time()
     if engine == "journeylab":
@@ -203,6 +206,14 @@ def cli_run(lake: Path, question: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=2_400_000)
+    parser.add_argument("--days", type=int, default=DAYS, help="days of history (events/user)")
+    parser.add_argument(
+        "--lake",
+        choices=LAKES,
+        default="jsonl",
+        help="jsonl: ingest a JSON-lines export (uncompacted); compacted: the funnel "
+        "benchmark's lake (ingest of the Parquet export, then compact)",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--questions", default="paths,retention", help="also: paths_7d")
     parser.add_argument("--sql", default="fastest", help="fastest | all (every formulation)")
@@ -210,13 +221,17 @@ def main() -> None:
     parser.add_argument("--question")
     a = parser.parse_args()
     if a.worker:
-        worker(a.worker, a.question, a.users, a.days)
+        worker(a.worker, a.question, a.users, a.days, a.lake)
         return
     data = bench_data(a.users, days=a.days)
-    lake = ingested_lake(data)
-    report = json.loads((data.single.parent / "lake-ingested.json").read_text())
-    summary: dict[str, Any] = {"events": data.events, "users": data.users,
-                               "ingest_seconds": report["wall_seconds"], "questions": {}}  # fmt: skip
+    if a.lake == "jsonl":
+        lake = ingested_lake(data)
+        report = json.loads((data.single.parent / "lake-ingested.json").read_text())
+        ingest = report["wall_seconds"]
+    else:
+        lake, ingest = data.lake, data.meta["ingest"]["wall_seconds"]
+    summary: dict[str, Any] = {"events": data.events, "users": data.users, "lake": a.lake,
+                               "ingest_seconds": ingest, "questions": {}}  # fmt: skip
     for q in a.questions.split(","):
         names = SQL[q] if a.sql == "all" else SQL[q][-1:]
         res: dict[str, Any] = {}
@@ -234,6 +249,8 @@ def main() -> None:
                         str(a.users),
                         "--days",
                         str(a.days),
+                        "--lake",
+                        a.lake,
                     ],
                 )
                 for _ in range(a.repeat)
@@ -264,7 +281,7 @@ def main() -> None:
             res["journeylab"]["median_cpu_seconds"] / res[fastest]["median_cpu_seconds"], 3
         )
         summary["questions"][q] = res
-    out = CACHE / f"journeys-results-u{a.users}-d{a.days}.json"
+    out = CACHE / f"journeys-results-u{a.users}-d{a.days}-{a.lake}.json"
     out.write_text(json.dumps(summary, indent=1))
     print(json.dumps(summary, indent=1))
 

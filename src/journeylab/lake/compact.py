@@ -4,8 +4,9 @@ the lake's typed properties (:mod:`.typed`).
 The sort runs on a private DuckDB connection with a memory limit and a spill folder under
 the lake's ``_tmp/``: DuckDB sorts in runs and merges them from disk, so memory stays
 bounded whatever the lake's size; the ordered rows stream out in record batches and are
-re-cut into 128k-row groups. The typed columns are computed from ``data`` in the same
-query. The new generation (its files and its ``properties.json``) replaces the old in one
+re-cut into 128k-row groups. The typed columns are computed from ``data`` batch by batch
+after the sort, on a second connection to the same database, so the sort moves only the
+events' own columns. The new generation (its files and its ``properties.json``) replaces the old in one
 rename (:meth:`~.layout.Layout.switch_generation`); the events do not change.
 """
 
@@ -89,7 +90,10 @@ def compact(
             )
             gen = layout.next_generation()
             layout.write_properties(gen, keys)
-            layout.write_parquet_stream(tables, gen, file_rows, "part-c")
+            try:
+                layout.write_parquet_stream(tables, gen, file_rows, "part-c")
+            finally:
+                side.close()
         failpoint("compact.filled")
         layout.switch_generation(gen)
         return len(layout.event_files())
