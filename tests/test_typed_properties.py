@@ -301,6 +301,10 @@ def test_cli_compact_properties(tmp_path: Path) -> None:
     assert "typed properties: plan" in done.stdout  # the declaration stays
     done = run("--properties", "none")
     assert "typed properties: none" in done.stdout
+    done = run("--properties", "plan,amout")  # a typo: typed, and named on stderr
+    assert done.returncode == 0, done.stderr
+    assert "'amout'" in done.stderr and "nearest" in done.stderr and "'amount'" in done.stderr
+    assert done.stderr.count("warning:") == 1  # plan is carried: no warning for it
     done = run("--properties", " , ")
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert "--properties" in done.stderr

@@ -40,6 +40,7 @@ __all__ = [
     "json_string",
     "lower",
     "to_sql",
+    "is_typed_column",
     "typed_column",
 ]
 
@@ -203,6 +204,11 @@ def typed_column(key: str, kind: str) -> str:
     if _PLAIN_KEY.fullmatch(key):
         return f"data__{kind}__{key}"
     return f"data__{kind}___{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"
+
+
+def is_typed_column(name: str) -> bool:
+    """Whether ``name`` is a typed property column (:func:`typed_column`)."""
+    return name.startswith("data__")
 
 
 _KINDS: dict[type[ops.Node], str] = {

@@ -18,6 +18,7 @@ from journeylab.cli.common import (
     fail_cleanly,
     open_lake,
     print_json,
+    print_warnings,
 )
 from journeylab.errors import SpecError, invalid
 from journeylab.ingest.options import CHUNK_ROWS, IngestOptions
@@ -164,6 +165,15 @@ def compact(
             properties=_properties(properties),
         )
         keys = opened.properties()
+        declared = _properties(properties)
+        if isinstance(declared, list) and declared:  # a typo must not look like a column
+            from journeylab.names import check_names
+
+            ev = opened.events()
+            fired = tuple(sorted(opened.execute(ev.select("name").distinct())["name"]))
+            print_warnings(
+                check_names(opened, fields=[("--properties", k, fired) for k in declared])
+            )
     console.print(f"{n} event file(s) after compaction", highlight=False)
     typed = ", ".join(keys) if keys else "none"
     console.print(f"typed properties: {typed}", highlight=False)
@@ -171,10 +181,10 @@ def compact(
 
 def _properties(value: str | None) -> list[str] | str | None:
     """``--properties``: None (the declaration, else auto), 'auto', 'none' ([]), or keys."""
-    if value is None or value.strip() == "auto":
-        return None if value is None else "auto"
-    if value.strip() == "none":
-        return []
+    if value is None:
+        return None
+    if value.strip() in ("auto", "none"):
+        return "auto" if value.strip() == "auto" else []
     keys = [k.strip() for k in value.split(",") if k.strip()]
     if not keys:
         raise invalid(

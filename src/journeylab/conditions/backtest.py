@@ -39,7 +39,7 @@ from journeylab.conditions.model import (
 )
 from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, as_utc, make_result
 from journeylab.conditions.validate import validate_program
-from journeylab.dialects import epoch_us
+from journeylab.dialects import epoch_us, is_typed_column
 from journeylab.engine import Engine
 from journeylab.times import TimeLike, from_us, time_range, to_us
 from journeylab.where import json_string, parse_where, where_expr
@@ -121,7 +121,7 @@ def backtest_events(
         rel = ev.filter(ev.name.isin(names))
         rel = rel.filter(rel.bt <= cut)
     rets = [f"ret{i}" for i in range(len(specs))]
-    typed = [c for c in rel.columns if c.startswith("data__")]  # typed properties (ADR 0009)
+    typed = [c for c in rel.columns if is_typed_column(c)]  # typed properties (ADR 0009)
     rel = rel.select("user_id", "event_id", "name", "data", *typed, *rets, tu=_micros(rel.bt))
     ev = ev.filter(ev.bt <= cut)
     run = _Run(program, engine, rel, ev, (start_us, end_us), as_of_us)

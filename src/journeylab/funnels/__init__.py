@@ -192,7 +192,7 @@ def funnel(
         top=top,
     )
     events_refs, field_refs = funnel_names(spec)
-    fast = _one_pass(lake, spec, method, strict, events_refs)
+    fast = _one_pass(lake, spec, method, strict, events_refs, field_refs)
     if fast is not None:
         return fast
     warnings = check_names(lake, events_refs, field_refs, strict=strict)
@@ -237,7 +237,12 @@ def funnel(
 
 
 def _one_pass(
-    lake: Lake, spec: FunnelSpec, method: str, strict: bool, events_refs: list[EventRef]
+    lake: Lake,
+    spec: FunnelSpec,
+    method: str,
+    strict: bool,
+    events_refs: list[EventRef],
+    field_refs: list[FieldRef],
 ) -> FunnelResult | None:
     """The funnel in one pass over key-sorted step rows (docs/adr/0007), or None when it
     does not apply: a plain ordered funnel (:func:`fits_one_pass`), ``method="auto"``, on
@@ -263,7 +268,6 @@ def _one_pass(
     if frame is None:  # a breakdown's start is ambiguous: the SQL paths decide it
         return None
     fired = all(len(keys) for keys, _ in rows)
-    _, field_refs = funnel_names(spec)
     if not fired or field_refs:  # LIMIT 1 probes; a filtered step may have no rows
         warnings = check_names(lake, events_refs, field_refs, strict=strict)
     else:

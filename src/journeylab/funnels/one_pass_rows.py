@@ -17,7 +17,8 @@ import polars as pl
 
 from journeylab.dialects import epoch_us
 from journeylab.funnels.spec import FunnelSpec
-from journeylab.lake.keyed import keyed_rows
+from journeylab.lake.keyed import key_time_order, keyed_rows
+from journeylab.steps import Step
 from journeylab.where import json_number, json_string, where_expr
 
 if TYPE_CHECKING:
@@ -52,13 +53,10 @@ def one_pass_rows(lake: Lake, spec: FunnelSpec) -> tuple[StepRows, pl.DataFrame 
 
 
 def _engine_rows(
-    lake: Lake, step: object, by: str | None
+    lake: Lake, step: Step, by: str | None
 ) -> tuple[np.ndarray, np.ndarray, pl.DataFrame | None]:
     """One step's rows through the engine (its filter applied), with the breakdown's
     values when ``by``; sorted by (user_key, event_at), ties kept in the files' order."""
-    from journeylab.steps import Step
-
-    assert isinstance(step, Step)
     ev = lake.events()
     rows = ev.filter(ev.name == step.name)
     if step.where:
@@ -69,10 +67,8 @@ def _engine_rows(
     frame = lake.execute(rows.select(**cols))
     keys = frame["k"].to_numpy().astype(np.int64, copy=False)
     at = frame["t"].to_numpy().astype(np.int64, copy=False)
-    if len(keys) > 1:  # the files' order is the key order in a compacted lake
-        same = keys[1:] == keys[:-1]
-        if (keys[1:] < keys[:-1]).any() or (at[1:][same] < at[:-1][same]).any():
-            order = np.lexsort((at, keys))  # stable: ties keep the files' order
-            keys, at, frame = keys[order], at[order], frame[order]
+    order = key_time_order(keys, at)  # None in a compacted lake: stored in that order
+    if order is not None:
+        keys, at, frame = keys[order], at[order], frame[order]
     values = frame.select("vs", "vn") if by is not None else None
     return np.ascontiguousarray(keys), np.ascontiguousarray(at), values

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["KeyedRows", "keyed_rows"]
+__all__ = ["KeyedRows", "key_time_order", "keyed_rows"]
 
 #: per name: (user_key int64, event_at int64 µs since the epoch), sorted by both
 KeyedRows = dict[str, tuple[np.ndarray, np.ndarray]]
@@ -100,9 +100,19 @@ def _sorted(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.
         return np.empty(0, np.int64), np.empty(0, np.int64)
     keys = np.concatenate([k for k, _ in parts]).astype(np.int64, copy=False)
     at = np.concatenate([t for _, t in parts]).astype(np.int64, copy=False)
-    if len(keys) > 1:  # comparisons, not np.diff: keys span all of int64 (a diff overflows)
-        same = keys[1:] == keys[:-1]
-        if (keys[1:] < keys[:-1]).any() or (at[1:][same] < at[:-1][same]).any():
-            order = np.lexsort((at, keys))
-            keys, at = keys[order], at[order]
+    order = key_time_order(keys, at)
+    if order is not None:
+        keys, at = keys[order], at[order]
     return np.ascontiguousarray(keys), np.ascontiguousarray(at)
+
+
+def key_time_order(keys: np.ndarray, at: np.ndarray) -> np.ndarray | None:
+    """The positions sorting rows by (key, time), ties kept in their order (a stable sort);
+    None when they are in that order already (an O(n) check: a compacted lake's rows)."""
+    if len(keys) < 2:
+        return None
+    # comparisons, not np.diff: keys span all of int64 (a diff overflows)
+    same = keys[1:] == keys[:-1]
+    if not ((keys[1:] < keys[:-1]).any() or (at[1:][same] < at[:-1][same]).any()):
+        return None
+    return np.lexsort((at, keys))

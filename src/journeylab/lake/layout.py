@@ -127,24 +127,24 @@ class Layout:
         ``user_key``)."""
         return EVENT_SCHEMA if self.version >= 3 else EVENT_SCHEMA_V2
 
-    @property
-    def event_schema(self) -> pa.Schema:
-        """The schema of the current generation's event files, typed properties included."""
-        return self.schema_of(self.generation())
-
     def schema_of(self, gen: Path) -> pa.Schema:
-        """The schema of the event files of the generation folder ``gen``."""
+        """The schema of the event files of the generation folder ``gen``, typed
+        properties included."""
         return typed_schema(self.base_schema, generation_keys(gen))
 
-    def pinned_keys(self) -> Typed:
-        """The typed properties (key → kinds) of the generation the last :meth:`snapshot`
-        pinned."""
+    def _pinned(self) -> Path:
+        """The generation the last :meth:`snapshot` pinned (pinning the current one if
+        none was)."""
         name = self._pin.name
-        return generation_keys(self._pin.pin(self.root) if name is None else self.root / name)
+        return self._pin.pin(self.root) if name is None else self.root / name
+
+    def pinned_keys(self) -> Typed:
+        """The typed properties (key → kinds) of the pinned generation."""
+        return generation_keys(self._pinned())
 
     def pinned_schema(self) -> pa.Schema:
-        """The schema of the generation the last :meth:`snapshot` pinned."""
-        return typed_schema(self.base_schema, self.pinned_keys())
+        """The schema of the pinned generation's event files."""
+        return self.schema_of(self._pinned())
 
     def user_keys_exact(self) -> bool:
         """True when every ``user_key`` in the lake belongs to one user id (so grouping by
@@ -240,7 +240,7 @@ class Layout:
     def write_events(self, parts: Iterable[pa.Table], key: bytes, stage: str = "") -> Path:
         """Write one events file into the current generation, atomically, from ``parts``
         (row groups of EVENT_SCHEMA, already in :data:`LAKE_ORDER`: only one part is in
-        memory at a time; typed properties included, as :attr:`event_schema` says); ``key``
+        memory at a time; typed properties included, as :meth:`schema_of` says); ``key``
         (bytes that identify the content) names it."""
         gen = self.generation()
         return self._write_parquet(parts, self.schema_of(gen), gen, key, stage)

@@ -63,7 +63,7 @@ class RemoteLayout:
         self.version = int(self._marker.get("version", 1))
 
     @property
-    def event_schema(self) -> pa.Schema:
+    def base_schema(self) -> pa.Schema:
         return EVENT_SCHEMA if self.version >= 3 else EVENT_SCHEMA_V2
 
     def pinned_keys(self) -> Typed:
@@ -73,7 +73,7 @@ class RemoteLayout:
 
     def pinned_schema(self) -> pa.Schema:
         """The schema of the events' files, typed properties included."""
-        return typed_schema(self.event_schema, self.pinned_keys())
+        return typed_schema(self.base_schema, self.pinned_keys())
 
     def user_keys_exact(self) -> bool:
         return self.version >= 3 and self._marker.get(COLLISIONS) is False

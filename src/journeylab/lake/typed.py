@@ -134,8 +134,9 @@ def add_columns(con: Any, table: pa.Table, typed: Mapping[str, Sequence[str]]) -
         con.unregister(_SOURCE)
     if out.num_rows != table.num_rows:  # pragma: no cover - DuckDB's contract
         raise RuntimeError("typed columns: row count changed")
+    out = out.cast(typed_schema(pa.schema([]), typed))
     for name in out.column_names:
-        table = table.append_column(name, out[name].cast(_TYPES[name.split("__")[1]]))
+        table = table.append_column(name, out[name])
     return table
 
 
@@ -178,11 +179,11 @@ def _most_used(con: Any, sample: ir.Table) -> tuple[str, ...]:
 def _seen(con: Any, sample: ir.Table, keys: Sequence[str]) -> dict[tuple[str, str], bool]:
     """Whether each (key, kind) has a value in ``sample``; none when the sample is empty
     (then every kind gets its column)."""
-    exprs = {c: e for c, e in _exprs(sample, {k: KINDS[:3] for k in keys}).items()}
-    aggs = {f"n{i}": e.notnull().any() for i, e in enumerate(exprs.values())}
-    aggs["rows"] = sample.count()
-    (row,) = con.execute(dialects.to_sql(sample.aggregate(**aggs), "duckdb")).fetchall()
-    if not row[-1]:
+    exprs = _exprs(sample, {k: KINDS[:3] for k in keys})
+    aggs = {c: e.notnull().any() for c, e in exprs.items()}
+    sql = dialects.to_sql(sample.aggregate(rows=sample.count(), **aggs), "duckdb")
+    ((rows, *seen),) = con.execute(sql).fetchall()
+    if not rows:
         return {}
-    names = list(exprs)
-    return {(k, kind): bool(row[names.index(column(k, kind))]) for k in keys for kind in KINDS[:3]}
+    found = dict(zip(exprs, seen, strict=True))
+    return {(k, kind): bool(found[column(k, kind)]) for k in keys for kind in KINDS[:3]}
