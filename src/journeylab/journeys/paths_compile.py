@@ -117,7 +117,14 @@ def _joined(
         cond.append(a.asid == r.sid)
     j = a.join(r, cond)
     ia = ibis.cases(((j.id == j.aid) & (j.us == j.aus), 1), else_=0)
-    return j.select("u", "aus", "aid", "us", "id", "g", "b", ia=ia.cast("int8"))
+    # one anchor per user (``first``): its id is not carried through the windows (an id is
+    # the widest column of the walk); the second pass takes it back from ``anchors``
+    keep = (
+        ["u", "aus", "us", "id", "g", "b"]
+        if spec.occurrence == "first"
+        else ["u", "aus", "aid", "us", "id", "g", "b"]
+    )
+    return j.select(*keep, ia=ia.cast("int8"))
 
 
 def _walk(j: ir.Table, spec: PathsSpec) -> ir.Table:
@@ -173,8 +180,8 @@ def _per_path(
             aggs[c] = w.g.max(where=kept & (w.newf == 1) & (w.k == j))
     else:
         aggs["steps"] = ibis.struct({"k": w.k, "g": w.g}).collect(where=step)
-    if spec.occurrence == "first":  # one anchor per user: its id rides along
-        per = w.group_by([w.u, w.aus]).agg(aid=w.aid.arbitrary(), **aggs)
+    if spec.occurrence == "first":  # one anchor per user
+        per = w.group_by([w.u, w.aus]).agg(**aggs)
     else:
         per = w.group_by([w.u, w.aus, w.aid]).agg(**aggs)
     cut = us_of(as_of)
@@ -244,8 +251,12 @@ def compile_path_rows(
     near = _per_path(_walk(_joined(rows, anchors, spec, horizon), spec), spec, as_of, horizon)
     done = near.filter(near.resolved == 1).drop("resolved")
     todo = near.filter(near.resolved == 0)
-    # the unsettled paths' anchors come from the first pass (no second anchor scan)
-    far_anchors = todo.select(au=todo.u, aus=todo.aus, aid=todo.aid)
+    # the unsettled paths' anchors: with one per user (``first``) from ``anchors`` (their
+    # ids were not carried), else from the first pass's paths (no second anchor scan)
+    if spec.occurrence == "first":
+        far_anchors = anchors.semi_join(todo, anchors.au == todo.u)
+    else:
+        far_anchors = todo.select(au=todo.u, aus=todo.aus, aid=todo.aid)
     if "sid" in rows.columns:
         far_anchors = anchors.semi_join(
             todo, [anchors.au == todo.u, anchors.aus == todo.aus, anchors.aid == todo.aid]
