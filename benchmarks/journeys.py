@@ -81,6 +81,20 @@ MONDAY_0 = date(1970, 1, 5)  # week 0 of the SQL's integer weeks
 
 
 # -- the lake, built by `journeylab ingest` ---------------------------------------------
+#: the Parquet export as JSON lines in the Events API shape (argv: parquet, jsonl)
+_EXPORT = """
+import sys, duckdb
+con = duckdb.connect()
+con.execute("SET TimeZone = 'UTC'")
+con.execute(
+    'COPY (SELECT event_id AS "eventId", user_id AS "userId", name, '
+    "strftime(event_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS \\"eventAt\\", data::JSON AS data "
+    "FROM read_parquet($path)) TO '" + sys.argv[2].replace("'", "''") + "' (FORMAT json)",
+    {"path": sys.argv[1]},
+)
+"""
+
+
 def ingested_lake(data: BenchData) -> Path:
     """The lake landed by ``journeylab ingest`` from a JSON lines export (built once)."""
     root = data.single.parent
@@ -88,19 +102,10 @@ def ingested_lake(data: BenchData) -> Path:
     if report.exists():
         return lake
     jsonl = root / "events.jsonl"
-    if not jsonl.exists():
-        import duckdb
-
-        con = duckdb.connect()
-        con.execute("SET TimeZone = 'UTC'")
+    if not jsonl.exists():  # in a child: a child's peak RSS counts its parent's at the fork
         t0 = time.perf_counter()
         tmp = jsonl.with_suffix(".jsonl.tmp")
-        con.execute(
-            'COPY (SELECT event_id AS "eventId", user_id AS "userId", name, '
-            "strftime(event_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS \"eventAt\", data::JSON AS data "
-            "FROM read_parquet($path)) TO '" + str(tmp).replace("'", "''") + "' (FORMAT json)",
-            {"path": str(data.single)},
-        )
+        subprocess.run([sys.executable, "-c", _EXPORT, str(data.single), str(tmp)], check=True)
         tmp.rename(jsonl)
         print(f"exported {jsonl} in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
     t0 = time.perf_counter()

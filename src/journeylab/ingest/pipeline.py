@@ -125,6 +125,7 @@ def land(
         try:
             for batch in batches:
                 done = checker.validate(batch)
+                del batch  # its wire columns are freed before the next batch is read
                 _count(tally, done)
                 if options.strict and done.rejects:
                     raise _strict_error(done)

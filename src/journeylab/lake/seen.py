@@ -1,7 +1,8 @@
 """Which event ids a lake already holds, for first-wins de-duplication across ingests.
 
-The ids are kept as their 64-bit DuckDB ``hash`` in sorted numpy runs (8 bytes an event:
-the lake's ids read once when an ingest starts, then each chunk it commits). A chunk's ids
+The ids are kept as their 64-bit DuckDB ``hash`` in sorted numpy runs, bucketed by their
+top bits (8 bytes an event: the lake's ids read once when an ingest starts, then each
+chunk it commits). A chunk's ids
 are probed against them; only the ids whose hash is found are checked exactly against the
 files, so a hash collision can never drop an event.
 """
@@ -51,13 +52,21 @@ def id_hashes(con: Any, ids: pa.Array) -> np.ndarray:
 
 
 class SeenIds:
-    """The ids of a lake, as hashes (one thread uses it: the commit's)."""
+    """The ids of a lake, as hashes (one thread uses it: the commit's).
+
+    The hashes are split by their top bits into :data:`BUCKETS` buckets, each a few sorted
+    runs merged like a binary counter (a run is merged into the one before while that is
+    no larger), so an ingest probes a few runs per bucket whatever its size, and a merge
+    copies one bucket, never the whole set: memory stays 8 bytes an id, with no transient
+    copy of it (at 100M ids, merging whole runs briefly held three copies of the biggest).
+    """
 
     def __init__(self, con: Any, files: list[str], rows: int) -> None:
         """``files`` hold ``rows`` events (from their footers): their hashes are streamed
-        into one array sorted in place (8 bytes an event, no other copy)."""
+        into one array sorted in place (8 bytes an event, no other copy); each bucket's
+        first run is a view of it, never merged (the lake's own run is left alone)."""
         self.con = con
-        self.runs: list[np.ndarray] = []
+        self.buckets: list[list[np.ndarray]] = [[] for _ in range(BUCKETS)]
         if files:
             hashes = np.empty(rows, np.uint64)
             filled = 0
@@ -68,18 +77,29 @@ class SeenIds:
                 filled += len(part)
             hashes = hashes[:filled]
             hashes.sort()
-            self.runs.append(hashes)
+            for runs, part in zip(self.buckets, _split(hashes), strict=True):
+                if len(part):
+                    runs.append(part)
+
+    @property
+    def runs(self) -> list[np.ndarray]:
+        """Every run of every bucket (for tests and introspection)."""
+        return [run for runs in self.buckets for run in runs]
 
     def _hits(self, hashes: np.ndarray) -> np.ndarray:
         """Which ``hashes`` some run holds (probed in sorted order: cache-friendly)."""
         order = np.argsort(hashes)
         probes = hashes[order]
         hit = np.zeros(len(hashes), bool)
-        for run in self.runs:
-            if not len(run):  # an empty run (a lake of empty files) holds nothing
-                continue
-            at = np.minimum(np.searchsorted(run, probes), len(run) - 1)
-            hit[order] |= run[at] == probes
+        found = np.zeros(len(hashes), bool)
+        lo = 0
+        for runs, part in zip(self.buckets, _split(probes), strict=True):
+            hi = lo + len(part)
+            for run in runs:
+                at = np.minimum(np.searchsorted(run, part), len(run) - 1)
+                found[lo:hi] |= run[at] == part
+            lo = hi
+        hit[order] = found
         return hit
 
     def known(
@@ -96,12 +116,25 @@ class SeenIds:
         return hit
 
     def add(self, hashes: np.ndarray) -> None:
-        """Remember the hashes of ids just committed. Runs are merged like a binary
-        counter (a run is merged into the one before while that is no larger), so an
-        ingest probes a few runs whatever its size; the lake's own run is left alone."""
+        """Remember the hashes of ids just committed (each bucket's part a new run)."""
         if not len(hashes):
             return
-        run = np.sort(hashes)
-        while len(self.runs) > 1 and len(self.runs[-1]) <= len(run):
-            run = np.sort(np.concatenate([self.runs.pop(), run]))
-        self.runs.append(run)
+        for runs, part in zip(self.buckets, _split(np.sort(hashes)), strict=True):
+            if not len(part):
+                continue
+            run = part.copy()  # not a view: the chunk's array is freed
+            while len(runs) > 1 and len(runs[-1]) <= len(run):
+                run = np.concatenate((runs.pop(), run))
+                run.sort(kind="stable")  # two sorted runs: a linear merge
+            runs.append(run)
+
+
+#: buckets of hashes, by their top bits
+BUCKET_BITS = 8
+BUCKETS = 1 << BUCKET_BITS
+_EDGES = np.arange(1, BUCKETS, dtype=np.uint64) << np.uint64(64 - BUCKET_BITS)
+
+
+def _split(ordered: np.ndarray) -> list[np.ndarray]:
+    """Sorted ``ordered`` hashes cut into their buckets (views)."""
+    return np.split(ordered, np.searchsorted(ordered, _EDGES))

@@ -146,7 +146,8 @@ def _posthog_parquet(
     left out), times without a zone read as UTC; then Parquet's own reader path."""
     from journeylab.ingest.table_readers import parquet_table_batch
 
-    pf = pq.ParquetFile(path)
+    # no pre_buffer: it keeps every byte read until the file is closed (table_readers)
+    pf = pq.ParquetFile(path, pre_buffer=False)
     keep = [c for c in pf.schema_arrow.names if c in _POSTHOG_COLUMNS]
     first = 1
     for batch in pf.iter_batches(batch_size=chunk_rows, columns=keep):
