@@ -59,6 +59,33 @@ def test_field_no_event_carries(named: Lake) -> None:
     assert w.kind == "unknown_field" and w.events == ("signup",)
 
 
+def test_probes_are_answered_once_per_snapshot(
+    named: Lake, write_jsonl: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same names on the same files query the lake once; a new file is a new snapshot,
+    so what it adds is seen at once (a name fired, a field carried)."""
+    queries: list[object] = []
+    execute = type(named).execute
+    monkeypatch.setattr(
+        type(named), "execute", lambda self, e: queries.append(e) or execute(self, e)
+    )
+    known = [("steps[1]", "signup")], [("by", "channel", ("signup",))]
+    assert check_names(named, *known) == ()
+    probes = len(queries)
+    assert probes and check_names(named, *known) == ()
+    assert len(queries) == probes  # answered from the memo: no query
+    refs, fields = [("steps[1]", "refund")], [("by", "coupon", ("signup",))]
+    first = check_names(named, refs, fields)
+    assert [w.kind for w in first] == ["declared_never_fired", "unknown_field"]
+    rows = [
+        {"userId": "u3", "name": "refund", "eventAt": "2025-01-04T00:00:00Z"},
+        {"userId": "u3", "name": "signup", "eventAt": "2025-01-04T00:00:00Z",
+         "data": {"coupon": "X"}},
+    ]  # fmt: skip
+    named.ingest(write_jsonl(rows))
+    assert check_names(named, refs, fields) == ()
+
+
 def test_strict_raises_with_every_warning(named: Lake) -> None:
     with pytest.raises(UnknownNameError, match="purchse") as info:
         check_names(named, [("a", "purchse"), ("b", "sigup")], strict=True)

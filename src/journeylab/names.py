@@ -17,6 +17,7 @@ suggest the nearest ones.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -188,9 +189,31 @@ def _probe(
     lake: Lake, names: list[str], checks: list[tuple[str, tuple[str, ...]]]
 ) -> tuple[set[str], set[tuple[str, tuple[str, ...]]]]:
     """Which names have an event, and which (field, events) have an event carrying it: one
-    query of LIMIT 1 probes."""
+    query of LIMIT 1 probes, answered once per snapshot of the lake (its files never change
+    once landed: a new file or generation is a new snapshot)."""
     if not names:
         return set(), set()
+    files = tuple(lake.layout.snapshot())
+    seen_files, answers = _PROBES.get(lake, ((), {}))
+    if seen_files != files:
+        answers = {}
+        _PROBES[lake] = (files, answers)
+    key = (tuple(names), tuple(checks))
+    if key not in answers:
+        answers[key] = _run_probe(lake, names, checks)
+    fired, carried = answers[key]
+    return set(fired), set(carried)
+
+
+#: per lake, the snapshot its probes were answered for (its files) and the answers
+_PROBES: weakref.WeakKeyDictionary[Lake, tuple[tuple[str, ...], dict[Any, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _run_probe(
+    lake: Lake, names: list[str], checks: list[tuple[str, tuple[str, ...]]]
+) -> tuple[set[str], set[tuple[str, tuple[str, ...]]]]:
     ev = lake.events()
     probes = [
         ev.filter(ev.name == n).select(i=ibis.literal(i)).limit(1) for i, n in enumerate(names)

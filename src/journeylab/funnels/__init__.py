@@ -22,6 +22,7 @@ from journeylab.funnels.result import (
     FunnelTrend,
     TimeToConvert,
     summarize,
+    summarize_groups,
 )
 from journeylab.funnels.spec import ExcludeLike, Exclusion, FunnelSpec, MaxGapLike, make_spec
 from journeylab.journeys.reactivation import ReturnStep, derived_steps, return_refs
@@ -122,8 +123,9 @@ def build_result(
         order = counts.sort(
             [pl.col("segment") == OTHER, "c", "segment"], descending=[False, True, False]
         )["segment"].to_list()
+        tables = summarize_groups(users, spec, "segment")
         for seg in order:
-            part = summarize(users.filter(pl.col("segment") == seg), spec)
+            part = tables[seg]
             parts.append(part.with_columns(segment=pl.lit(seg)).select("segment", *part.columns))
         by_segment = pl.concat(parts) if parts else None
     return FunnelResult(spec, as_of, users, steps, by_segment, sql, id_lookup, warnings)

@@ -119,6 +119,8 @@ def one_pass_frame(
         if k == 0 and spec.end is not None:
             hi = times < _us(spec.end)
             keep = hi if keep is None else keep & hi
+        if keep is not None and keep.all():  # the usual case: no copy
+            keep = None
         steps.append((keys, times) if keep is None else (keys[keep], times[keep]))
         if k == 0 and keep is not None and values is not None:
             values = values.filter(pl.Series(keep))

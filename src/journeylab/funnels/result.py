@@ -25,7 +25,15 @@ if TYPE_CHECKING:
 
     from journeylab.names import NameWarning
 
-__all__ = ["FunnelResult", "TimeToConvert", "FunnelTrend", "summarize", "OTHER", "NONE"]
+__all__ = [
+    "FunnelResult",
+    "TimeToConvert",
+    "FunnelTrend",
+    "summarize",
+    "summarize_groups",
+    "OTHER",
+    "NONE",
+]
 
 OTHER = "other"
 NONE = "(none)"
@@ -37,8 +45,9 @@ def _secs(later: pl.Expr, earlier: pl.Expr) -> pl.Expr:
     return (later - earlier).dt.total_microseconds() / 1_000_000
 
 
-def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
-    """Every count and time statistic of the step table from one parallel polars pass.
+def _exprs(n: int, grouped: bool = False) -> list[pl.Expr]:
+    """Every count and time statistic of the step table, as polars expressions (one row,
+    or one per group when ``grouped``: each duration series then is its group's list).
 
     Each duration series is sorted once (a median and a quantile would each re-select),
     as integer microseconds (sorting them is faster than sorting float seconds)."""
@@ -54,21 +63,41 @@ def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
             if k == 2 and ref == "start":  # the same series as from the previous step
                 continue
             d = pl.col(f"t{k}").dt.epoch("us") - pl.col(col).dt.epoch("us")
-            exprs.append(d.filter(at).drop_nulls().sort().implode().alias(f"d_{ref}{k}"))
-    row = users.select(exprs)
+            d = d.filter(at).drop_nulls().sort()
+            exprs.append((d if grouped else d.implode()).alias(f"d_{ref}{k}"))
+    return exprs
+
+
+def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
+    """The statistics of :func:`_exprs` from one parallel polars pass."""
+    return _of_row(users.select(_exprs(n)), 0, n)
+
+
+def _of_row(rows: pl.DataFrame, i: int, n: int) -> dict[str, Any]:
+    """Row ``i`` of :func:`_exprs`' output: counts as they are, each duration series as
+    its median, mean and p90 in seconds."""
     if n >= 2:
-        row = row.with_columns(pl.col("d_prev2").alias("d_start2"))
+        rows = rows.with_columns(pl.col("d_prev2").alias("d_start2"))
     out: dict[str, Any] = {}
-    for name in row.columns:
+    for name in rows.columns:
         if not name.startswith("d_"):
-            out[name] = row[name][0]
+            out[name] = rows[name][i]
             continue
-        d = row[name][0]  # µs
+        d = rows[name][i]  # µs
         mean = d.mean() if len(d) else None
         out[f"median_{name[2:]}"] = _quantile(d, 0.5)
         out[f"mean_{name[2:]}"] = None if mean is None else float(mean) / 1e6
         out[f"p90_{name[2:]}"] = _quantile(d, 0.9)
     return out
+
+
+def summarize_groups(users: pl.DataFrame, spec: FunnelSpec, key: str) -> dict[Any, pl.DataFrame]:
+    """The per-step table of each group of ``users`` by ``key``, from one grouped pass."""
+    rows = users.group_by(key).agg(_exprs(spec.n, grouped=True))
+    return {
+        rows[key][i]: summarize(users.clear(), spec, _of_row(rows, i, spec.n))
+        for i in range(rows.height)
+    }
 
 
 def _quantile(ordered: pl.Series, q: float) -> float | None:
@@ -84,10 +113,12 @@ def _quantile(ordered: pl.Series, q: float) -> float | None:
     return (a + b) / 2 if q == 0.5 and n % 2 == 0 else a + (h - lo) * (b - a)
 
 
-def summarize(users: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
-    """The per-step table for one group of users."""
+def summarize(
+    users: pl.DataFrame, spec: FunnelSpec, agg: dict[str, Any] | None = None
+) -> pl.DataFrame:
+    """The per-step table for one group of users (``agg``: their statistics, when known)."""
     n = spec.n
-    agg = _aggregates(users, n)
+    agg = _aggregates(users, n) if agg is None else agg
     total, matured = int(agg["total"]), int(agg["matured"] or 0)
     rows: list[dict[str, Any]] = []
     prev_users = total

@@ -55,6 +55,11 @@ def keyed_rows(files: Sequence[str], names: Sequence[str]) -> KeyedRows | None:
             if not groups:
                 continue
             table = pf.read_row_groups(groups, columns=_COLUMNS)
+            if not mixed:  # views of Arrow's buffers: one copy in all, in _sorted
+                parts[name].extend(
+                    zip(_chunks(table["user_key"]), _chunks(table["event_at"]), strict=True)
+                )
+                continue
             keys, at = _int64(table["user_key"]), _int64(table["event_at"])
             if mixed:  # this name's rows of the mixed groups (their name column only)
                 keep = np.ones(len(keys), bool)
@@ -79,10 +84,15 @@ def _is(table: pa.Table, name: str) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros(0, bool)
 
 
+def _chunks(column: pa.ChunkedArray) -> list[np.ndarray]:
+    """The chunks of a column of 64-bit values without nulls (``user_key``, ``event_at``
+    as stored: µs) as int64 views."""
+    return [_values(c, np.dtype(np.int64)) for c in column.chunks]
+
+
 def _int64(column: pa.ChunkedArray) -> np.ndarray:
-    """A column of 64-bit values without nulls (``user_key``, ``event_at`` as stored: µs)
-    as one int64 array."""
-    parts = [_values(c, np.dtype(np.int64)) for c in column.chunks]
+    """Such a column as one int64 array."""
+    parts = _chunks(column)
     return np.concatenate(parts) if parts else np.empty(0, np.int64)
 
 
@@ -111,8 +121,11 @@ def key_time_order(keys: np.ndarray, at: np.ndarray) -> np.ndarray | None:
     None when they are in that order already (an O(n) check: a compacted lake's rows)."""
     if len(keys) < 2:
         return None
-    # comparisons, not np.diff: keys span all of int64 (a diff overflows)
-    same = keys[1:] == keys[:-1]
-    if not ((keys[1:] < keys[:-1]).any() or (at[1:][same] < at[:-1][same]).any()):
-        return None
+    # comparisons, not np.diff: keys span all of int64 (a diff overflows); boolean
+    # temporaries only (a fresh page costs more than the comparison: docs/performance.md)
+    if not (keys[1:] < keys[:-1]).any():
+        later = at[1:] < at[:-1]
+        later &= keys[1:] == keys[:-1]
+        if not later.any():
+            return None
     return np.lexsort((at, keys))
