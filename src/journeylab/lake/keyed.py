@@ -61,15 +61,15 @@ def keyed_rows(files: Sequence[str], names: Sequence[str]) -> KeyedRows | None:
                 )
                 continue
             keys, at = _int64(table["user_key"]), _int64(table["event_at"])
-            if mixed:  # this name's rows of the mixed groups (their name column only)
-                keep = np.ones(len(keys), bool)
-                offset = 0
-                for g in groups:
-                    rows = meta.row_group(g).num_rows
-                    if g in mixed:
-                        keep[offset : offset + rows] = _is(pf.read_row_group(g, ["name"]), name)
-                    offset += rows
-                keys, at = keys[keep], at[keep]
+            # this name's rows of the mixed groups (their name column only)
+            keep = np.ones(len(keys), bool)
+            offset = 0
+            for g in groups:
+                rows = meta.row_group(g).num_rows
+                if g in mixed:
+                    keep[offset : offset + rows] = _is(pf.read_row_group(g, ["name"]), name)
+                offset += rows
+            keys, at = keys[keep], at[keep]
             parts[name].append((keys, at))
     return {n: _sorted(parts[n]) for n in wanted}
 

@@ -2,9 +2,8 @@
 
 The ids are kept as their 64-bit DuckDB ``hash`` in sorted numpy runs, bucketed by their
 top bits (8 bytes an event: the lake's ids read once when an ingest starts, then each
-chunk it commits). A chunk's ids
-are probed against them; only the ids whose hash is found are checked exactly against the
-files, so a hash collision can never drop an event.
+chunk it commits). A chunk's ids are probed against them; only the ids whose hash is found
+are checked exactly against the files, so a hash collision can never drop an event.
 """
 
 from __future__ import annotations
