@@ -39,6 +39,7 @@ __all__ = [
     "NameWarning",
     "UnknownNameError",
     "check_names",
+    "event_names",
     "raise_if_strict",
     "step_refs",
 ]
@@ -163,7 +164,7 @@ def check_names(
             out.append(NameWarning(param, name, "declared_never_fired"))
             continue
         if known is None:
-            known = sorted(_all_names(lake) | declared)
+            known = sorted(event_names(lake) | declared)
         out.append(NameWarning(param, name, "unknown_event", (), _near(name, known)))
     for param, field, evs in field_refs:
         if (field, evs) in carried or not any(e in fired for e in evs):
@@ -228,7 +229,8 @@ def _run_probe(
     return fired, carried
 
 
-def _all_names(lake: Lake) -> set[str]:
+def event_names(lake: Lake) -> set[str]:
+    """The names of the events the lake holds."""
     ev = lake.events()
     return set(lake.execute(ev.select("name").distinct())["name"].to_list())
 

@@ -159,18 +159,17 @@ def compact(
         from journeylab.lake.compact import COMPACT_FILE_ROWS, COMPACT_MEMORY
 
         opened = open_lake(lake)
+        declared = _properties(properties)
         n = opened.compact(
             file_rows=file_rows or COMPACT_FILE_ROWS,
             memory_limit=memory_limit or COMPACT_MEMORY,
-            properties=_properties(properties),
+            properties=declared,
         )
         keys = opened.properties()
-        declared = _properties(properties)
         if isinstance(declared, list) and declared:  # a typo must not look like a column
-            from journeylab.names import check_names
+            from journeylab.names import check_names, event_names
 
-            ev = opened.events()
-            fired = tuple(sorted(opened.execute(ev.select("name").distinct())["name"]))
+            fired = tuple(sorted(event_names(opened)))
             print_warnings(
                 check_names(opened, fields=[("--properties", k, fired) for k in declared])
             )

@@ -3,10 +3,11 @@
 For an ordered funnel without gaps or exclusions, with step filters or not, with no
 breakdown or one by first touch, on a lake whose integer user keys are exact, each step is
 two arrays sorted by (user_key, event_at) (:mod:`journeylab.funnels.one_pass_rows`: a
-filtered step through the engine, the others by :func:`journeylab.lake.keyed.keyed_rows`). Every start (a step-1 event) takes, at each
-next step, the earliest event of the same user at or after the previous step and inside
-the start's window — the greedy chain ``compile_greedy`` computes with joins (earliest is
-optimal, and greedy times grow with the start). Here it is one vectorised search per step:
+filtered step through the engine, the others by :func:`journeylab.lake.keyed.keyed_rows`).
+Every start (a step-1 event) takes, at each next step, the earliest event of the same user
+at or after the previous step and inside the start's window — the greedy chain
+``compile_greedy`` computes with joins (earliest is optimal, and greedy times grow with the
+start). Here it is one vectorised search per step:
 each alive chain's user is found in the step's keys (``searchsorted``) and, inside that
 user's rows, the first time at or after the previous one by a bisection run on all chains
 at once (as many rounds as the longest user's rows take: log2 of it). No join, no hash
@@ -14,8 +15,8 @@ table, no aggregation over the whole step.
 
 A user's chain is the earliest start reaching the furthest level (the same chain the Ibis
 paths pick); ``last_start`` is the user's latest start, for ``in_progress``; a breakdown's
-value is the chain's start's. The result is
-the per-user frame :func:`journeylab.funnels.build_result` takes, keyed by ``user_key``.
+value is the chain's start's. The result is the per-user frame
+:func:`journeylab.funnels.build_result` takes, keyed by ``user_key``.
 ``tests/test_funnel_one_pass.py`` holds it equal to the reference and to the Ibis paths.
 """
 
