@@ -219,9 +219,8 @@ _KINDS: dict[type[ops.Node], str] = {
 }
 
 
-def _typed(node: ops.Node) -> ops.Node | None:
-    """A JSON reader of ``t.data`` as the typed column of ``t`` that holds the same values,
-    when ``t`` has it; None otherwise (the reader parses ``data``)."""
+def _data_key(node: ops.Node) -> tuple[ops.Field, str, str] | None:
+    """``(t.data, key, kind)`` of a JSON reader of a literal key of ``t.data``, else None."""
     kind = _KINDS.get(type(node))
     if kind is None:
         return None
@@ -233,11 +232,43 @@ def _typed(node: ops.Node) -> ops.Node | None:
         and isinstance(key.value, str)
     ):
         return None
-    name = typed_column(key.value, kind)
+    return data, key.value, kind
+
+
+def _typed(node: ops.Node) -> ops.Node | None:
+    """A JSON reader of ``t.data`` as the typed column of ``t`` that holds the same values,
+    when ``t`` has it; None otherwise (the reader parses ``data``)."""
+    found = _data_key(node)
+    if found is None:
+        return None
+    data, key, kind = found
+    name = typed_column(key, kind)
     if name not in data.rel.schema:
         return None
     out = ops.Field(data.rel, name)
     return out if out.dtype == node.dtype else ops.Cast(out, node.dtype)
+
+
+def _guarded(node: ops.Node, parsed: ir.Value) -> ir.Value:
+    """``parsed`` (a reader of ``data``'s kind without a typed column) parsed only where it
+    can hold a value: a typed key's ``present`` column says whether the key is there, and a
+    value held by another kind's column is not of this kind (the readers are strict about
+    types). A key the compaction saw only as strings then reads its numbers without parsing
+    a row that has none, and a number ingested later is still answered (docs/adr/0009)."""
+    found = _data_key(node)
+    if found is None or found[2] == "present":
+        return parsed
+    data, key, kind = found
+    cols = data.rel.schema
+    present = typed_column(key, "present")
+    if present not in cols:
+        return parsed
+    guard = ops.Field(data.rel, present).to_expr()
+    for other in ("number", "string", "bool"):
+        name = typed_column(key, other)
+        if other != kind and name in cols:
+            guard &= ops.Field(data.rel, name).to_expr().isnull()
+    return ibis.ifelse(guard, parsed, ibis.null(parsed.type()))
 
 
 def _check(dialect: str) -> Dialect:
@@ -269,7 +300,8 @@ def lower(expr: ir.Expr, dialect: Dialect) -> ir.Expr:
             for i, a in enumerate(node.args)
         ]
         out = builders[side](*args)
-        return out.cast(node.dtype).op() if out.type() != node.dtype else out.op()
+        out = out.cast(node.dtype) if out.type() != node.dtype else out
+        return _guarded(node, out).op()
 
     return root.replace(rewrite).to_expr()  # type: ignore[no-any-return]
 

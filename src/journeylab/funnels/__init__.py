@@ -81,14 +81,18 @@ def _normalize(frame: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
     ]
     if spec.by is not None:
         nums = frame["vn"].cast(pl.Float64).drop_nulls().unique().to_list()
-        shown = pl.DataFrame(
-            {"vn": nums, "vn_text": [format_value(v) for v in nums]},
-            schema={"vn": pl.Float64, "vn_text": pl.String},
-        )
-        frame = (
-            frame.with_columns(pl.col("vn").cast(pl.Float64))
-            .join(shown, on="vn", how="left", nulls_equal=False)
-            .with_columns(raw=pl.coalesce(pl.col("vs").cast(pl.String), "vn_text").fill_null(NONE))
+        if nums:  # numbers are shown as the reference formats them
+            shown = pl.DataFrame(
+                {"vn": nums, "vn_text": [format_value(v) for v in nums]},
+                schema={"vn": pl.Float64, "vn_text": pl.String},
+            )
+            frame = frame.with_columns(pl.col("vn").cast(pl.Float64)).join(
+                shown, on="vn", how="left", nulls_equal=False
+            )
+        else:  # a field of strings: no join of every user with an empty table
+            frame = frame.with_columns(vn_text=pl.lit(None, pl.String))
+        frame = frame.with_columns(
+            raw=pl.coalesce(pl.col("vs").cast(pl.String), "vn_text").fill_null(NONE)
         )
         top = (
             frame.group_by("raw")

@@ -45,12 +45,19 @@ def _secs(later: pl.Expr, earlier: pl.Expr) -> pl.Expr:
     return (later - earlier).dt.total_microseconds() / 1_000_000
 
 
-def _exprs(n: int, grouped: bool = False) -> list[pl.Expr]:
-    """Every count and time statistic of the step table, as polars expressions (one row,
-    or one per group when ``grouped``: each duration series then is its group's list).
+#: the duration statistics of the step table: polars' own (a linear-interpolated
+#: quantile; the median averages the two middle values of an even count)
+_STATS = {
+    "median": lambda d: d.median(),
+    "mean": lambda d: d.mean(),
+    "p90": lambda d: d.quantile(0.9, "linear"),
+}
 
-    Each duration series is sorted once (a median and a quantile would each re-select),
-    as integer microseconds (sorting them is faster than sorting float seconds)."""
+
+def _exprs(n: int) -> list[pl.Expr]:
+    """Every count and time statistic of the step table, as polars expressions (one row,
+    or one per group in a ``group_by``). Durations are integer microseconds; polars
+    selects a median and a quantile without sorting the series (a sort each costs more)."""
     reached, matured = pl.col("reached"), pl.col("matured")
     exprs = [pl.len().alias("total"), matured.sum().alias("matured")]
     for k in range(1, n + 1):
@@ -63,54 +70,37 @@ def _exprs(n: int, grouped: bool = False) -> list[pl.Expr]:
             if k == 2 and ref == "start":  # the same series as from the previous step
                 continue
             d = pl.col(f"t{k}").dt.epoch("us") - pl.col(col).dt.epoch("us")
-            d = d.filter(at).drop_nulls().sort()
-            exprs.append((d if grouped else d.implode()).alias(f"d_{ref}{k}"))
+            d = d.filter(at).drop_nulls()
+            exprs += [f(d).cast(pl.Float64).alias(f"{s}_{ref}{k}") for s, f in _STATS.items()]
     return exprs
+
+
+def _of_row(rows: pl.DataFrame, i: int) -> dict[str, Any]:
+    """Row ``i`` of :func:`_exprs`' output: counts as they are, durations in seconds."""
+    out: dict[str, Any] = {}
+    for name in rows.columns:
+        value = rows[name][i]
+        if name.split("_", 1)[0] in _STATS:
+            value = None if value is None else value / 1e6
+            if name.endswith("_prev2"):  # from step 1 to step 2: the same series
+                out[name.replace("_prev2", "_start2")] = value
+        out[name] = value
+    return out
 
 
 def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
     """The statistics of :func:`_exprs` from one parallel polars pass."""
-    return _of_row(users.select(_exprs(n)), 0, n)
-
-
-def _of_row(rows: pl.DataFrame, i: int, n: int) -> dict[str, Any]:
-    """Row ``i`` of :func:`_exprs`' output: counts as they are, each duration series as
-    its median, mean and p90 in seconds."""
-    if n >= 2:
-        rows = rows.with_columns(pl.col("d_prev2").alias("d_start2"))
-    out: dict[str, Any] = {}
-    for name in rows.columns:
-        if not name.startswith("d_"):
-            out[name] = rows[name][i]
-            continue
-        d = rows[name][i]  # µs
-        mean = d.mean() if len(d) else None
-        out[f"median_{name[2:]}"] = _quantile(d, 0.5)
-        out[f"mean_{name[2:]}"] = None if mean is None else float(mean) / 1e6
-        out[f"p90_{name[2:]}"] = _quantile(d, 0.9)
-    return out
+    return _of_row(users.select(_exprs(n)), 0)
 
 
 def summarize_groups(users: pl.DataFrame, spec: FunnelSpec, key: str) -> dict[Any, pl.DataFrame]:
-    """The per-step table of each group of ``users`` by ``key``, from one grouped pass."""
-    rows = users.group_by(key).agg(_exprs(spec.n, grouped=True))
+    """The per-step table of each group of ``users`` by ``key``. A breakdown has a few
+    groups (its top values and the rest): each group's statistics come from one parallel
+    pass over its rows, which is quicker than a ``group_by`` of them all."""
+    parts = users.partition_by(key, as_dict=True, maintain_order=False)
     return {
-        rows[key][i]: summarize(users.clear(), spec, _of_row(rows, i, spec.n))
-        for i in range(rows.height)
+        value: summarize(part, spec, _aggregates(part, spec.n)) for (value,), part in parts.items()
     }
-
-
-def _quantile(ordered: pl.Series, q: float) -> float | None:
-    """Linear-interpolated quantile, in seconds, of an ascending series of microseconds
-    (the median averages the two middle values when the count is even)."""
-    n = len(ordered)
-    if not n:
-        return None
-    h = q * (n - 1)
-    lo = int(h)
-    hi = min(lo + 1, n - 1)
-    a, b = ordered[lo] / 1e6, ordered[hi] / 1e6
-    return (a + b) / 2 if q == 0.5 and n % 2 == 0 else a + (h - lo) * (b - a)
 
 
 def summarize(
