@@ -201,3 +201,22 @@ def test_backtest_on_spark_equals_replay(tmp_path: Path) -> None:
         assert got.rounds.equals(ref.rounds), spec["name"]
         assert got.users.equals(ref.users), spec["name"]
         assert ref.rounds.height > 0
+
+
+def test_packed_keys_sort_as_time_then_event_id() -> None:
+    """The passes take a user's first row by the min of a packed (time, event_id) text: it
+    must order as the pair does for every time a lake holds (years 0 to 9999), and unpack
+    to the same pair."""
+    import ibis
+
+    from journeylab.conditions.backtest import _packed, _unpack
+    from journeylab.engine import Engine
+
+    year0, year9999 = -62_167_219_200_000_000, 253_402_300_799_999_999
+    pairs = [(t, e) for t in (year0, -1, 0, 1, 10**15, year9999) for e in ("a", "b", "ab")]
+    table = ibis.memtable(pl.DataFrame(pairs, schema=["tu", "eid"], orient="row"))
+    engine = Engine.duckdb(threads=1)
+    out = engine.to_polars(table.select(key=_packed(table.tu, table.eid)))
+    assert out["key"].str.contains(r"^[0-9]{19}[a-z]+$").all()
+    back = _unpack(out.sort("key"), "key", "tu", "eid")
+    assert list(back.iter_rows()) == sorted(pairs)

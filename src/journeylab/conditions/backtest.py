@@ -22,10 +22,12 @@ import polars as pl
 from journeylab.conditions.backtest_exprs import (
     CondCtx,
     add_condition,
+    add_conditions,
     add_signup,
     after_row,
     mark_all_returns,
     needs_signup,
+    part,
     us,
 )
 from journeylab.conditions.backtest_rounds import apply_caps, rounds_frame
@@ -49,8 +51,11 @@ if TYPE_CHECKING:
 
 __all__ = ["backtest", "backtest_events"]
 
-_KEY_DIGITS = 20
-_KEY_OFFSET = 10**17  # keeps packed times positive (any year after ~1200)
+#: packed times have exactly 19 digits for every time within ±10**18 µs of the epoch
+#: (years about -29,700 to 33,600; a lake's times are years 0 to 9999), so their text
+#: sorts as they do without padding
+_KEY_DIGITS = 19
+_KEY_OFFSET = 2 * 10**18
 
 
 def _to_us(value: datetime | str | None, param: str) -> int | None:
@@ -81,7 +86,11 @@ def backtest(
     warnings = validate_program(program, lake, strict=strict)
     lo, hi = time_range(start_date, end_date)
     cut = as_utc(as_of, "as_of")
-    result = backtest_events(program, lake.events(), lake.engine, lo, hi, cut)
+    if cut is None and program.time_basis == "event_at":
+        cut = lake.last_event_at()  # from the files' footers, not a scan of every event
+    events = lake.events()
+    exact = "user_key" in events.columns and lake.user_keys_exact()
+    result = backtest_events(program, events, lake.engine, lo, hi, cut, exact_keys=exact)
     result = replace(result, warnings=tuple(warnings))
     result.extra["lake"] = lake  # for .explain(user_id), which reads that user's events
     return result
@@ -94,8 +103,11 @@ def backtest_events(
     start: datetime | str | None = None,
     end: datetime | str | None = None,
     as_of: datetime | str | None = None,
+    exact_keys: bool = False,
 ) -> BacktestResult:
-    """As :func:`backtest` over any Ibis events table (columns as ``Lake.events()``)."""
+    """As :func:`backtest` over any Ibis events table (columns as ``Lake.events()``);
+    ``exact_keys``: its ``user_key`` identifies users exactly (no two ids share one), so
+    the passes partition and group by it instead of the string ids."""
     start, end = as_utc(start, "start"), as_utc(end, "end")
     start_us, end_us = _to_us(start, "start"), _to_us(end, "end")
     as_of_us = _to_us(as_of, "as_of")
@@ -122,7 +134,8 @@ def backtest_events(
         rel = rel.filter(rel.bt <= cut)
     rets = [f"ret{i}" for i in range(len(specs))]
     typed = [c for c in rel.columns if is_typed_column(c)]  # typed properties (ADR 0009)
-    rel = rel.select("user_id", "event_id", "name", "data", *typed, *rets, tu=_micros(rel.bt))
+    pk = {"pk": rel.user_key} if exact_keys else {}
+    rel = rel.select("user_id", "event_id", "name", "data", *typed, *rets, tu=_micros(rel.bt), **pk)
     ev = ev.filter(ev.bt <= cut)
     run = _Run(program, engine, rel, ev, (start_us, end_us), as_of_us)
     rounds, audience = run.offer() if isinstance(program, Offer) else run.referral()
@@ -142,7 +155,7 @@ def _micros(ts: ir.TimestampValue) -> ir.IntegerValue:
 
 def _packed(tu: ir.IntegerValue, eid: ir.StringValue) -> ir.StringValue:
     """A string whose min is the first row in (tu, event_id) order."""
-    return (tu + _KEY_OFFSET).cast("string").lpad(_KEY_DIGITS, "0").concat(eid)
+    return (tu + _KEY_OFFSET).cast("string").concat(eid)
 
 
 def _unpack(frame: pl.DataFrame, key: str, tu: str, eid: str) -> pl.DataFrame:
@@ -175,16 +188,29 @@ class _Run:
         self.returns = tuple(return_specs(program))
         dl = program_deadline(program)
         self.deadline_us = us(dl) if dl is not None else None
+        #: the per-user frames' keys: user_id, and pk (the partition key) when used
+        self._keys = ("user_id", "pk") if part(rel) == "pk" else ("user_id",)
 
     def _base(self, state: pl.DataFrame | None) -> ir.Table:
-        t = self.rel if state is None else self.rel.inner_join(ibis.memtable(state), "user_id")
+        """The relevant rows (of the users in ``state``, joined on the partition key)."""
+        if state is not None:
+            key = part(self.rel)
+            ids = [c for c in ("user_id", "pk") if c != key]
+            state = state.drop(ids, strict=False)
+        t = self.rel if state is None else self.rel.inner_join(ibis.memtable(state), key)
         return add_signup(t, self.p.signup_event) if self.signup else t
+
+    def _per_user(self, t: ir.Table, **aggs: ir.Value) -> pl.DataFrame:
+        """``aggs`` per user (user_id, and pk when the rows have it)."""
+        key = part(t)
+        ids = {"user_id": t.user_id.arbitrary()} if key == "pk" else {}
+        return self.engine.to_polars(t.group_by(key).agg(**ids, **aggs))
 
     # -- satisfaction pass (offers and referrals) -----------------------------------------
     def satisfy(self, enrolled: pl.DataFrame) -> pl.DataFrame:
         """enrolled: user_id, e_tu, e_eid, dl_tu → + s_tu, s_eid (first satisfying row)."""
         state = enrolled.select(
-            "user_id",
+            *self._keys,
             pl.col("e_tu").alias("b_tu"),
             pl.col("e_eid").alias("b_eid"),
             pl.col("e_tu").alias("a_tu"),
@@ -196,9 +222,12 @@ class _Run:
         )
         cand = sat & after_row(t, "b_tu", "b_eid") & (t.dl_tu.isnull() | (t.tu <= t.dl_tu))
         t = t.filter(cand)
-        q = t.group_by("user_id").agg(key=_packed(t.tu, t.event_id).min())
-        found = _unpack(self.engine.to_polars(q), "key", "s_tu", "s_eid")
-        return enrolled.join(found, on="user_id", how="left")
+        found = _unpack(
+            self._per_user(t, key=_packed(t.tu, t.event_id).min()), "key", "s_tu", "s_eid"
+        )
+        key = self._keys[-1]  # pk when used, else user_id
+        found = found.drop([c for c in self._keys if c != key])
+        return enrolled.join(found, on=key, how="left")
 
     def _status(self, frame: pl.DataFrame) -> pl.DataFrame:
         expired = pl.col("dl_tu").is_not_null() & (pl.col("dl_tu") < self.as_of_us)
@@ -221,30 +250,27 @@ class _Run:
         return frame.with_columns((dl if dl is not None else pl.lit(None, pl.Int64)).alias("dl_tu"))
 
     # -- offers ---------------------------------------------------------------------------
-    def _enrol(self, state: pl.DataFrame | None) -> tuple[pl.DataFrame, list[str]]:
+    def _enrol(self, state: pl.DataFrame | None) -> tuple[pl.DataFrame, pl.Series]:
         p = self.p
         assert isinstance(p, Offer)
         t = self._base(state)
+        entry = CondCtx("ent", state is not None, False, p.signup_event, self.returns)
         if p.audience is not None:
-            t, aud = add_condition(
-                t, p.audience, CondCtx("aud", False, False, p.signup_event, self.returns)
-            )
+            who = CondCtx("aud", False, False, p.signup_event, self.returns)
+            t, (aud, ent) = add_conditions(t, [(p.audience, who), (p.entry, entry)])
         else:
+            t, ent = add_condition(t, p.entry, entry)
             aud = ibis.literal(True)
-        t, ent = add_condition(
-            t, p.entry, CondCtx("ent", state is not None, False, p.signup_event, self.returns)
-        )
         gate = self._gate(t)
         cand = aud & ent & gate
         if state is not None:
             cand = cand & after_row(t, "b_tu", "b_eid") & (t.tu >= t.gate_tu)
             cand = cand & (t.b_time.isnull() | (t.tu > t.b_time).fill_null(False))
         t = t.mutate(_cand=cand, _aud=aud & gate).filter(ibis._._cand | ibis._._aud)
-        q = t.group_by("user_id").agg(
-            aud=t._aud.max(), key=ibis.ifelse(t._cand, _packed(t.tu, t.event_id), None).min()
+        out = self._per_user(
+            t, aud=t._aud.max(), key=ibis.ifelse(t._cand, _packed(t.tu, t.event_id), None).min()
         )
-        out = self.engine.to_polars(q)
-        audience = out.filter(pl.col("aud"))["user_id"].to_list()
+        audience = out.filter(pl.col("aud"))["user_id"]
         enrolled = _unpack(
             out.filter(pl.col("key").is_not_null()).drop("aud"), "key", "e_tu", "e_eid"
         )
@@ -259,12 +285,12 @@ class _Run:
             gate = gate & (t.tu < e)
         return gate
 
-    def offer(self) -> tuple[pl.DataFrame, list[str]]:
+    def offer(self) -> tuple[pl.DataFrame, pl.Series]:
         p = self.p
         assert isinstance(p, Offer)
         cooldown = us(p.reentry.cooldown) if p.reentry.cooldown is not None else 0
         state: pl.DataFrame | None = None
-        audience: list[str] = []
+        audience = pl.Series("user_id", [], pl.String)
         parts: list[pl.DataFrame] = []
         for r in range(1, p.reentry.max_rounds + 1):
             enrolled, aud = self._enrol(state)
@@ -279,7 +305,7 @@ class _Run:
                 break
             sat = pl.col("status") == "satisfied"
             state = left.select(
-                "user_id",
+                *self._keys,
                 pl.when(sat).then(pl.col("s_tu")).otherwise(pl.col("e_tu")).alias("b_tu"),
                 pl.when(sat).then(pl.col("s_eid")).otherwise(pl.col("e_eid")).alias("b_eid"),
                 pl.when(sat).then(None).otherwise(pl.col("dl_tu")).cast(pl.Int64).alias("b_time"),
@@ -288,7 +314,7 @@ class _Run:
         return rounds_frame(parts, p), audience
 
     # -- referrals ------------------------------------------------------------------------
-    def referral(self) -> tuple[pl.DataFrame, list[str]]:
+    def referral(self) -> tuple[pl.DataFrame, pl.Series]:
         p = self.p
         assert isinstance(p, Referral)
         t = self.rel
@@ -298,15 +324,17 @@ class _Run:
         if w:
             m = m & where_expr(t.data, w)
         t = t.filter(m).mutate(referrer_id=ref)
-        first = ibis.row_number().over(group_by="user_id", order_by=["tu", "event_id"])
+        first = ibis.row_number().over(group_by=part(t), order_by=["tu", "event_id"])
         links = t.mutate(_rn=first).filter(ibis._._rn == 0)
         q = links.select(
-            "user_id", e_tu=links.tu, e_eid=links.event_id, referrer_id=links.referrer_id
+            *self._keys, e_tu=links.tu, e_eid=links.event_id, referrer_id=links.referrer_id
         )
         if p.rules.new_user_only:  # the referee's first event of any name
-            seen = self.ev.group_by("user_id").agg(first=self.ev.bt.min())
-            seen = seen.select("user_id", first_tu=_micros(seen.first))
-            q = q.left_join(seen, "user_id").select(*q.columns, "first_tu")
+            key = self._keys[-1]  # pk is the lake's user_key
+            ev = self.ev.mutate(pk=self.ev.user_key) if key == "pk" else self.ev
+            seen = ev.group_by(key).agg(first=ev.bt.min())
+            seen = seen.select(key, first_tu=_micros(seen.first))
+            q = q.left_join(seen, key).select(*q.columns, "first_tu")
         else:
             q = q.mutate(first_tu=ibis.null("int64"))
         linked = self.engine.to_polars(q)
@@ -325,4 +353,4 @@ class _Run:
         parts = [
             f.with_columns(pl.lit(1, pl.Int32).alias("round")) for f in (bad, done) if f is not None
         ]
-        return rounds_frame(parts, p), linked["user_id"].to_list()
+        return rounds_frame(parts, p), linked["user_id"]

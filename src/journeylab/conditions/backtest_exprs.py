@@ -32,11 +32,13 @@ from journeylab.where import json_number, parse_where, where_expr
 __all__ = [
     "CondCtx",
     "add_condition",
+    "add_conditions",
     "add_signup",
     "after_row",
     "cum_window",
     "mark_all_returns",
     "needs_signup",
+    "part",
     "us",
 ]
 
@@ -46,8 +48,15 @@ def us(td: timedelta) -> int:
     return td // timedelta(microseconds=1)
 
 
-def cum_window() -> Any:
-    return ibis.window(group_by="user_id", order_by=["tu", "event_id"], rows=(None, 0))
+def part(t: ir.Table) -> str:
+    """The column a user's rows are partitioned by: ``pk`` when the table has it (the lake's
+    integer ``user_key`` where it identifies users exactly: the same partitions, and an
+    integer sorts and hashes faster than a string), else ``user_id``."""
+    return "pk" if "pk" in t.columns else "user_id"
+
+
+def cum_window(t: ir.Table) -> Any:
+    return ibis.window(group_by=part(t), order_by=["tu", "event_id"], rows=(None, 0))
 
 
 def after_row(t: ir.Table, tu: str, eid: str) -> ir.BooleanValue:
@@ -106,10 +115,10 @@ def _leaf_columns(
         x = ibis.ifelse(ok, weight, 0.0)
     else:
         x = ibis.ifelse(ok, 1, 0)
-    value = x.sum().over(cum_window())
+    value = x.sum().over(cum_window(t))
     if rolling:
         assert d is not None
-        gone = x.sum().over(ibis.window(group_by="user_id", order_by="tu", range=(None, -(d + 1))))
+        gone = x.sum().over(ibis.window(group_by=part(t), order_by="tu", range=(None, -(d + 1))))
         value = value - gone.fill_null(0)
     return {col: value}
 
@@ -134,8 +143,8 @@ def _add_sequence(t: ir.Table, seq: Sequence, col: str, ctx: CondCtx) -> ir.Tabl
     """Latest-start chains: B_i = running max of the chain start over rows filling step i
     (start taken from B_{i-1} at the previous row), as in the replay's dynamic programme."""
     allowed = _allowed(t, ctx.bounded)
-    w = cum_window()
-    lag_w = ibis.window(group_by="user_id", order_by=["tu", "event_id"])
+    w = cum_window(t)
+    lag_w = ibis.window(group_by=part(t), order_by=["tu", "event_id"])
     prev = f"{col}_b0"
     first = seq.sequence[0]
     t = t.mutate(
@@ -165,22 +174,33 @@ def _add_sequence(t: ir.Table, seq: Sequence, col: str, ctx: CondCtx) -> ir.Tabl
 def add_condition(t: ir.Table, cond: Condition, ctx: CondCtx) -> tuple[ir.Table, ir.BooleanValue]:
     """Add the value columns of every leaf/sequence of ``cond``; return the table and the
     boolean expression (over it) "cond holds at this row"."""
+    t, (holds,) = add_conditions(t, [(cond, ctx)])
+    return t, holds
+
+
+def add_conditions(
+    t: ir.Table, conds: list[tuple[Condition, CondCtx]]
+) -> tuple[ir.Table, list[ir.BooleanValue]]:
+    """:func:`add_condition` for several conditions (distinct tags) at once: their leaves'
+    window sums are added in one projection, so the engine sorts the rows once for all of
+    them (they share one window)."""
     cols: dict[int, str] = {}
     leaf_cols: dict[str, ir.Value] = {}
-    seqs: list[tuple[Sequence, str]] = []
-    for i, (path, node) in enumerate(walk(cond, ctx.tag)):
-        col = f"{ctx.tag}_{i}"
-        if isinstance(node, Event | Returned) and ".sequence[" not in path:
-            cols[id(node)] = col
-            leaf_cols.update(_leaf_columns(t, node, col, ctx))
-        elif isinstance(node, Sequence):
-            cols[id(node)] = col
-            seqs.append((node, col))
+    seqs: list[tuple[Sequence, str, CondCtx]] = []
+    for cond, ctx in conds:
+        for i, (path, node) in enumerate(walk(cond, ctx.tag)):
+            col = f"{ctx.tag}_{i}"
+            if isinstance(node, Event | Returned) and ".sequence[" not in path:
+                cols[id(node)] = col
+                leaf_cols.update(_leaf_columns(t, node, col, ctx))
+            elif isinstance(node, Sequence):
+                cols[id(node)] = col
+                seqs.append((node, col, ctx))
     if leaf_cols:
         t = t.mutate(**leaf_cols)
-    for seq, col in seqs:
+    for seq, col, ctx in seqs:
         t = _add_sequence(t, seq, col, ctx)
-    return t, _holds(t, cond, cols)
+    return t, [_holds(t, cond, cols) for cond, _ in conds]
 
 
 def needs_signup(conds: list[Condition | None]) -> bool:
@@ -195,8 +215,8 @@ def add_signup(t: ir.Table, signup_event: str) -> ir.Table:
     """su_first: the user's first signup time (whole history); su_seen: signups so far."""
     is_su = t.name == signup_event
     return t.mutate(
-        su_first=ibis.ifelse(is_su, t.tu, None).min().over(ibis.window(group_by="user_id")),
-        su_seen=ibis.ifelse(is_su, 1, 0).sum().over(cum_window()),
+        su_first=ibis.ifelse(is_su, t.tu, None).min().over(ibis.window(group_by=part(t))),
+        su_seen=ibis.ifelse(is_su, 1, 0).sum().over(cum_window(t)),
     )
 
 

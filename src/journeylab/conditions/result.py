@@ -132,6 +132,23 @@ class BacktestResult:
         return explain(self, lake, user_id)
 
 
+#: BacktestResult.users' columns, in order
+_USER_COLUMNS = (
+    "user_id",
+    "enrolled_at",
+    "satisfied_at",
+    "status",
+    "reason",
+    "reward",
+    "rounds",
+    "satisfactions",
+    "reward_earned_at",
+    "referrer_id",
+)
+#: a never-enrolled audience user's values
+_NEVER = {"status": "not_enrolled", "reward": 0.0, "rounds": 0, "satisfactions": 0}
+
+
 def make_result(
     program: Any,
     rounds: pl.DataFrame,
@@ -145,36 +162,39 @@ def make_result(
     rounds = rounds.select([pl.col(c).cast(t) for c, t in ROUNDS_SCHEMA.items()]).sort(
         ["user_id", "round"]
     )
-    aud = pl.DataFrame({"user_id": pl.Series(list(audience), dtype=pl.String)}).unique()
-    aud = pl.concat([aud, rounds.select("user_id").unique()]).unique().sort("user_id")
-    per_user = rounds.group_by("user_id").agg(
+    # one grouped pass over rounds sorted by (user, round): groups keep that order, and a
+    # group's rows keep theirs, so last() is the user's last round
+    per_user = rounds.group_by("user_id", maintain_order=True).agg(
+        *[pl.col(c).last() for c in _USER_COLUMNS if c in rounds.columns and c != "user_id"],
         pl.col("reward").sum().alias("reward_all"),
         pl.len().cast(pl.Int32).alias("rounds"),
         pl.col("satisfied_at").is_not_null().sum().cast(pl.Int32).alias("satisfactions"),
     )
-    last = rounds.group_by("user_id").agg(pl.all().sort_by("round").last())
+    aud = audience if isinstance(audience, pl.Series) else pl.Series(list(audience))
+    never = (  # audience users the program never enrolled
+        pl.DataFrame({"user_id": aud.cast(pl.String)})
+        .unique()
+        .join(per_user.select("user_id"), on="user_id", how="anti")
+        .sort("user_id")
+    )
     users = (
-        aud.join(last, on="user_id", how="left")
-        .join(per_user, on="user_id", how="left")
-        .with_columns(
+        per_user.with_columns(
             pl.col("status").fill_null("not_enrolled"),
             pl.col("reward_all").fill_null(0.0).alias("reward"),
-            pl.col("rounds").fill_null(0),
-            pl.col("satisfactions").fill_null(0),
         )
-        .select(
-            "user_id",
-            "enrolled_at",
-            "satisfied_at",
-            "status",
-            "reason",
-            "reward",
-            "rounds",
-            "satisfactions",
-            "reward_earned_at",
-            "referrer_id",
+        .select(_USER_COLUMNS)
+        .merge_sorted(
+            never.select(
+                "user_id",
+                *[
+                    pl.lit(None, per_user.schema[c]).alias(c)
+                    for c in _USER_COLUMNS[1:]
+                    if c not in _NEVER
+                ],
+                **{c: pl.lit(v, per_user.schema[c]) for c, v in _NEVER.items()},
+            ).select(_USER_COLUMNS),
+            key="user_id",
         )
-        .sort("user_id")
     )
     counts = dict(users.group_by("status").len().iter_rows())
     enrolled = users.filter(~pl.col("status").is_in(["not_enrolled", "ineligible"])).height
