@@ -139,6 +139,30 @@ def test_compaction_sorts_each_name_by_user_key_and_time(tmp_path: Path) -> None
         assert at.tolist() == want["event_at"].dt.epoch("us").to_list()
 
 
+def test_keyed_rows_reads_groups_of_one_name_and_of_several(tmp_path: Path) -> None:
+    """Row groups of 4 rows over a compacted lake's files: most hold one name (copied
+    whole), those at a name's edges hold two (masked by name); each name's rows come out
+    in the files' order, which is (user_key, time), with nothing re-sorted."""
+    lake = _lake(tmp_path, compacted=True)
+    files = []
+    for i, f in enumerate(lake.layout.snapshot()):
+        path = tmp_path / f"small-{i}.parquet"
+        pl.read_parquet(f).write_parquet(path, row_group_size=4, statistics=True)
+        files.append(str(path))
+    table = pl.read_parquet(files)
+    rows = keyed_rows(files, ["a", "b", "c", "nowhere"])
+    assert rows is not None
+    for name in ("a", "b", "c", "nowhere"):
+        keys, at = rows[name]
+        want = table.filter(pl.col("name") == name)
+        assert keys.tolist() == want["user_key"].to_list()
+        assert at.tolist() == want["event_at"].dt.epoch("us").to_list()
+    assert len(rows["nowhere"][0]) == 0
+    groups = [pl.read_parquet(f)["name"].to_list() for f in files]
+    assert any(len(set(g[i : i + 4])) == 1 for g in groups for i in range(0, len(g), 4))
+    assert any(len(set(g[i : i + 4])) > 1 for g in groups for i in range(0, len(g), 4))
+
+
 def test_keyed_rows_sorts_files_as_ingest_left_them(tmp_path: Path) -> None:
     lake = _lake(tmp_path, compacted=False)
     files = lake.layout.snapshot()
@@ -156,7 +180,7 @@ def test_keyed_rows_order_check_does_not_overflow() -> None:
     from journeylab.lake.keyed import _sorted
 
     big, small = 5 * 10**18, -5 * 10**18
-    keys, at = _sorted([(np.array([big, small]), np.array([1, 2]))])
+    keys, at = _sorted(np.array([big, small]), np.array([1, 2]))
     assert keys.tolist() == [small, big] and at.tolist() == [2, 1]
 
 
