@@ -8,6 +8,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 HEAVY = ("ibis", "altair", "numba", "pyspark", "polars", "duckdb", "pyarrow", "numpy", "pydantic")
 
@@ -91,3 +94,42 @@ def test_a_submodule_named_like_a_function_does_not_replace_it() -> None:
         "assert callable(jl.report) and jl.report.__name__ == 'report', jl.report\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def small_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import journeylab as jl
+
+    path = tmp_path_factory.mktemp("startup") / "lake"
+    lake = jl.open_lake(path, create=True)
+    t = "2025-01-0{}T10:00:00Z"
+    records = [
+        {"eventId": f"e{u}{k}", "userId": f"u{u}", "name": name, "eventAt": t.format(k + 1)}
+        for u in range(3)
+        for k, name in enumerate(["signup", "purchase"][: 1 + u % 2])
+    ]
+    lake.ingest_records(records)
+    return path
+
+
+def test_a_one_pass_cli_funnel_loads_neither_ibis_nor_duckdb(small_lake: Path) -> None:
+    """A plain funnel reads the lake's files itself (docs/adr/0007): from the shell it
+    loads no query layer and opens no DuckDB connection (~0.2 s of a cold run)."""
+    code = (
+        "from journeylab.cli import main\n"
+        f"sys.argv = ['journeylab', 'funnel', '--lake', {str(small_lake)!r}, "
+        "'--steps', 'signup,purchase', '--json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    loaded = _loaded(code)
+    assert "polars" in loaded and "ibis" not in loaded and "duckdb" not in loaded
+
+
+def test_a_one_pass_funnel_loads_ibis_when_user_ids_are_asked_for(small_lake: Path) -> None:
+    code = (
+        "import journeylab as jl\n"
+        f"f = jl.open_lake({str(small_lake)!r}).funnel(['signup', 'purchase'])\n"
+        "assert 'ibis' not in sys.modules and 'duckdb' not in sys.modules\n"
+        "assert f.users(step=2) == ['u1'], f.users(step=2)\n"
+    )
+    assert {"ibis", "duckdb"} <= _loaded(code)

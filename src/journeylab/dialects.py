@@ -16,8 +16,6 @@ DuckDB reads keys with ``json_type``/``json_extract_string`` and JSON Pointers; 
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable
 from typing import Any, Literal, get_args
 
@@ -28,6 +26,7 @@ import ibis.expr.types as ir
 
 from journeylab import _spark_json
 from journeylab.errors import invalid
+from journeylab.typed_columns import is_typed_column, typed_column
 
 __all__ = [
     "DIALECTS",
@@ -194,21 +193,8 @@ def _argument(node: Any) -> Any:
 
 
 # -- typed properties (docs/adr/0009) ------------------------------------------------------
-_PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,47}")
-
-
-def typed_column(key: str, kind: str) -> str:
-    """The lake column holding ``kind`` (number, string, bool, present) of ``data[key]``
-    (:mod:`journeylab.lake.typed`): the key itself when it is a plain identifier, else a
-    hash of it after an extra ``_`` (plain keys never start with one)."""
-    if _PLAIN_KEY.fullmatch(key):
-        return f"data__{kind}__{key}"
-    return f"data__{kind}___{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"
-
-
-def is_typed_column(name: str) -> bool:
-    """Whether ``name`` is a typed property column (:func:`typed_column`)."""
-    return name.startswith("data__")
+# the columns' names (typed_column, is_typed_column) live in journeylab.typed_columns,
+# which loads without Ibis: the lake's writers and the one-pass readers need only them
 
 
 _KINDS: dict[type[ops.Node], str] = {

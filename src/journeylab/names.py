@@ -22,8 +22,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import ibis
-
 from journeylab.errors import SpecError
 from journeylab.lake.catalog import nearest_names
 from journeylab.where import json_exists, json_keys
@@ -215,6 +213,8 @@ _PROBES: weakref.WeakKeyDictionary[Lake, tuple[tuple[str, ...], dict[Any, Any]]]
 def _run_probe(
     lake: Lake, names: list[str], checks: list[tuple[str, tuple[str, ...]]]
 ) -> tuple[set[str], set[tuple[str, tuple[str, ...]]]]:
+    import ibis
+
     ev = lake.events()
     probes = [
         ev.filter(ev.name == n).select(i=ibis.literal(i)).limit(1) for i, n in enumerate(names)

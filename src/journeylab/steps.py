@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING, Any
 
 from journeylab.errors import SpecError, invalid
 from journeylab.ingest.model import MAX_ID_CHARS
 from journeylab.where import Where, parse_where, where_expr, where_match, where_to_dict
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["Step", "StepLike", "as_step", "step"]
 

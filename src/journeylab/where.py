@@ -14,13 +14,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
-
-from journeylab import dialects
 from journeylab.errors import SpecError, invalid
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = [
     "OPS",
@@ -150,12 +149,39 @@ def where_match(data: Mapping[str, Any] | None, where: Where) -> bool:
 # -- Ibis ------------------------------------------------------------------------------
 # Reading a key of ``data`` is the SQL that differs per engine: these are portable
 # placeholders, lowered to DuckDB's or Spark's functions when the engine compiles
-# (journeylab.dialects).
-json_string = dialects.json_string
-json_number = dialects.json_number
-json_exists = dialects.json_exists
-json_keys = dialects.json_keys
-_json_bool = dialects.json_bool
+# (journeylab.dialects, loaded with Ibis when an expression is first built).
+def json_string(data: ir.StringValue, key: str) -> ir.StringValue:
+    """``data[key]`` when it is a JSON string, else NULL (:func:`journeylab.dialects.json_string`)."""
+    from journeylab import dialects
+
+    return dialects.json_string(data, key)
+
+
+def json_number(data: ir.StringValue, key: str) -> ir.FloatingValue:
+    """``data[key]`` as float64 when it is a JSON number, else NULL."""
+    from journeylab import dialects
+
+    return dialects.json_number(data, key)
+
+
+def json_exists(data: ir.StringValue, key: str) -> ir.BooleanValue:
+    """Is ``key`` a top-level key of ``data`` (:func:`journeylab.dialects.json_exists`)?"""
+    from journeylab import dialects
+
+    return dialects.json_exists(data, key)
+
+
+def json_keys(data: ir.StringValue) -> ir.ArrayValue:
+    """The top-level keys of ``data`` as an array of strings."""
+    from journeylab import dialects
+
+    return dialects.json_keys(data)
+
+
+def _json_bool(data: ir.StringValue, key: str) -> ir.BooleanValue:
+    from journeylab import dialects
+
+    return dialects.json_bool(data, key)
 
 
 def _eq_expr(data: ir.StringValue, key: str, value: Scalar) -> ir.BooleanValue:
@@ -175,6 +201,8 @@ def _pred_expr(data: ir.StringValue, p: Predicate) -> ir.BooleanValue:
     if p.op == "ne":
         return ~_eq_expr(data, p.key, p.value).fill_null(False)
     if p.op == "in":
+        import ibis
+
         return ibis.or_(*(_eq_expr(data, p.key, v).fill_null(False) for v in p.value))
     if p.op == "contains":
         return json_string(data, p.key).contains(p.value)
@@ -185,6 +213,8 @@ def _pred_expr(data: ir.StringValue, p: Predicate) -> ir.BooleanValue:
 
 def where_expr(data: ir.StringValue, where: Where) -> ir.BooleanValue:
     """Ibis boolean: NULL-safe (a missing key or wrong type is False)."""
+    import ibis
+
     if not where:
         return ibis.literal(True)
     return ibis.and_(*(_pred_expr(data, p).fill_null(False) for p in where))

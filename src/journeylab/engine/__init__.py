@@ -10,15 +10,11 @@ import contextlib
 import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-import ibis
-import ibis.expr.operations as ops
-import ibis.expr.types as ir
 import polars as pl
 import pyarrow as pa
 
-from journeylab import dialects
 from journeylab.engine.spark import (
     connect,
     hadoop_literal,
@@ -29,20 +25,27 @@ from journeylab.engine.spark import (
 from journeylab.errors import LakeError, invalid
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
     from duckdb import DuckDBPyConnection
 
 __all__ = ["Engine", "EngineKind", "check_memory_limit"]
 
-EngineKind = dialects.Dialect
-ExprT = TypeVar("ExprT", bound=ir.Expr)
+#: the engines (and SQL dialects, :data:`journeylab.dialects.Dialect`) journeylab runs on
+EngineKind = Literal["duckdb", "pyspark"]
+ExprT = TypeVar("ExprT", bound="ir.Expr")
 
 
 class Engine:
-    """An Ibis backend plus the few things journeylab needs from it."""
+    """An Ibis backend plus the few things journeylab needs from it.
+
+    Ibis and DuckDB load, and DuckDB connects, on first use: an analysis that reads the
+    lake's files itself (a one-pass funnel, docs/adr/0007) never pays for them (~0.2 s of
+    a cold CLI run)."""
 
     def __init__(self, backend: Any, kind: EngineKind, con: Any = None) -> None:
         self._backend = backend
-        self._con = con  # DuckDB: the connection the Ibis backend wraps, made on first use
+        #: DuckDB: the connection the Ibis backend wraps, or its config until first use
+        self._con = con
         self.kind: EngineKind = kind
 
     @property
@@ -50,8 +53,21 @@ class Engine:
         """The Ibis backend. For DuckDB it is built on first use around the engine's
         connection (importing Ibis' backend costs ~0.3 s; an ingest never needs it)."""
         if self._backend is None:
-            self._backend = ibis.duckdb.from_connection(self._con)
+            import ibis
+
+            self._backend = ibis.duckdb.from_connection(self.connection)
         return self._backend
+
+    @property
+    def connection(self) -> DuckDBPyConnection:
+        """The DuckDB connection, made on first use (sessions run in UTC)."""
+        if isinstance(self._con, dict):
+            import duckdb
+
+            con = duckdb.connect(config=self._con)
+            con.execute("SET TimeZone = 'UTC'").fetchall()
+            self._con = con
+        return self._con  # type: ignore[no-any-return]
 
     # -- construction ------------------------------------------------------------------
     @classmethod
@@ -62,11 +78,7 @@ class Engine:
             config["threads"] = threads
         if memory_limit is not None:
             config["memory_limit"] = memory_limit
-        import duckdb
-
-        con = duckdb.connect(config=config)
-        con.execute("SET TimeZone = 'UTC'").fetchall()
-        return cls(None, "duckdb", con)
+        return cls(None, "duckdb", config)  # connects on first use
 
     @classmethod
     def pyspark(
@@ -104,6 +116,8 @@ class Engine:
             for key, value in settings.items():
                 set_conf(session, key, value)
         set_conf(session, "spark.sql.session.timeZone", "UTC")
+        import ibis
+
         return cls(ibis.pyspark.connect(session), "pyspark")
 
     @classmethod
@@ -182,10 +196,14 @@ class Engine:
 
     def _empty(self, name: str, schema: pa.Schema) -> ir.Table:
         # A view (like read_parquet's), so the name can flip between empty and files.
+        import ibis
+
         return self.backend.create_view(name, ibis.memtable(schema.empty_table()), overwrite=True)
 
     def _spark_table(self, name: str, files: Sequence[str], schema: pa.Schema) -> ir.Table:
         # The explicit schema keeps types exact (timestamps UTC µs) and works with no files.
+        import ibis
+        import ibis.expr.operations as ops
         from ibis.backends.pyspark.datatypes import PySparkSchema
 
         session = self.backend._session
@@ -232,6 +250,8 @@ class Engine:
         return self.backend._session
 
     def memtable(self, data: pa.Table | pl.DataFrame) -> ir.Table:
+        import ibis
+
         return ibis.memtable(data.to_arrow() if isinstance(data, pl.DataFrame) else data)
 
     # -- running -------------------------------------------------------------------------
@@ -250,6 +270,7 @@ class Engine:
     def _spark_to_polars(self, expr: ir.Expr) -> pl.DataFrame:
         # Arrow straight from Spark (Ibis' own path goes through pandas, which turns
         # nullable integers into floats), then cast to the expression's schema.
+        import ibis.expr.types as ir
         from ibis.formats.pyarrow import PyArrowData
 
         table_expr = expr.as_table()
@@ -278,11 +299,15 @@ class Engine:
 
     def to_sql(self, expr: ir.Expr) -> str:
         """The SQL this engine runs for ``expr``."""
+        from journeylab import dialects
+
         return dialects.to_sql(expr, self.kind)
 
     def lower(self, expr: ExprT) -> ExprT:
         """``expr`` in this engine's dialect: the one place where the SQL that differs
         between engines is chosen (see :mod:`journeylab.dialects`)."""
+        from journeylab import dialects
+
         return dialects.lower(expr, self.kind)  # type: ignore[return-value]
 
     @contextlib.contextmanager
@@ -340,6 +365,9 @@ def check_memory_limit(value: object) -> None:
 def _column_name(expr: ir.Expr) -> str:
     """The result column of a scalar or column: its name when given (``.name("n")``),
     else ``value``."""
+    import ibis.expr.operations as ops
+    import ibis.expr.types as ir
+
     if isinstance(expr, ir.Column) or isinstance(expr.op(), ops.Alias):
         return str(expr.get_name())
     return "value"

@@ -10,8 +10,6 @@ import polars as pl
 
 from journeylab.durations import Duration
 from journeylab.errors import LakeError, SpecError, invalid
-from journeylab.funnels.compile import compile_funnel
-from journeylab.funnels.compile_greedy import id_lookup
 from journeylab.funnels.one_pass import fits_one_pass, one_pass_frame
 from journeylab.funnels.one_pass_rows import one_pass_rows
 from journeylab.funnels.reference import format_value, reference_funnel
@@ -25,9 +23,8 @@ from journeylab.funnels.result import (
     summarize_groups,
 )
 from journeylab.funnels.spec import ExcludeLike, Exclusion, FunnelSpec, MaxGapLike, make_spec
-from journeylab.journeys.reactivation import ReturnStep, derived_steps, return_refs
 from journeylab.names import EventRef, FieldRef, NameWarning, check_names, step_refs
-from journeylab.steps import StepLike
+from journeylab.steps import Step, StepLike
 from journeylab.times import TimeLike, as_utc, renamed
 
 if TYPE_CHECKING:
@@ -218,6 +215,10 @@ def funnel(
             [pl.lit(None, pl.Datetime("us", "UTC")).alias(f"t{k}") for k in range(1, spec.n + 1)]
         )
         return build_result(spec, empty, None, "", warnings=warnings)
+    from journeylab.funnels.compile import compile_funnel
+    from journeylab.funnels.compile_greedy import id_lookup
+    from journeylab.journeys.reactivation import derived_steps
+
     events = lake.events()
     # breakdowns attribute events by user id; other funnels may run on exact integer keys
     exact = (
@@ -278,7 +279,7 @@ def _one_pass(
         warnings = check_names(lake, events_refs, field_refs, strict=strict)
     else:
         warnings = ()
-    ids = _lookup(lake, lambda: id_lookup(lake.events(), spec))
+    ids = _lookup(lake, lambda: _ids_expr(lake, spec))
     return build_result(spec, frame, cut, ONE_PASS, ids, warnings=warnings)
 
 
@@ -290,16 +291,35 @@ def funnel_names(spec: FunnelSpec) -> tuple[list[EventRef], list[FieldRef]]:
     for i, x in enumerate(spec.exclude):
         named.append(("exclude" if len(spec.exclude) == 1 else f"exclude[{i}]", x.step))
     for param, st in named:
-        if isinstance(st, ReturnStep):  # a derived moment: check the activity it reads
-            events += return_refs(f"{param}.returned", st.ret)
+        if _derived(st):  # a derived moment: check the activity it reads
+            from journeylab.journeys.reactivation import return_refs
+
+            events += return_refs(f"{param}.returned", st.ret)  # type: ignore[attr-defined]
             continue
         ev, fi = step_refs(param, st)
         events += ev
         fields += fi
     if spec.by is not None:
-        carriers = [s.name for s in spec.steps if not isinstance(s, ReturnStep)]
+        carriers = [s.name for s in spec.steps if not _derived(s)]
         fields.append(("by", spec.by, tuple(dict.fromkeys(carriers))))
     return events, fields
+
+
+def _ids_expr(lake: Lake, spec: FunnelSpec) -> Any:
+    """The key → id query of a one-pass funnel (Ibis loads when it is first run)."""
+    from journeylab.funnels.compile_greedy import id_lookup
+
+    return id_lookup(lake.events(), spec)
+
+
+def _derived(step: Any) -> bool:
+    """Whether ``step`` is a derived moment (a ``returned`` step of
+    :mod:`journeylab.journeys.reactivation`, loaded only when a funnel has one)."""
+    if type(step) is Step:
+        return False
+    from journeylab.journeys.reactivation import ReturnStep
+
+    return isinstance(step, ReturnStep)
 
 
 def _lookup(lake: Lake, expr: Callable[[], Any]) -> Callable[[], pl.DataFrame]:

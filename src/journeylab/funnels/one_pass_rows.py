@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from journeylab.dialects import epoch_us
 from journeylab.funnels.spec import FunnelSpec
 from journeylab.lake.keyed import key_time_order, keyed_rows
 from journeylab.steps import Step
@@ -61,6 +60,8 @@ def _engine_rows(
     rows = ev.filter(ev.name == step.name)
     if step.where:
         rows = rows.filter(where_expr(rows.data, step.where))
+    from journeylab.dialects import epoch_us
+
     cols = {"k": rows.user_key, "t": epoch_us(rows.event_at)}
     if by is not None:
         cols |= {"vs": json_string(rows.data, by), "vn": json_number(rows.data, by)}

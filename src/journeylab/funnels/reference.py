@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from journeylab.funnels.spec import FunnelSpec
-from journeylab.journeys.reactivation import DERIVED_KEY, derived_steps, reference_returns
 from journeylab.steps import Step
 
 __all__ = ["RefEvent", "UserOutcome", "reference_funnel", "format_value"]
@@ -234,6 +233,8 @@ def _last_touch_any(times: list[datetime | None]) -> int:
 
 def _derived(spec: FunnelSpec, evs: list[RefEvent]) -> list[RefEvent]:
     """One derived event per return moment of each ``jl.returned`` step or exclusion."""
+    from journeylab.journeys.reactivation import DERIVED_KEY, derived_steps, reference_returns
+
     rows = [{**e.__dict__} for e in evs]
     out = []
     for st in derived_steps([*spec.steps, *[x.step for x in spec.exclude]]):

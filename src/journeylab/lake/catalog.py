@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
 import polars as pl
 
 if TYPE_CHECKING:
     import altair as alt
+    import ibis.expr.types as ir
 
 __all__ = ["Catalog", "NearMiss", "build_catalog", "near_misses", "nearest_names", "squash"]
 
@@ -80,6 +79,8 @@ class Catalog:
 
 
 def catalog_expr(events: ir.Table) -> ir.Table:
+    import ibis  # an analysis's query layer, loaded when a query is built
+
     return events.group_by("name").agg(
         events=ibis._.count(),
         users=ibis._.user_id.nunique(),

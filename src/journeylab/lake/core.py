@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import ibis.expr.types as ir
 import polars as pl
 import pyarrow.parquet as pq
 
@@ -26,6 +25,8 @@ from journeylab.lake.remote import RemoteLayout, is_uri
 from journeylab.times import TimeLike, from_us
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from journeylab.activation.cac import SpendInput
     from journeylab.activation.result import ActivationComparison
     from journeylab.activation.spec import DefinitionLike

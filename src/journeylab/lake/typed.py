@@ -21,14 +21,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
 import pyarrow as pa
 
-from journeylab import dialects
+from journeylab import typed_columns
 from journeylab.errors import SpecError, invalid
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = [
     "AUTO_MAX",
@@ -63,7 +64,7 @@ _SOURCE = "jl_typed_source"
 
 #: the column holding one kind of ``data[key]`` (named in :mod:`journeylab.dialects`, whose
 #: readers swap to it)
-column = dialects.typed_column
+column = typed_columns.typed_column
 
 
 #: per typed key, the kinds it has columns for (in :data:`KINDS` order)
@@ -108,6 +109,8 @@ def parse_typed(doc: Mapping[str, Any]) -> Typed:
 
 def _exprs(t: ir.Table, typed: Mapping[str, Sequence[str]]) -> dict[str, ir.Value]:
     """The typed columns of ``typed``, read from ``t.data`` by the portable JSON readers."""
+    from journeylab import dialects
+
     readers = {
         "number": dialects.json_number,
         "string": dialects.json_string,
@@ -125,6 +128,10 @@ def add_columns(con: Any, table: pa.Table, typed: Mapping[str, Sequence[str]]) -
     removed)."""
     if not typed:
         return table
+    import ibis
+
+    from journeylab import dialects
+
     t = ibis.table(ibis.schema(table.schema), name=_SOURCE)
     sql = dialects.to_sql(t.select(**_exprs(t, typed)), "duckdb")
     con.register(_SOURCE, table)
@@ -150,6 +157,8 @@ def profile(con: Any, source: str, base: pa.Schema, rows: int, keys: Sequence[st
     Profiles every event of small lakes and, of large ones, the events of the users whose
     ``user_key`` is a multiple of ``rows / 1M`` (the same lake always gives the same
     answer)."""
+    import ibis
+
     t = ibis.table(ibis.schema(base), name=source)
     step = max(1, rows // _PROFILE_ROWS)
     sample = t.filter(t.user_key % step == 0) if step > 1 and "user_key" in base.names else t
@@ -165,6 +174,8 @@ def profile(con: Any, source: str, base: pa.Schema, rows: int, keys: Sequence[st
 
 
 def _most_used(con: Any, sample: ir.Table) -> tuple[str, ...]:
+    from journeylab import dialects
+
     (row,) = con.execute(dialects.to_sql(sample.count(), "duckdb")).fetchall()
     total = int(row[0])
     if not total:
@@ -179,6 +190,8 @@ def _most_used(con: Any, sample: ir.Table) -> tuple[str, ...]:
 def _seen(con: Any, sample: ir.Table, keys: Sequence[str]) -> dict[tuple[str, str], bool]:
     """Whether each (key, kind) has a value in ``sample``; none when the sample is empty
     (then every kind gets its column)."""
+    from journeylab import dialects
+
     exprs = _exprs(sample, {k: KINDS[:3] for k in keys})
     aggs = {c: e.notnull().any() for c, e in exprs.items()}
     sql = dialects.to_sql(sample.aggregate(rows=sample.count(), **aggs), "duckdb")
