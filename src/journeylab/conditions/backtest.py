@@ -188,16 +188,16 @@ class _Run:
         self.returns = tuple(return_specs(program))
         dl = program_deadline(program)
         self.deadline_us = us(dl) if dl is not None else None
-        #: the per-user frames' keys: user_id, and pk (the partition key) when used
-        self._keys = ("user_id", "pk") if part(rel) == "pk" else ("user_id",)
+        #: the partition key (pk or user_id), and the per-user frames' keys: user_id, and
+        #: pk when it is the partition key
+        self._key = part(rel)
+        self._keys = ("user_id", "pk") if self._key == "pk" else ("user_id",)
 
     def _base(self, state: pl.DataFrame | None) -> ir.Table:
         """The relevant rows (of the users in ``state``, joined on the partition key)."""
-        if state is not None:
-            key = part(self.rel)
-            ids = [c for c in ("user_id", "pk") if c != key]
-            state = state.drop(ids, strict=False)
-        t = self.rel if state is None else self.rel.inner_join(ibis.memtable(state), key)
+        if state is not None and self._key == "pk":
+            state = state.drop("user_id")  # the rows have it
+        t = self.rel if state is None else self.rel.inner_join(ibis.memtable(state), self._key)
         return add_signup(t, self.p.signup_event) if self.signup else t
 
     def _per_user(self, t: ir.Table, **aggs: ir.Value) -> pl.DataFrame:
@@ -225,9 +225,9 @@ class _Run:
         found = _unpack(
             self._per_user(t, key=_packed(t.tu, t.event_id).min()), "key", "s_tu", "s_eid"
         )
-        key = self._keys[-1]  # pk when used, else user_id
-        found = found.drop([c for c in self._keys if c != key])
-        return enrolled.join(found, on=key, how="left")
+        if self._key == "pk":
+            found = found.drop("user_id")  # enrolled has it
+        return enrolled.join(found, on=self._key, how="left")
 
     def _status(self, frame: pl.DataFrame) -> pl.DataFrame:
         expired = pl.col("dl_tu").is_not_null() & (pl.col("dl_tu") < self.as_of_us)
@@ -330,7 +330,7 @@ class _Run:
             *self._keys, e_tu=links.tu, e_eid=links.event_id, referrer_id=links.referrer_id
         )
         if p.rules.new_user_only:  # the referee's first event of any name
-            key = self._keys[-1]  # pk is the lake's user_key
+            key = self._key  # pk is the lake's user_key
             ev = self.ev.mutate(pk=self.ev.user_key) if key == "pk" else self.ev
             seen = ev.group_by(key).agg(first=ev.bt.min())
             seen = seen.select(key, first_tu=_micros(seen.first))

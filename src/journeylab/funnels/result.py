@@ -75,22 +75,18 @@ def _exprs(n: int) -> list[pl.Expr]:
     return exprs
 
 
-def _of_row(rows: pl.DataFrame, i: int) -> dict[str, Any]:
-    """Row ``i`` of :func:`_exprs`' output: counts as they are, durations in seconds."""
+def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
+    """The statistics of :func:`_exprs` from one parallel polars pass: counts as they are,
+    durations in seconds."""
+    row = users.select(_exprs(n)).row(0, named=True)
     out: dict[str, Any] = {}
-    for name in rows.columns:
-        value = rows[name][i]
+    for name, value in row.items():
         if name.split("_", 1)[0] in _STATS:
             value = None if value is None else value / 1e6
             if name.endswith("_prev2"):  # from step 1 to step 2: the same series
                 out[name.replace("_prev2", "_start2")] = value
         out[name] = value
     return out
-
-
-def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
-    """The statistics of :func:`_exprs` from one parallel polars pass."""
-    return _of_row(users.select(_exprs(n)), 0)
 
 
 def summarize_groups(users: pl.DataFrame, spec: FunnelSpec, key: str) -> dict[Any, pl.DataFrame]:

@@ -62,8 +62,8 @@ _PROFILE_ROWS = 1_000_000
 _SOURCE = "jl_typed_source"
 
 
-#: the column holding one kind of ``data[key]`` (named in :mod:`journeylab.dialects`, whose
-#: readers swap to it)
+#: the column holding one kind of ``data[key]`` (named in :mod:`journeylab.typed_columns`;
+#: :mod:`journeylab.dialects`' readers swap to it)
 column = typed_columns.typed_column
 
 
