@@ -45,6 +45,8 @@ NUMBERS = [
     "NaN",
     "-Infinity",
     "1.7976931348623157e308",
+    "1" + "0" * 310,  # overflows a double, no exponent: the 300-digit rule
+    "9" * 299 + ".5",  # 299 digits: fits
 ]
 TEXTS = [
     "",

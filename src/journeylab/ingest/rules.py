@@ -66,8 +66,16 @@ MACROS = (
     # the kind of a field read as a string from a plain record
     "CREATE TEMP MACRO jl_present(v) AS CASE WHEN v IS NOT NULL THEN 'string' END",
     # JSON text DuckDB's reader accepts and msgspec refuses (or reads otherwise): trailing
-    # commas, NaN and Infinity literals, numbers that overflow a double (for typed data;
-    # jl_wire_text checks the lines themselves)
+    # commas, NaN and Infinity literals, numbers that overflow a double. One regex per
+    # pattern, tried in turn: an alternation of them cost RE2 its literal prefix scan (twice
+    # the time), and 300 digits in a row need 300 bytes (docs/performance.md, "Ingest").
+    "CREATE TEMP MACRO jl_long_number(s) AS CASE WHEN strlen(s) < 300 THEN false "
+    "ELSE regexp_matches(s, '[0-9]{300}') END",
+    "CREATE TEMP MACRO jl_trailing_comma(s) AS regexp_matches(s, ',[ \\t\\n\\r]*[}\\]]')",
+    # ... in a JSON text as it came (jl_wire_text and the importers check the lines)
+    "CREATE TEMP MACRO jl_lenient_text(s) AS CASE WHEN jl_trailing_comma(s) THEN true "
+    "WHEN regexp_matches(s, '[eE][-+]?[0-9]{3}') THEN true ELSE jl_long_number(s) END",
+    # ... in typed data given as JSON text (short: one regex costs less than four)
     "CREATE TEMP MACRO jl_lenient(s) AS regexp_matches(s, "
     "',[ \\t\\n\\r]*[}\\]]|[:,\\[][ \\t\\n\\r]*-?[nNiI][aAnN]|[0-9][eE][-+]?[0-9]{3}|[0-9]{300}')",
     # RFC 3339 as parse_rfc3339 reads it → µs (null: not that shape, not a real date)
@@ -147,8 +155,8 @@ WIRE_TEXT = (
     "CASE WHEN NOT plain AND starts_with(m, '{') THEN json_keys(m) END AS keys FROM w) "
     "SELECT rn, recv, "
     "CASE WHEN m IS NULL THEN 'invalid_json' "
-    "WHEN regexp_matches(text, ',[ \\t\\n\\r]*[}\\]]|[eE][-+]?[0-9]{3}|[0-9]{300}') "
-    "OR contains(m, 'NaN') OR contains(m, 'Infinity') THEN 'check' "
+    "WHEN jl_lenient_text(text) OR contains(m, 'NaN') OR contains(m, 'Infinity') "
+    "THEN 'check' "
     "WHEN NOT starts_with(m, '{') THEN 'not_an_object' "
     "WHEN plain THEN NULL "
     "WHEN len(keys) <> len(list_distinct(keys)) THEN 'check' END AS pre, "
