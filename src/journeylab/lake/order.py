@@ -54,13 +54,20 @@ def lake_order(
 
 def first_rows(hashes: np.ndarray, ids: pa.Array, rows: np.ndarray) -> np.ndarray:
     """Which of ``rows`` (ascending: input order) hold the first occurrence of their id;
-    ids are told apart by a 64-bit hash, and rows sharing a hash are compared exactly."""
-    h = pl.Series(hashes[rows])
-    keep = h.is_first_distinct().to_numpy()
-    shared = np.flatnonzero(h.is_duplicated().to_numpy())
-    if not len(shared):
+    ids are told apart by a 64-bit hash, and rows sharing a hash are compared exactly.
+    Sharing is found by sorting the hashes (numpy's unstable sort of integers: a fifth of
+    the time of hashing them again, docs/performance.md "Ingest")."""
+    h = hashes[rows]
+    keep = np.ones(len(h), bool)
+    if len(h) < 2:
         return keep
-    # rows whose hash occurs more than once: the first of each exact id wins
+    order = np.argsort(h)
+    ordered = h[order]
+    same = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if not len(same):
+        return keep
+    # rows whose hash occurs more than once, in input order: the first of each exact id wins
+    shared = np.unique(np.concatenate([order[same], order[same + 1]]))
     seen: set[str] = set()
     values = ids.take(pa.array(rows[shared])).to_pylist()
     for pos, event_id in zip(shared.tolist(), values, strict=True):

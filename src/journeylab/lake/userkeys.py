@@ -53,7 +53,8 @@ class UserKeys:
         return keys
 
     def _check(self, ids: pa.Array, keys: np.ndarray) -> None:
-        clashes = len(np.unique(keys)) < len(keys)  # two ids of the chunk share a key
+        ordered = np.sort(keys)  # (sorting integers is quicker than hashing them)
+        clashes = bool((ordered[1:] == ordered[:-1]).any())  # two ids of the chunk share a key
         if not clashes:
             self.con.register("jl_keys", pa.table({"k": keys, "u": ids.cast(pa.string())}))
             try:
