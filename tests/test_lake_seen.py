@@ -1,11 +1,18 @@
-"""SeenIds: the hashes of a lake's ids, probed by each chunk an ingest commits."""
+"""SeenIds: the hashes of a lake's ids, probed by each chunk an ingest commits, and kept
+beside each events file in a sidecar that the next ingest reads."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
+import pyarrow.parquet as pq
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from journeylab import open_lake
 from journeylab.lake.seen import BUCKET_BITS, SeenIds
 
 #: small values (one bucket, many repeats) and any 64-bit value (every bucket)
@@ -15,7 +22,7 @@ hashes = st.lists(values, max_size=12).map(lambda xs: np.array(xs, np.uint64))
 
 def test_empty_runs_hold_nothing() -> None:
     """An empty chunk leaves no run to index; an empty probe hits nothing."""
-    seen = SeenIds(None, [], 0)
+    seen = SeenIds(None, None, [], [])
     seen.add(np.array([], np.uint64))
     assert seen.runs == []
     probe = np.array([1, 2, 2**63], np.uint64)
@@ -31,7 +38,7 @@ def test_empty_runs_hold_nothing() -> None:
 def test_hits_equal_a_set(chunks: list[np.ndarray], probe: np.ndarray) -> None:
     """Whatever the merging, a probe hits exactly the hashes added; the runs of each bucket
     stay few, sorted, non-empty, and hold only their bucket's hashes."""
-    seen = SeenIds(None, [], 0)
+    seen = SeenIds(None, None, [], [])
     added: set[int] = set()
     for chunk in chunks:
         seen.add(chunk)
@@ -43,3 +50,84 @@ def test_hits_equal_a_set(chunks: list[np.ndarray], probe: np.ndarray) -> None:
         assert all(int(h) >> (64 - BUCKET_BITS) == b for run in runs for h in run.tolist())
         total = sum(len(r) for r in runs)
         assert len(runs) <= 2 + max(total, 1).bit_length()
+
+
+# -- sidecars: each events file's sorted hashes, read when an ingest starts -----------------
+def _ingest_lines(n: int, start: int = 0) -> str:
+    return "".join(
+        json.dumps({"eventId": f"e{i}", "userId": f"u{i % 13}", "name": "a"}) + "\n"
+        for i in range(start, start + n)
+    )
+
+
+def _sidecars(lake_dir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(lake_dir.glob("events.g*/_ids/*.ids"))}
+
+
+def test_each_events_file_gets_its_sidecar_and_the_next_ingest_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(_ingest_lines(50))
+    lake = open_lake(tmp_path / "lake", create=True)
+    assert lake.ingest(src, chunk_rows=10).accepted == 50
+    files = sorted(Path(f) for f in lake.layout.event_files())
+    sidecars = _sidecars(tmp_path / "lake")
+    assert sorted(sidecars) == sorted(f"{f.stem}.ids" for f in files)
+    for f in files:  # the file's ids' hashes, sorted, after a 32-byte header
+        body = np.frombuffer(sidecars[f"{f.stem}.ids"][32:], "<u8")
+        assert (body[1:] >= body[:-1]).all()
+        assert len(body) == pq.ParquetFile(f).metadata.num_rows
+
+    def no_hashing(*_: object) -> None:
+        raise AssertionError("a file was hashed again although its sidecar is whole")
+
+    monkeypatch.setattr(SeenIds, "_hash_file", no_hashing)
+    src.write_text(_ingest_lines(20, start=40))  # 10 landed already, 10 new
+    again = open_lake(tmp_path / "lake").ingest(src, chunk_rows=10)
+    assert (again.accepted, again.duplicates) == (10, 10)
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated", "zeroed", "other hash", "longer"])
+def test_a_damaged_sidecar_is_rebuilt_and_never_loses_a_duplicate(
+    tmp_path: Path, damage: str
+) -> None:
+    """A sidecar that is not whole, or was made by another hash function, is not used: the
+    file's ids are hashed again, duplicates are still caught, and the sidecar is rewritten."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(_ingest_lines(30))
+    lake = open_lake(tmp_path / "lake", create=True)
+    lake.ingest(src, chunk_rows=10)
+    good = _sidecars(tmp_path / "lake")
+    victim = sorted((tmp_path / "lake").glob("events.g*/_ids/*.ids"))[1]
+    raw = victim.read_bytes()
+    if damage == "missing":
+        victim.unlink()
+    elif damage == "truncated":
+        victim.write_bytes(raw[:-8])
+    elif damage == "zeroed":  # the right size, its pages never written
+        victim.write_bytes(raw[:32] + bytes(len(raw) - 32))
+    elif damage == "other hash":
+        victim.write_bytes(
+            raw[:8] + (int.from_bytes(raw[8:16], "little") ^ 1).to_bytes(8, "little") + raw[16:]
+        )
+    else:
+        victim.write_bytes(raw + raw[-8:])
+    again = open_lake(tmp_path / "lake").ingest(src, chunk_rows=7)
+    assert (again.accepted, again.duplicates) == (0, 30)
+    assert _sidecars(tmp_path / "lake") == good
+
+
+def test_files_that_compaction_wrote_get_their_sidecars_at_the_next_ingest(
+    tmp_path: Path,
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(_ingest_lines(30))
+    lake = open_lake(tmp_path / "lake", create=True)
+    lake.ingest(src, chunk_rows=10)
+    lake.compact()
+    assert _sidecars(tmp_path / "lake") == {}
+    again = open_lake(tmp_path / "lake").ingest(src)
+    assert (again.accepted, again.duplicates) == (0, 30)
+    files = open_lake(tmp_path / "lake").layout.event_files()
+    assert sorted(_sidecars(tmp_path / "lake")) == sorted(f"{Path(f).stem}.ids" for f in files)

@@ -5,8 +5,9 @@ marked, and its rejects): the first occurrence of each event id wins, within the
 (:func:`~.order.first_rows`) and against the lake (:mod:`.seen`); the kept events get their
 ``user_key`` (a collision is recorded first, :mod:`.userkeys`) and the generation's typed
 properties (:mod:`.typed`), are put in the lake's order
-(:mod:`.order`) and written as one events file; then the chunk's rejects (less those the
-lake already holds, by ``reject_id``) as one rejected file. Each file lands by rename, so a
+(:mod:`.order`) and written as one events file, then its ids' sidecar (:mod:`.seen`); then
+the chunk's rejects (less those the lake already holds, by ``reject_id``) as one rejected
+file. Each file lands by rename, so a
 kill leaves whole chunks only, and re-running finds what landed.
 """
 
@@ -51,8 +52,8 @@ class Committer:
     def __init__(self, layout: Layout, con: Any) -> None:
         self.layout, self.con = layout, con
         files = layout.event_files()
-        rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-        self.seen = SeenIds(con, files, rows)
+        rows = [pq.ParquetFile(f).metadata.num_rows for f in files]
+        self.seen = SeenIds(con, layout, files, rows)
         self.users = UserKeys(con, layout)
         self.typed = generation_keys(layout.generation())  # the files' typed properties
 
@@ -75,8 +76,9 @@ class Committer:
                 done.first, done.last = int(at[rows].min()), int(at[rows].max())
                 parts = self._ordered(events, rows, at)
                 failpoint("ingest.chunk-validated")
-                self.layout.write_events(parts, hashes[rows].tobytes(), "ingest.events")
-                self.seen.add(hashes[rows])
+                path = self.layout.write_events(parts, hashes[rows].tobytes(), "ingest.events")
+                self.seen.add(hashes[rows], path)
+                failpoint("ingest.ids-landed")
                 done.accepted, done.files = len(rows), 1
         if rejects:
             table = rejects_table(source, rejects)

@@ -4,19 +4,39 @@ The ids are kept as their 64-bit DuckDB ``hash`` in sorted numpy runs, bucketed 
 top bits (8 bytes an event: the lake's ids read once when an ingest starts, then each
 chunk it commits). A chunk's ids are probed against them; only the ids whose hash is found
 are checked exactly against the files, so a hash collision can never drop an event.
+
+Each events file's hashes are kept beside it, sorted, in its generation's ``_ids/`` folder
+(:func:`~.layout.ids_path`), so an ingest starts by reading 8 bytes an event instead of
+hashing every id of the lake again. A sidecar is a cache: it is used only when whole (its
+row count is the file's, its checksum holds) and written by this DuckDB's hash (a
+fingerprint of the function); otherwise the file's ids are hashed again and the sidecar is
+rewritten (the writer lock is held). Files that compaction wrote get theirs at the next
+ingest.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["SeenIds", "found_in_files", "id_hashes"]
+if TYPE_CHECKING:
+    from journeylab.lake.layout import Layout
+
+__all__ = ["SeenIds", "found_in_files", "id_hashes", "sidecar"]
 
 _LOAD = "SELECT hash(event_id) AS h FROM read_parquet($files)"
+#: DuckDB's hash of a fixed text: a sidecar written by another hash function is not used
+_FINGERPRINT = "SELECT hash('journeylab: the hash of the seen ids, sidecar 1')"
+#: a sidecar: magic, fingerprint, row count, checksum (uint64 little-endian), then the
+#: sorted hashes
+_MAGIC = int.from_bytes(b"JLIDS\x00\x00\x01", "little")
+_HEADER = 4
 _HASH = "SELECT hash(event_id) AS h FROM jl_ids"
 #: which of some keys the files hold (constant SQL per column, bound parameters)
 _FOUND = {
@@ -60,25 +80,72 @@ class SeenIds:
     copy of it (at 100M ids, merging whole runs briefly held three copies of the biggest).
     """
 
-    def __init__(self, con: Any, files: list[str], rows: int) -> None:
-        """``files`` hold ``rows`` events (from their footers): their hashes are streamed
-        into one array sorted in place (8 bytes an event, no other copy); each bucket's
-        first run is a view of it, never merged (the lake's own run is left alone)."""
-        self.con = con
+    def __init__(
+        self, con: Any, layout: Layout | None, files: Sequence[str], rows: Sequence[int]
+    ) -> None:
+        """``files`` hold ``rows`` events each (from their footers): their hashes, from
+        their sidecars (or, without a usable one, hashed again and the sidecar rewritten
+        when ``layout`` is given), fill one array sorted in place (8 bytes an event, no
+        other copy); each bucket's first run is a view of it, never merged."""
+        self.con, self.layout = con, layout
+        self._fingerprint: int | None = None
         self.buckets: list[list[np.ndarray]] = [[] for _ in range(BUCKETS)]
-        if files:
-            hashes = np.empty(rows, np.uint64)
-            filled = 0
-            reader = con.sql(_LOAD, params={"files": files}).to_arrow_reader(1 << 20)
-            for batch in reader:
-                part = batch.column(0).to_numpy(zero_copy_only=False)
-                hashes[filled : filled + len(part)] = part
-                filled += len(part)
-            hashes = hashes[:filled]
-            hashes.sort()
-            for runs, part in zip(self.buckets, _split(hashes), strict=True):
-                if len(part):
-                    runs.append(part)
+        hashes = np.empty(sum(rows), np.uint64)
+        lo = 0
+        missing: list[tuple[str, np.ndarray]] = []
+        for path, n in zip(files, rows, strict=True):
+            part = hashes[lo : lo + n]
+            if not self._read_sidecar(path, part):
+                missing.append((path, part))
+            lo += n
+        for path, part in missing:
+            self._hash_file(path, part)
+            part.sort()
+            if layout is not None:
+                layout.write_ids(path, sidecar(part, self.fingerprint))
+        hashes.sort()
+        for runs, piece in zip(self.buckets, _split(hashes), strict=True):
+            if len(piece):
+                runs.append(piece)
+
+    @property
+    def fingerprint(self) -> int:
+        """This DuckDB's hash of a fixed text: sidecars record the hash they were made by."""
+        if self._fingerprint is None:
+            self._fingerprint = int(self.con.execute(_FINGERPRINT).fetchall()[0][0])
+        return self._fingerprint
+
+    def _read_sidecar(self, path: str, out: np.ndarray) -> bool:
+        """Fill ``out`` from ``path``'s sidecar; False when there is none usable."""
+        from journeylab.lake.layout import ids_path
+
+        if sys.byteorder != "little":  # pragma: no cover - sidecars are little-endian
+            return False
+        try:
+            with open(ids_path(path), "rb") as fh:
+                head = np.frombuffer(fh.read(8 * _HEADER), "<u8")
+                if len(head) != _HEADER or (int(head[0]), int(head[1]), int(head[2])) != (
+                    _MAGIC,
+                    self.fingerprint,
+                    len(out),
+                ):
+                    return False
+                if fh.readinto(out.data.cast("B")) != out.nbytes or fh.read(1):
+                    return False
+        except OSError:
+            return False
+        return int(out.sum(dtype=np.uint64)) == int(head[3])
+
+    def _hash_file(self, path: str, out: np.ndarray) -> None:
+        """Hash ``path``'s ids into ``out`` (streamed: no other copy)."""
+        filled = 0
+        reader = self.con.sql(_LOAD, params={"files": [path]}).to_arrow_reader(1 << 20)
+        for batch in reader:
+            part = batch.column(0).to_numpy(zero_copy_only=False)
+            out[filled : filled + len(part)] = part
+            filled += len(part)
+        if filled != len(out):
+            raise RuntimeError(f"{path}: {filled} ids read, its footer says {len(out)}")
 
     @property
     def runs(self) -> list[np.ndarray]:
@@ -114,11 +181,15 @@ class SeenIds:
         hit[hit] = pc.is_in(wanted, value_set=found).to_numpy(zero_copy_only=False)
         return hit
 
-    def add(self, hashes: np.ndarray) -> None:
-        """Remember the hashes of ids just committed (each bucket's part a new run)."""
+    def add(self, hashes: np.ndarray, events_file: str | Path | None = None) -> None:
+        """Remember the hashes of ids just committed (each bucket's part a new run), and
+        write the sidecar of the ``events_file`` that holds them."""
         if not len(hashes):
             return
-        for runs, part in zip(self.buckets, _split(np.sort(hashes)), strict=True):
+        ordered = np.sort(hashes)
+        if events_file is not None and self.layout is not None:
+            self.layout.write_ids(events_file, sidecar(ordered, self.fingerprint))
+        for runs, part in zip(self.buckets, _split(ordered), strict=True):
             if not len(part):
                 continue
             run = part.copy()  # not a view: the chunk's array is freed
@@ -137,3 +208,10 @@ _EDGES = np.arange(1, BUCKETS, dtype=np.uint64) << np.uint64(64 - BUCKET_BITS)
 def _split(ordered: np.ndarray) -> list[np.ndarray]:
     """Sorted ``ordered`` hashes cut into their buckets (views)."""
     return np.split(ordered, np.searchsorted(ordered, _EDGES))
+
+
+def sidecar(ordered: np.ndarray, fingerprint: int) -> list[bytes | memoryview]:
+    """The bytes of a sidecar holding ``ordered`` (sorted uint64 hashes), without a copy."""
+    checksum = int(ordered.sum(dtype=np.uint64))
+    head = np.array([_MAGIC, fingerprint & (2**64 - 1), len(ordered), checksum], "<u8")
+    return [head.tobytes(), np.ascontiguousarray(ordered, "<u8").data.cast("B")]
