@@ -80,9 +80,17 @@ def test_collisions_are_recorded_and_the_funnel_falls_back(tmp_path: Path, chunk
     assert sorted(got.users(step=3)) == sorted(want.users(step=3))
 
 
-def test_a_collision_with_an_earlier_ingest_is_found(tmp_path: Path) -> None:
+@pytest.mark.parametrize("earlier", ["sidecars", "no sidecars", "compacted"])
+def test_a_collision_with_an_earlier_ingest_is_found(tmp_path: Path, earlier: str) -> None:
+    """The earlier users are read from the files' users sidecars, from the files themselves
+    when the sidecars are gone, or after a compaction (whose files have none yet)."""
     lake = _ingest(tmp_path, "a", ["a1", "a2"])
     assert lake.user_keys_exact()
+    if earlier == "no sidecars":
+        for path in (tmp_path / "lake").glob("events.g*/_ids/*.users.parquet"):
+            path.unlink()
+    elif earlier == "compacted":
+        lake.compact()
     with pytest.MonkeyPatch.context() as mp:  # b1 gets a1's key
         fake = {"b1": user_key("a1")}
 
@@ -119,3 +127,39 @@ def test_format_2_lakes_read_without_keys_and_refuse_ingest(tmp_path: Path) -> N
     with pytest.raises(LakeError, match="version 2, which has no user_key column"):
         old.ingest(tmp_path / "a.jsonl")
     assert lake.count() == 4
+
+
+def _sidecar_users(root: Path) -> list[tuple[int, str]]:
+    tables = [pq.read_table(p) for p in sorted(root.glob("events.g*/_ids/*.users.parquet"))]
+    rows = [r for t in tables for r in t.to_pylist()]
+    return sorted((r["k"], r["u"]) for r in rows)
+
+
+def _lake_users(lake: Any) -> list[tuple[int, str]]:
+    frame = lake.execute(lake.events().select("user_key", "user_id").distinct())
+    return sorted(frame.iter_rows())
+
+
+@pytest.mark.parametrize("lose", ["nothing", "one sidecar", "every sidecar", "compacted"])
+def test_users_sidecars_hold_every_user_once(tmp_path: Path, lose: str) -> None:
+    """Each events file keeps the users its chunk brought; together, the sidecars hold each
+    (user_key, user_id) of the lake once. Lost ones (or a compaction's new files) are
+    rebuilt by the next ingest: the first file without one gets its users, the others an
+    empty sidecar."""
+    lake = _ingest(tmp_path, "a", [f"u{i}" for i in range(40)], chunk_rows=9)
+    root = tmp_path / "lake"
+    sidecars = sorted(root.glob("events.g*/_ids/*.users.parquet"))
+    assert len(sidecars) == len(lake.layout.event_files()) > 3
+    assert _sidecar_users(root) == _lake_users(lake)
+    if lose == "one sidecar":
+        sidecars[2].unlink()
+    elif lose == "every sidecar":
+        for path in sidecars:
+            path.unlink()
+    elif lose == "compacted":
+        lake.compact()
+    again = _ingest(tmp_path, "b", [f"v{i}" for i in range(5)] + ["u3"], chunk_rows=9)
+    assert again.user_keys_exact()
+    assert _sidecar_users(root) == _lake_users(again)
+    files = again.layout.event_files()
+    assert len(list(root.glob("events/_ids/*.users.parquet"))) == len(files)

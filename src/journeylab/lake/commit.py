@@ -78,6 +78,7 @@ class Committer:
                 failpoint("ingest.chunk-validated")
                 path = self.layout.write_events(parts, hashes[rows].tobytes(), "ingest.events")
                 self.seen.add(hashes[rows], path)
+                self.users.landed(path)
                 failpoint("ingest.ids-landed")
                 done.accepted, done.files = len(rows), 1
         if rejects:

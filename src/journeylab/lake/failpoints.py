@@ -19,8 +19,8 @@ STAGES = (
     "ingest.locked",  # the writer lock is held, nothing written yet
     "ingest.chunk-validated",  # a chunk is validated, de-duplicated and sorted, not written
     "ingest.events-written",  # the chunk's events file is complete under _tmp/
-    "ingest.events-landed",  # ... renamed into the generation; its id sidecar not yet written
-    "ingest.ids-landed",  # ... its id sidecar landed too; its rejects not yet written
+    "ingest.events-landed",  # ... renamed into the generation; its sidecars not yet written
+    "ingest.ids-landed",  # ... its id and users sidecars landed too; its rejects not yet
     "ingest.rejects-landed",  # the chunk's rejected file landed too (the chunk is complete)
     "compact.locked",  # the writer lock is held, nothing written yet
     "compact.file-written",  # the new generation holds its first complete file

@@ -1,4 +1,4 @@
-"""Where things live in a lake folder, and the only code that writes files.
+"""Where things live in a lake folder, and the code that writes files (with :mod:`.sidecars`).
 
     LAKE/
       journeylab-lake.json          format marker and version
@@ -8,7 +8,7 @@
       rejected/part-*.parquet       quarantined records with raw text and reason
       declared.json                 names declared before they are fired
       properties.json               data keys declared as typed properties
-      events.g000001/_ids/part-*.ids  each events file's sorted id hashes (lake/seen.py)
+      events.g000001/_ids/          each events file's sidecars for writers (lake/sidecars.py)
       _tmp/                         files being written (never read)
       .lock                         one writer at a time (flock)
 
@@ -57,10 +57,8 @@ __all__ = [
     "REJECTED_SCHEMA",
     "ROW_GROUP_ROWS",
     "FORMAT_VERSION",
-    "IDS_DIR",
     "KEYED_ORDER",
     "LAKE_ORDER",
-    "ids_path",
 ]
 
 
@@ -228,19 +226,6 @@ class Layout:
         os.replace(tmp, dest)
         _fsync_dir(dest.parent)
 
-    def write_ids(self, events_file: str | Path, parts: Iterable[bytes | memoryview]) -> None:
-        """Write an events file's id sidecar (:func:`ids_path`): under _tmp, fsynced,
-        renamed into place — a reader finds it whole or not at all."""
-        dest = ids_path(events_file)
-        dest.parent.mkdir(exist_ok=True)
-        tmp = self.tmp_dir / f"{dest.name}.{uuid.uuid4().hex}.tmp"
-        with open(tmp, "wb") as fh:
-            for part in parts:
-                fh.write(part)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-
     def write_json(self, name: str, obj: Any) -> None:
         self._write_bytes(self.root / name, json.dumps(obj, indent=1, sort_keys=True).encode())
 
@@ -376,17 +361,6 @@ _DICTIONARY = ("name", "user_id", "data", "source", "reason")
 
 def _dictionary_columns(schema: pa.Schema) -> list[str]:
     return [c for c in _DICTIONARY if c in schema.names]
-
-
-#: in a generation folder: the id sidecars of its events files (an underscore folder, which
-#: Spark's and Hive's readers skip, and which a ``*.parquet`` glob never matches)
-IDS_DIR = "_ids"
-
-
-def ids_path(events_file: str | Path) -> Path:
-    """Where the sorted id hashes of ``events_file`` are kept (lake/seen.py)."""
-    path = Path(events_file)
-    return path.parent / IDS_DIR / f"{path.stem}.ids"
 
 
 def _fsync_dir(path: Path) -> None:

@@ -6,7 +6,7 @@ chunk it commits). A chunk's ids are probed against them; only the ids whose has
 are checked exactly against the files, so a hash collision can never drop an event.
 
 Each events file's hashes are kept beside it, sorted, in its generation's ``_ids/`` folder
-(:func:`~.layout.ids_path`), so an ingest starts by reading 8 bytes an event instead of
+(:mod:`.sidecars`), so an ingest starts by reading 8 bytes an event instead of
 hashing every id of the lake again. A sidecar is a cache: it is used only when whole (its
 row count is the file's, its checksum holds) and written by this DuckDB's hash (a
 fingerprint of the function); otherwise the file's ids are hashed again and the sidecar is
@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from journeylab.lake.sidecars import ids_path, write_ids
 
 if TYPE_CHECKING:
     from journeylab.lake.layout import Layout
@@ -102,7 +104,7 @@ class SeenIds:
             self._hash_file(path, part)
             part.sort()
             if layout is not None:
-                layout.write_ids(path, sidecar(part, self.fingerprint))
+                write_ids(layout, path, sidecar(part, self.fingerprint))
         hashes.sort()
         for runs, piece in zip(self.buckets, _split(hashes), strict=True):
             if len(piece):
@@ -117,8 +119,6 @@ class SeenIds:
 
     def _read_sidecar(self, path: str, out: np.ndarray) -> bool:
         """Fill ``out`` from ``path``'s sidecar; False when there is none usable."""
-        from journeylab.lake.layout import ids_path
-
         if sys.byteorder != "little":  # pragma: no cover - sidecars are little-endian
             return False
         try:
@@ -188,7 +188,7 @@ class SeenIds:
             return
         ordered = np.sort(hashes)
         if events_file is not None and self.layout is not None:
-            self.layout.write_ids(events_file, sidecar(ordered, self.fingerprint))
+            write_ids(self.layout, events_file, sidecar(ordered, self.fingerprint))
         for runs, part in zip(self.buckets, _split(ordered), strict=True):
             if not len(part):
                 continue

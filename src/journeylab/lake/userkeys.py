@@ -1,15 +1,22 @@
 """Keeping ``user_key`` exact: no two user ids of a lake may share a key unless the lake
 says so (docs/adr/0003-user-keys.md).
 
-An ingest holds a table of (key, user id) for every user of the lake (read once when it
-starts, on the ingest's private DuckDB connection) and checks each chunk against it before
-the chunk's file is written: a key seen with another id, or two ids of the chunk with one
-key, marks the lake as having collisions — in the marker, before the file lands — and
-queries fall back to the ids.
+An ingest holds a table of (key, user id) for every user of the lake (on the ingest's
+private DuckDB connection) and checks each chunk against it before the chunk's file is
+written: a key seen with another id, or two ids of the chunk with one key, marks the lake
+as having collisions — in the marker, before the file lands — and queries fall back to the
+ids.
+
+The table is read from the users sidecars (:mod:`.sidecars`): each events file keeps the
+users it brought to the lake, so the sidecars of a generation, with the users of its files
+that have none (read from the files, then written as the first such file's sidecar, empty
+ones for the others), hold every user once. An ingest reads a few bytes per user, not the
+``user_id`` of every event.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,13 +24,21 @@ import pyarrow as pa
 
 from journeylab.lake.hashing import distinct_keys
 from journeylab.lake.layout import Layout
+from journeylab.lake.sidecars import users_path, write_users
 
 __all__ = ["UserKeys", "verify_user_keys"]
 
 _CREATE = "CREATE OR REPLACE TEMP TABLE jl_users (k BIGINT, u VARCHAR)"
-_LOAD = "INSERT INTO jl_users SELECT user_key, min(user_id) FROM read_parquet($files) GROUP BY ALL"
+_SIDECARS = "INSERT INTO jl_users SELECT k, min(u) FROM read_parquet($files) GROUP BY k"
+#: the users of files without a sidecar that the sidecars do not hold
+_BARE = (
+    "SELECT f.k, f.u FROM (SELECT user_key AS k, min(user_id) AS u FROM read_parquet($files) "
+    "GROUP BY ALL) f ANTI JOIN jl_users j ON j.k = f.k"
+)
 _CLASH = "SELECT count(*) FROM jl_keys c JOIN jl_users j ON j.k = c.k WHERE j.u <> c.u"
-_ADD = "INSERT INTO jl_users SELECT c.k, c.u FROM jl_keys c ANTI JOIN jl_users j ON j.k = c.k"
+_NEW = "SELECT c.k, c.u FROM jl_keys c ANTI JOIN jl_users j ON j.k = c.k"
+_INSERT = "INSERT INTO jl_users SELECT k, u FROM jl_new"
+_USERS = pa.schema([("k", pa.int64()), ("u", pa.string())])
 _WHOLE = (
     "SELECT count(*) FROM (SELECT user_key FROM read_parquet($files) GROUP BY ALL "
     "HAVING min(user_id) <> max(user_id))"
@@ -36,11 +51,21 @@ class UserKeys:
     def __init__(self, con: Any, layout: Layout) -> None:
         self.con, self.layout = con, layout
         self.active = layout.user_keys_exact()  # once collisions are recorded, stop checking
+        self.new = _USERS.empty_table()  # the users the chunk being committed brings
         if self.active:
             con.execute(_CREATE).fetchall()  # DuckDB 2: finish every result
             files = layout.event_files()
-            if files:
-                con.execute(_LOAD, {"files": files}).fetchall()
+            listed = [str(users_path(f)) for f in files if users_path(f).exists()]
+            bare = [f for f in files if not users_path(f).exists()]
+            if listed:
+                con.execute(_SIDECARS, {"files": listed}).fetchall()
+            if bare:
+                found = con.sql(_BARE, params={"files": bare}).to_arrow_table().cast(_USERS)
+                self._insert(found)
+                # the first bare file's sidecar first: a kill before the empty ones leaves
+                # the others bare, read again next time
+                for i, path in enumerate(bare):
+                    write_users(layout, path, found if i == 0 else _USERS.empty_table())
 
     def keys(self, ids: pa.Array, landing: np.ndarray) -> np.ndarray:
         """The ``user_key`` of each of ``ids`` (distinct user ids), checking those at
@@ -52,6 +77,19 @@ class UserKeys:
             self._check(ids.take(pa.array(landing)), keys[landing])
         return keys
 
+    def landed(self, events_file: str | Path) -> None:
+        """Write the sidecar of the file just landed: the users its chunk brought."""
+        if self.active:
+            write_users(self.layout, events_file, self.new)
+        self.new = _USERS.empty_table()
+
+    def _insert(self, users: pa.Table) -> None:
+        self.con.register("jl_new", users)
+        try:
+            self.con.execute(_INSERT).fetchall()
+        finally:
+            self.con.unregister("jl_new")
+
     def _check(self, ids: pa.Array, keys: np.ndarray) -> None:
         ordered = np.sort(keys)  # (sorting integers is quicker than hashing them)
         clashes = bool((ordered[1:] == ordered[:-1]).any())  # two ids of the chunk share a key
@@ -61,9 +99,11 @@ class UserKeys:
                 ((found,),) = self.con.execute(_CLASH).fetchall()
                 clashes = found > 0
                 if not clashes:
-                    self.con.execute(_ADD).fetchall()
+                    self.new = self.con.sql(_NEW).to_arrow_table().cast(_USERS)
             finally:
                 self.con.unregister("jl_keys")
+            if not clashes:
+                self._insert(self.new)
         if clashes:
             self.layout.set_user_key_collisions(True)
             self.active = False
