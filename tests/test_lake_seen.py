@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
@@ -13,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journeylab import open_lake
+from journeylab.lake import seen as seen_module
 from journeylab.lake.seen import BUCKET_BITS, SeenIds
+from journeylab.lake.sidecars import ids_path
 
 #: small values (one bucket, many repeats) and any 64-bit value (every bucket)
 values = st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1))
@@ -131,3 +134,38 @@ def test_files_that_compaction_wrote_get_their_sidecars_at_the_next_ingest(
     assert (again.accepted, again.duplicates) == (0, 30)
     files = open_lake(tmp_path / "lake").layout.event_files()
     assert sorted(_sidecars(tmp_path / "lake")) == sorted(f"{Path(f).stem}.ids" for f in files)
+
+
+def test_the_exact_check_reads_only_the_files_whose_sidecar_holds_a_hit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repeated id is checked against the files whose sidecars hold its hash (and those
+    without a sidecar), never the whole lake."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(_ingest_lines(40))
+    lake = open_lake(tmp_path / "lake", create=True)
+    lake.ingest(src, chunk_rows=10)  # four files: e0-e9, e10-e19, ...
+    files = lake.layout.event_files()
+    holder = next(f for f in files if "e13" in str(pq.read_table(f)["event_id"].to_pylist()))
+    read: list[list[str]] = []
+    real = seen_module.found_in_files
+
+    def spy(con: object, paths: list[str], keys: object, column: str) -> object:
+        read.append(sorted(paths))
+        return real(con, paths, keys, column)
+
+    monkeypatch.setattr(seen_module, "found_in_files", spy)
+    src.write_text(_ingest_lines(1, start=13) + _ingest_lines(2, start=100))
+    again = open_lake(tmp_path / "lake").ingest(src)
+    assert (again.accepted, again.duplicates) == (2, 1)
+    assert read == [[holder]]
+    # a file whose sidecar went missing (or holds another row count) is read too
+    con = duckdb.connect()
+    rows = [pq.ParquetFile(f).metadata.num_rows for f in files]
+    seen = SeenIds(con, lake.layout, files, rows)
+    wanted = np.sort(seen.runs[0][:1])  # one hash of the lake
+    holding = seen._holding(files, wanted)
+    assert len(holding) == 1
+    ids_path(files[0]).unlink()
+    seen.rows[files[1]] += 1
+    assert seen._holding(files, wanted) == sorted({files[0], files[1], *holding})

@@ -91,6 +91,8 @@ class SeenIds:
         other copy); each bucket's first run is a view of it, never merged."""
         self.con, self.layout = con, layout
         self._fingerprint: int | None = None
+        #: the rows of each events file known to this ingest (its sidecar must hold as many)
+        self.rows: dict[str, int] = dict(zip(files, rows, strict=True))
         self.buckets: list[list[np.ndarray]] = [[] for _ in range(BUCKETS)]
         hashes = np.empty(sum(rows), np.uint64)
         lo = 0
@@ -177,9 +179,35 @@ class SeenIds:
         if not hit.any():
             return hit
         wanted = ids.take(pa.array(rows[hit]))
+        files = self._holding(files, np.unique(hashes[rows[hit]]))
         found = found_in_files(self.con, files, wanted, "event_id")
         hit[hit] = pc.is_in(wanted, value_set=found).to_numpy(zero_copy_only=False)
         return hit
+
+    def _holding(self, files: list[str], wanted: np.ndarray) -> list[str]:
+        """Of ``files``, those whose sidecar holds one of the sorted ``wanted`` hashes, or
+        that have no sidecar of their known row count: the exact check reads only them,
+        not the whole lake. The sidecars are mapped, not read: a few pages each."""
+        out = []
+        for path in files:
+            try:
+                run = np.memmap(ids_path(path), "<u8", mode="r")
+            except (OSError, ValueError):  # none, or empty
+                out.append(path)
+                continue
+            body = run[_HEADER:]
+            if (
+                len(run) < _HEADER
+                or int(run[1]) != self.fingerprint
+                or (len(body) != self.rows.get(path))
+            ):
+                out.append(path)
+            elif len(body):
+                at = np.minimum(np.searchsorted(body, wanted), len(body) - 1)
+                if (body[at] == wanted).any():
+                    out.append(path)
+            del run, body
+        return out
 
     def add(self, hashes: np.ndarray, events_file: str | Path | None = None) -> None:
         """Remember the hashes of ids just committed (each bucket's part a new run), and
@@ -188,6 +216,7 @@ class SeenIds:
             return
         ordered = np.sort(hashes)
         if events_file is not None and self.layout is not None:
+            self.rows[str(events_file)] = len(ordered)
             write_ids(self.layout, events_file, sidecar(ordered, self.fingerprint))
         for runs, part in zip(self.buckets, _split(ordered), strict=True):
             if not len(part):
