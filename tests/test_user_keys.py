@@ -87,7 +87,7 @@ def test_a_collision_with_an_earlier_ingest_is_found(tmp_path: Path, earlier: st
     lake = _ingest(tmp_path, "a", ["a1", "a2"])
     assert lake.user_keys_exact()
     if earlier == "no sidecars":
-        for path in (tmp_path / "lake").glob("events.g*/_ids/*.users.parquet"):
+        for path in (tmp_path / "lake").glob("events.g*/_ids/*.users"):
             path.unlink()
     elif earlier == "compacted":
         lake.compact()
@@ -130,7 +130,7 @@ def test_format_2_lakes_read_without_keys_and_refuse_ingest(tmp_path: Path) -> N
 
 
 def _sidecar_users(root: Path) -> list[tuple[int, str]]:
-    tables = [pq.read_table(p) for p in sorted(root.glob("events.g*/_ids/*.users.parquet"))]
+    tables = [pq.read_table(p) for p in sorted(root.glob("events.g*/_ids/*.users"))]
     rows = [r for t in tables for r in t.to_pylist()]
     return sorted((r["k"], r["u"]) for r in rows)
 
@@ -148,7 +148,7 @@ def test_users_sidecars_hold_every_user_once(tmp_path: Path, lose: str) -> None:
     empty sidecar."""
     lake = _ingest(tmp_path, "a", [f"u{i}" for i in range(40)], chunk_rows=9)
     root = tmp_path / "lake"
-    sidecars = sorted(root.glob("events.g*/_ids/*.users.parquet"))
+    sidecars = sorted(root.glob("events.g*/_ids/*.users"))
     assert len(sidecars) == len(lake.layout.event_files()) > 3
     assert _sidecar_users(root) == _lake_users(lake)
     if lose == "one sidecar":
@@ -162,4 +162,4 @@ def test_users_sidecars_hold_every_user_once(tmp_path: Path, lose: str) -> None:
     assert again.user_keys_exact()
     assert _sidecar_users(root) == _lake_users(again)
     files = again.layout.event_files()
-    assert len(list(root.glob("events/_ids/*.users.parquet"))) == len(files)
+    assert len(list(root.glob("events/_ids/*.users"))) == len(files)

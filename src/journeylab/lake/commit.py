@@ -4,11 +4,11 @@ For each chunk (its validated events in input order, repeats included, the rows 
 marked, and its rejects): the first occurrence of each event id wins, within the chunk
 (:func:`~.order.first_rows`) and against the lake (:mod:`.seen`); the kept events get their
 ``user_key`` (a collision is recorded first, :mod:`.userkeys`) and the generation's typed
-properties (:mod:`.typed`), are put in the lake's order
-(:mod:`.order`) and written as one events file, then its ids' sidecar (:mod:`.seen`); then
-the chunk's rejects (less those the lake already holds, by ``reject_id``) as one rejected
-file. Each file lands by rename, so a
-kill leaves whole chunks only, and re-running finds what landed.
+properties (:mod:`.typed`), are put in the lake's order (:mod:`.order`) and written as one
+events file, then its sidecars (its ids' hashes and the users it brings, :mod:`.sidecars`);
+then the chunk's rejects (less those the lake already holds, by ``reject_id``) as one
+rejected file. Each file lands by rename, so a kill leaves whole chunks only, and
+re-running finds what landed.
 """
 
 from __future__ import annotations

@@ -33,13 +33,13 @@ if TYPE_CHECKING:
 __all__ = ["SeenIds", "found_in_files", "id_hashes", "sidecar"]
 
 _LOAD = "SELECT hash(event_id) AS h FROM read_parquet($files)"
+_HASH = "SELECT hash(event_id) AS h FROM jl_ids"
 #: DuckDB's hash of a fixed text: a sidecar written by another hash function is not used
 _FINGERPRINT = "SELECT hash('journeylab: the hash of the seen ids, sidecar 1')"
 #: a sidecar: magic, fingerprint, row count, checksum (uint64 little-endian), then the
 #: sorted hashes
 _MAGIC = int.from_bytes(b"JLIDS\x00\x00\x01", "little")
 _HEADER = 4
-_HASH = "SELECT hash(event_id) AS h FROM jl_ids"
 #: which of some keys the files hold (constant SQL per column, bound parameters)
 _FOUND = {
     "event_id": "SELECT DISTINCT event_id FROM read_parquet($files) "
@@ -199,7 +199,7 @@ class SeenIds:
             if (
                 len(run) < _HEADER
                 or int(run[1]) != self.fingerprint
-                or (len(body) != self.rows.get(path))
+                or len(body) != self.rows.get(path)
             ):
                 out.append(path)
             elif len(body):

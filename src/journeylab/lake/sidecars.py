@@ -5,7 +5,8 @@ a ``*.parquet`` glob of the generation never matches it), are caches for writers
 are written like every file of the lake: under ``_tmp/``, fsynced, renamed into place.
 
 - ``part-*.ids``: the file's id hashes, sorted (:mod:`.seen`);
-- ``part-*.users.parquet``: user keys and ids (:mod:`.userkeys`).
+- ``part-*.users``: user keys and ids, a Parquet file (no ``.parquet`` suffix: a recursive
+  glob for the events never takes it for one) (:mod:`.userkeys`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def ids_path(events_file: str | Path) -> Path:
 def users_path(events_file: str | Path) -> Path:
     """Where the users that ``events_file`` brought to the lake are kept."""
     path = Path(events_file)
-    return path.parent / IDS_DIR / f"{path.stem}.users.parquet"
+    return path.parent / IDS_DIR / f"{path.stem}.users"
 
 
 def _tmp(layout: Layout, dest: Path) -> Path:
