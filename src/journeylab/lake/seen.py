@@ -16,7 +16,6 @@ ingest.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,21 +24,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from journeylab.lake.sidecars import ids_path, write_ids
+from journeylab.lake.sidecars import map_ids, read_ids, write_ids
 
 if TYPE_CHECKING:
     from journeylab.lake.layout import Layout
 
-__all__ = ["SeenIds", "found_in_files", "id_hashes", "sidecar"]
+__all__ = ["SeenIds", "found_in_files", "id_hashes"]
 
 _LOAD = "SELECT hash(event_id) AS h FROM read_parquet($files)"
 _HASH = "SELECT hash(event_id) AS h FROM jl_ids"
 #: DuckDB's hash of a fixed text: a sidecar written by another hash function is not used
 _FINGERPRINT = "SELECT hash('journeylab: the hash of the seen ids, sidecar 1')"
-#: a sidecar: magic, fingerprint, row count, checksum (uint64 little-endian), then the
-#: sorted hashes
-_MAGIC = int.from_bytes(b"JLIDS\x00\x00\x01", "little")
-_HEADER = 4
 #: which of some keys the files hold (constant SQL per column, bound parameters)
 _FOUND = {
     "event_id": "SELECT DISTINCT event_id FROM read_parquet($files) "
@@ -99,14 +94,14 @@ class SeenIds:
         missing: list[tuple[str, np.ndarray]] = []
         for path, n in zip(files, rows, strict=True):
             part = hashes[lo : lo + n]
-            if not self._read_sidecar(path, part):
+            if not read_ids(path, self.fingerprint, part):
                 missing.append((path, part))
             lo += n
         for path, part in missing:
             self._hash_file(path, part)
             part.sort()
             if layout is not None:
-                write_ids(layout, path, sidecar(part, self.fingerprint))
+                write_ids(layout, path, part, self.fingerprint)
         hashes.sort()
         for runs, piece in zip(self.buckets, _split(hashes), strict=True):
             if len(piece):
@@ -118,25 +113,6 @@ class SeenIds:
         if self._fingerprint is None:
             self._fingerprint = int(self.con.execute(_FINGERPRINT).fetchall()[0][0])
         return self._fingerprint
-
-    def _read_sidecar(self, path: str, out: np.ndarray) -> bool:
-        """Fill ``out`` from ``path``'s sidecar; False when there is none usable."""
-        if sys.byteorder != "little":  # pragma: no cover - sidecars are little-endian
-            return False
-        try:
-            with open(ids_path(path), "rb") as fh:
-                head = np.frombuffer(fh.read(8 * _HEADER), "<u8")
-                if len(head) != _HEADER or (int(head[0]), int(head[1]), int(head[2])) != (
-                    _MAGIC,
-                    self.fingerprint,
-                    len(out),
-                ):
-                    return False
-                if fh.readinto(out.data.cast("B")) != out.nbytes or fh.read(1):
-                    return False
-        except OSError:
-            return False
-        return int(out.sum(dtype=np.uint64)) == int(head[3])
 
     def _hash_file(self, path: str, out: np.ndarray) -> None:
         """Hash ``path``'s ids into ``out`` (streamed: no other copy)."""
@@ -185,28 +161,18 @@ class SeenIds:
         return hit
 
     def _holding(self, files: list[str], wanted: np.ndarray) -> list[str]:
-        """Of ``files``, those whose sidecar holds one of the sorted ``wanted`` hashes, or
-        that have no sidecar of their known row count: the exact check reads only them,
+        """Of ``files``, those whose sidecar holds one of the ``wanted`` hashes, or that
+        have no usable sidecar of their known row count: the exact check reads only them,
         not the whole lake. The sidecars are mapped, not read: a few pages each."""
         out = []
         for path in files:
-            try:
-                run = np.memmap(ids_path(path), "<u8", mode="r")
-            except (OSError, ValueError):  # none, or empty
-                out.append(path)
-                continue
-            body = run[_HEADER:]
-            if (
-                len(run) < _HEADER
-                or int(run[1]) != self.fingerprint
-                or len(body) != self.rows.get(path)
-            ):
+            body = map_ids(path, self.fingerprint, self.rows.get(path))
+            if body is None:
                 out.append(path)
             elif len(body):
                 at = np.minimum(np.searchsorted(body, wanted), len(body) - 1)
                 if (body[at] == wanted).any():
                     out.append(path)
-            del run, body
         return out
 
     def add(self, hashes: np.ndarray, events_file: str | Path | None = None) -> None:
@@ -217,7 +183,7 @@ class SeenIds:
         ordered = np.sort(hashes)
         if events_file is not None and self.layout is not None:
             self.rows[str(events_file)] = len(ordered)
-            write_ids(self.layout, events_file, sidecar(ordered, self.fingerprint))
+            write_ids(self.layout, events_file, ordered, self.fingerprint)
         for runs, part in zip(self.buckets, _split(ordered), strict=True):
             if not len(part):
                 continue
@@ -237,10 +203,3 @@ _EDGES = np.arange(1, BUCKETS, dtype=np.uint64) << np.uint64(64 - BUCKET_BITS)
 def _split(ordered: np.ndarray) -> list[np.ndarray]:
     """Sorted ``ordered`` hashes cut into their buckets (views)."""
     return np.split(ordered, np.searchsorted(ordered, _EDGES))
-
-
-def sidecar(ordered: np.ndarray, fingerprint: int) -> list[bytes | memoryview]:
-    """The bytes of a sidecar holding ``ordered`` (sorted uint64 hashes), without a copy."""
-    checksum = int(ordered.sum(dtype=np.uint64))
-    head = np.array([_MAGIC, fingerprint & (2**64 - 1), len(ordered), checksum], "<u8")
-    return [head.tobytes(), np.ascontiguousarray(ordered, "<u8").data.cast("B")]

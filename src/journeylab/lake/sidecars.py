@@ -12,16 +12,25 @@ are written like every file of the lake: under ``_tmp/``, fsynced, renamed into 
 from __future__ import annotations
 
 import os
+import sys
 import uuid
-from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from journeylab.lake.layout import Layout
 
-__all__ = ["IDS_DIR", "ids_path", "users_path", "write_ids", "write_users"]
+__all__ = [
+    "IDS_DIR",
+    "ids_path",
+    "map_ids",
+    "read_ids",
+    "users_path",
+    "write_ids",
+    "write_users",
+]
 
 IDS_DIR = "_ids"
 
@@ -49,14 +58,59 @@ def _land(tmp: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
-def write_ids(layout: Layout, events_file: str | Path, parts: Iterable[bytes | memoryview]) -> None:
-    """Write ``events_file``'s id sidecar from ``parts`` (bytes, written as they are)."""
+#: an ids sidecar: a header of four little-endian uint64 (magic, the fingerprint of the hash
+#: function, the row count, the wrapping sum of the hashes), then the sorted hashes
+_MAGIC = int.from_bytes(b"JLIDS\x00\x00\x01", "little")
+_HEADER = 4
+
+
+def write_ids(
+    layout: Layout, events_file: str | Path, ordered: np.ndarray, fingerprint: int
+) -> None:
+    """Write ``events_file``'s ids sidecar: ``ordered`` (its sorted uint64 id hashes, made
+    by the hash function ``fingerprint`` names), written from the array, not a copy."""
+    body = np.ascontiguousarray(ordered, "<u8")
+    head = np.array([_MAGIC, fingerprint, len(body), int(body.sum(dtype=np.uint64))], "<u8")
     dest = ids_path(events_file)
     tmp = _tmp(layout, dest)
     with open(tmp, "wb") as fh:
-        for part in parts:
-            fh.write(part)
+        fh.write(head.tobytes())
+        fh.write(body.data.cast("B"))
     _land(tmp, dest)
+
+
+def _mapped(events_file: str | Path, fingerprint: int, rows: int | None) -> np.ndarray | None:
+    """The whole ids sidecar (header and hashes), mapped: a page is read when touched; None
+    when it is missing, not one, made by another hash function, or not of ``rows``."""
+    if sys.byteorder != "little":  # pragma: no cover - sidecars are little-endian
+        return None
+    try:
+        run = np.memmap(ids_path(events_file), "<u8", mode="r")
+    except (OSError, ValueError):  # none, or empty
+        return None
+    if len(run) < _HEADER:
+        return None
+    head = (int(run[0]), int(run[1]), int(run[2]))
+    if head != (_MAGIC, fingerprint, rows) or len(run) - _HEADER != rows:
+        return None
+    return run
+
+
+def map_ids(events_file: str | Path, fingerprint: int, rows: int | None) -> np.ndarray | None:
+    """``events_file``'s sorted id hashes, mapped; None when its sidecar is not usable
+    (missing, not one, made by another hash function, or not of ``rows`` hashes)."""
+    run = _mapped(events_file, fingerprint, rows)
+    return None if run is None else run[_HEADER:]
+
+
+def read_ids(events_file: str | Path, fingerprint: int, out: np.ndarray) -> bool:
+    """Fill ``out`` with ``events_file``'s sorted id hashes; False when its sidecar is not
+    usable (:func:`map_ids`) or its checksum fails (torn or zeroed pages)."""
+    run = _mapped(events_file, fingerprint, len(out))
+    if run is None:
+        return False
+    out[:] = run[_HEADER:]
+    return int(out.sum(dtype=np.uint64)) == int(run[3])
 
 
 def write_users(layout: Layout, events_file: str | Path, table: pa.Table) -> None:

@@ -54,9 +54,9 @@ class UserKeys:
         self.new = _USERS.empty_table()  # the users the chunk being committed brings
         if self.active:
             con.execute(_CREATE).fetchall()  # DuckDB 2: finish every result
-            files = layout.event_files()
-            listed = [str(users_path(f)) for f in files if users_path(f).exists()]
-            bare = [f for f in files if not users_path(f).exists()]
+            sidecars = {f: users_path(f) for f in layout.event_files()}
+            listed = [str(p) for p in sidecars.values() if p.exists()]
+            bare = [f for f, p in sidecars.items() if not p.exists()]
             if listed:
                 con.execute(_SIDECARS, {"files": listed}).fetchall()
             if bare:
