@@ -177,11 +177,12 @@ def test_keyed_rows_sorts_files_as_ingest_left_them(tmp_path: Path) -> None:
 
 def test_keyed_rows_order_check_does_not_overflow() -> None:
     """Keys span all of int64: a difference of two keys overflows, a comparison does not."""
-    from journeylab.lake.keyed import _sorted
+    from journeylab.lake.keyed import key_time_order
 
     big, small = 5 * 10**18, -5 * 10**18
-    keys, at = _sorted(np.array([big, small]), np.array([1, 2]))
-    assert keys.tolist() == [small, big] and at.tolist() == [2, 1]
+    order = key_time_order(np.array([big, small]), np.array([1, 2]))
+    assert order is not None and order.tolist() == [1, 0]
+    assert key_time_order(np.array([small, big]), np.array([2, 1])) is None
 
 
 _CHANNELS = st.sampled_from(["ads", "organic", 3, 2.5, None, "missing"])
@@ -216,7 +217,16 @@ def _data_log(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 _WHERES = st.sampled_from(
-    [None, {"amount": {"gte": 20}}, {"amount": "30"}, {"channel": {"exists": False}}]
+    [
+        None,
+        {"amount": {"gte": 20}},
+        {"amount": "30"},
+        {"channel": {"exists": False}},
+        {"amount": {"ne": 5}, "channel": {"exists": True}},
+        {"channel": {"in": ["ads", 3]}},
+        {"channel": {"contains": "a"}},
+        {"amount": {"lt": 25.5}},
+    ]
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-__all__ = ["is_typed_column", "typed_column"]
+__all__ = ["is_typed_column", "typed_column", "typed_column_prefix"]
 
 _PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,47}")
 
@@ -19,10 +19,15 @@ def typed_column(key: str, kind: str) -> str:
     (:mod:`journeylab.lake.typed`): the key itself when it is a plain identifier, else a
     hash of it after an extra ``_`` (plain keys never start with one)."""
     if _PLAIN_KEY.fullmatch(key):
-        return f"data__{kind}__{key}"
-    return f"data__{kind}___{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"
+        return f"{typed_column_prefix(kind)}{key}"
+    return f"{typed_column_prefix(kind)}_{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"
 
 
 def is_typed_column(name: str) -> bool:
     """Whether ``name`` is a typed property column (:func:`typed_column`)."""
     return name.startswith("data__")
+
+
+def typed_column_prefix(kind: str) -> str:
+    """What the names of ``kind``'s columns start with (:func:`typed_column`)."""
+    return f"data__{kind}__"

@@ -1,4 +1,5 @@
-"""Filters on an event's ``data``: one spec, an Ibis compiler and a plain-Python evaluator.
+"""Filters on an event's ``data``: one spec, an Ibis compiler, a plain-Python evaluator (the
+reference) and a polars one over typed columns (the one-pass funnel's filtered steps).
 
 A filter is a mapping of top-level ``data`` keys to a value (equality) or to
 ``{op: value}`` with op in eq, ne, in, gt, gte, lt, lte, contains, exists. Several keys or
@@ -12,7 +13,7 @@ Pointers, Spark as map keys of a VARIANT (see :mod:`journeylab.dialects`).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from journeylab.errors import SpecError, invalid
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    import polars as pl
 
 __all__ = [
     "OPS",
@@ -28,6 +30,8 @@ __all__ = [
     "parse_where",
     "where_expr",
     "where_match",
+    "where_kinds",
+    "where_polars",
     "json_exists",
     "json_keys",
     "json_number",
@@ -218,3 +222,56 @@ def where_expr(data: ir.StringValue, where: Where) -> ir.BooleanValue:
     if not where:
         return ibis.literal(True)
     return ibis.and_(*(_pred_expr(data, p).fill_null(False) for p in where))
+
+
+# -- polars, over typed columns (the one-pass funnel's filtered steps) ---------------
+def _kind(value: Scalar) -> str:
+    """The reader a value is compared through: bool, number or string."""
+    return "bool" if isinstance(value, bool) else "number" if _is_number(value) else "string"
+
+
+def where_kinds(where: Where) -> set[tuple[str, str]]:
+    """The (key, kind) readers ``where`` needs: kind in number, string, bool, present."""
+    out: set[tuple[str, str]] = set()
+    for p in where:
+        if p.op == "exists":
+            out.add((p.key, "present"))
+        elif p.op == "in":
+            out |= {(p.key, _kind(v)) for v in p.value}
+        elif p.op == "contains":
+            out.add((p.key, "string"))
+        else:
+            out.add((p.key, _kind(p.value)))
+    return out
+
+
+def where_polars(where: Where, reader: Callable[[str, str], pl.Expr]) -> pl.Expr:
+    """``where`` as a polars boolean over the readers ``reader(key, kind)`` gives (a typed
+    column, docs/adr/0009: what the Ibis readers give, null when not of the kind): the
+    same NULL-safe semantics as :func:`where_expr` and :func:`where_match`, held equal to
+    them by tests/test_where_polars.py."""
+    import polars as pl
+
+    def eq(key: str, value: Scalar) -> pl.Expr:
+        kind = _kind(value)
+        return reader(key, kind) == (float(value) if kind == "number" else value)
+
+    def pred(p: Predicate) -> pl.Expr:
+        if p.op == "exists":
+            present = reader(p.key, "present")
+            return present if p.value else ~present
+        if p.op == "eq":
+            return eq(p.key, p.value)
+        if p.op == "ne":
+            return ~eq(p.key, p.value).fill_null(False)
+        if p.op == "in":
+            return pl.any_horizontal([eq(p.key, v).fill_null(False) for v in p.value])
+        if p.op == "contains":
+            return reader(p.key, "string").str.contains(p.value, literal=True)
+        kind = _kind(p.value)
+        lhs, rhs = reader(p.key, kind), float(p.value) if kind == "number" else p.value
+        return {"gt": lhs > rhs, "gte": lhs >= rhs, "lt": lhs < rhs, "lte": lhs <= rhs}[p.op]
+
+    if not where:
+        return pl.lit(True)
+    return pl.all_horizontal([pred(p).fill_null(False) for p in where])

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import polars as pl
 
 from journeylab.durations import Duration
@@ -77,32 +78,39 @@ def _normalize(frame: pl.DataFrame, spec: FunnelSpec) -> pl.DataFrame:
         pl.col("matured").cast(pl.Boolean),
     ]
     if spec.by is not None:
-        nums = frame["vn"].cast(pl.Float64).drop_nulls().unique().to_list()
-        if nums:  # numbers are shown as the reference formats them
-            shown = pl.DataFrame(
-                {"vn": nums, "vn_text": [format_value(v) for v in nums]},
-                schema={"vn": pl.Float64, "vn_text": pl.String},
-            )
-            frame = frame.with_columns(pl.col("vn").cast(pl.Float64)).join(
-                shown, on="vn", how="left", nulls_equal=False
-            )
-        else:  # a field of strings: no join of every user with an empty table
-            frame = frame.with_columns(vn_text=pl.lit(None, pl.String))
-        frame = frame.with_columns(
-            raw=pl.coalesce(pl.col("vs").cast(pl.String), "vn_text").fill_null(NONE)
-        )
-        top = (
-            frame.group_by("raw")
-            .agg(pl.len().alias("c"))
-            .sort(["c", "raw"], descending=[True, False])
-            .head(spec.top)["raw"]
-            .to_list()
-        )
-        frame = frame.with_columns(
-            segment=pl.when(pl.col("raw").is_in(top)).then(pl.col("raw")).otherwise(pl.lit(OTHER))
-        )
-        cols.append(pl.col("segment"))
+        cols.append(_segment(frame, spec.top))
     return frame.select(cols)
+
+
+def _segment(frame: pl.DataFrame, top: int) -> pl.Series:
+    """Each user's segment: the breakdown's value (a string, a number as the reference
+    formats it, NONE without one) when it is among the ``top`` most frequent (ties by
+    value), else OTHER. An Enum whose categories are the segments in the table's order
+    (the most frequent first, OTHER last). The values are counted and mapped as
+    categorical codes: a string per user is hashed at most once (the one-pass funnel
+    reads them as categoricals and hashes none)."""
+    vs, vn = frame["vs"], frame["vn"].cast(pl.Float64)
+    nums = vn.drop_nulls().unique().to_list()
+    if nums:  # numbers are shown as the reference formats them
+        text = vn.replace_strict(nums, [format_value(v) for v in nums], return_dtype=pl.String)
+        raw = pl.select(pl.coalesce(vs.cast(pl.String), text)).to_series()
+    else:
+        raw = vs
+    if raw.dtype != pl.Categorical:
+        raw = raw.cast(pl.Categorical)
+    raw = raw.fill_null(NONE).rename("raw")
+    counts = raw.value_counts(name="c").with_columns(v=pl.col("raw").cast(pl.String))
+    counts = counts.sort(["c", "v"], descending=[True, False])
+    values = counts["v"].to_list()
+    kept = set(values[:top])
+    order = [v for v in values[:top] if v != OTHER] + [OTHER]
+    labels = pl.Series("segment", order, pl.Enum(order))
+    if not values:  # no entrant
+        return labels.clear()
+    phys = counts["raw"].to_physical().to_numpy()
+    lookup = np.zeros(int(phys.max()) + 1, np.uint32)  # category code -> segment
+    lookup[phys] = [order.index(v if v in kept else OTHER) for v in values]
+    return labels.gather(lookup[raw.to_physical().to_numpy()])
 
 
 def build_result(
@@ -120,11 +128,11 @@ def build_result(
     by_segment = None
     if spec.by is not None:
         parts = []
-        counts = users.group_by("segment").agg(pl.len().alias("c"))
-        order = counts.sort(
-            [pl.col("segment") == OTHER, "c", "segment"], descending=[False, True, False]
-        )["segment"].to_list()
-        tables = summarize_groups(users, spec, "segment")
+        seg = users["segment"]  # an Enum of the segments in table order (_segment)
+        cats = seg.dtype.categories  # type: ignore[attr-defined]
+        held = np.bincount(seg.to_physical().to_numpy(), minlength=len(cats))
+        order = [v for v, c in zip(cats, held, strict=True) if c]
+        tables = summarize_groups(users, spec, "segment", order)
         for seg in order:
             part = tables[seg]
             parts.append(part.with_columns(segment=pl.lit(seg)).select("segment", *part.columns))

@@ -1,24 +1,30 @@
 """The rows a one-pass funnel reads (docs/adr/0007): per step, ``user_key`` and ``event_at``
 (µs) sorted by both; for a breakdown, the start step's values beside them.
 
-A plain named step is read straight from the Parquet files (:func:`~journeylab.lake.keyed.
-keyed_rows`). A step with a ``where`` filter, and the start step of a breakdown, are read
+Every step is read straight from the Parquet files (:func:`~journeylab.lake.keyed.
+keyed_read`, one pass over the footers for all steps). A step with a ``where`` filter, and
+the start step of a breakdown, are read with the typed columns (docs/adr/0009) their
+readers need and filtered in polars (:func:`~journeylab.where.where_polars`) when every
+reader has a column or provably reads null: the key's ``present`` column and its other
+kinds' columns leave no value to a kind without a column. Otherwise such a step is read
 through the engine with the filter and the breakdown's readers as Ibis expressions — the
-very ones the SQL paths compile, so a typed property (docs/adr/0009) is read as a column
-and anything else from ``data``, with identical semantics.
-"""
+very ones the SQL paths compile, so a key without a column is read from ``data``, with
+identical semantics. ``tests/test_funnel_one_pass.py`` holds both equal to the SQL paths."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
 from journeylab.funnels.spec import FunnelSpec
-from journeylab.lake.keyed import key_time_order, keyed_rows
+from journeylab.lake.keyed import KeyedFrame, Want, key_time_order, keyed_read
 from journeylab.steps import Step
-from journeylab.where import json_number, json_string, where_expr
+from journeylab.typed_columns import typed_column
+from journeylab.where import json_number, json_string, where_expr, where_kinds, where_polars
 
 if TYPE_CHECKING:
     from journeylab.lake.core import Lake
@@ -32,23 +38,102 @@ StepRows = list[tuple[np.ndarray, np.ndarray]]
 def one_pass_rows(lake: Lake, spec: FunnelSpec) -> tuple[StepRows, pl.DataFrame | None] | None:
     """Each step's rows and, with a breakdown, the start step's ``vs``/``vn`` aligned with
     its rows; None when the files cannot be read this way (no ``user_key``, or times stored
-    in another unit)."""
-    plain = [s.name for s in spec.steps if not s.where]
+    in another unit). One read of the files' footers for every step."""
     files = lake.layout.snapshot()
-    by_name = keyed_rows(files, plain) if plain else {}
-    if by_name is None:
+    typed = lake.layout.pinned_keys()
+    plans = [_plan(typed, st, _by(spec, k)) for k, st in enumerate(spec.steps)]
+    got = keyed_read(files, [p.want for p in plans if p is not None])
+    if got is None:
         return None
+    reads = iter(got)
     steps: StepRows = []
     values = None
-    for k, st in enumerate(spec.steps):
-        breakdown = spec.by if k == 0 else None
-        if not st.where and breakdown is None:
-            steps.append(by_name[st.name])
-            continue
-        keys, at, vals = _engine_rows(lake, st, breakdown)
+    for k, (st, plan) in enumerate(zip(spec.steps, plans, strict=True)):
+        read = next(reads) if plan is not None else None
+        rows = plan.rows(read) if plan is not None and read is not None else None
+        keys, at, vals = rows if rows is not None else _engine_rows(lake, st, _by(spec, k))
         steps.append((keys, at))
         values = vals if k == 0 else values
     return steps, values
+
+
+def _by(spec: FunnelSpec, k: int) -> str | None:
+    """The breakdown step ``k`` carries: the start's (first touch)."""
+    return spec.by if k == 0 else None
+
+
+_VALUE_KINDS = ("number", "string", "bool")
+_KEEP = "__journeylab_keep"
+_DTYPES = {"number": pl.Float64, "string": pl.String, "bool": pl.Boolean}
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """How a step is read from the files: a plain one as its rows, a filtered one or a
+    breakdown's start with the typed columns its readers need, filtered in polars."""
+
+    step: Step
+    by: str | None
+    typed: Mapping[str, Sequence[str]]
+    want: Want
+    #: true where a reader without a column could hold a value (the engine must read it)
+    guard: pl.Expr | None
+
+    def reader(self, key: str, kind: str) -> pl.Expr:
+        """The ``kind`` reader of ``data[key]``: its column, or null (no column, and the
+        guard found no row whose value could be of that kind)."""
+        if kind not in self.typed.get(key, ()):
+            return pl.lit(None, _DTYPES[kind])
+        col = pl.col(typed_column(key, kind))
+        return col.cast(pl.String) if kind == "string" else col
+
+    def rows(self, read: KeyedFrame) -> tuple[np.ndarray, np.ndarray, pl.DataFrame | None] | None:
+        """The step's rows filtered, with the breakdown's values; None when the guard
+        finds a row that needs ``data``."""
+        keys, at, frame = read
+        by = self.by
+        if not len(keys):  # no rows: no columns to read either
+            empty = pl.DataFrame(schema={"vs": pl.String, "vn": pl.Float64})
+            return keys, at, None if by is None else empty
+        if self.guard is not None and frame.select(self.guard.any()).item():
+            return None
+        if self.step.where:
+            # with_columns: a filter of literals alone (no column) still gives a row each
+            cond = where_polars(self.step.where, self.reader).alias(_KEEP)
+            keep = frame.with_columns(cond)[_KEEP]
+            mask = keep.to_numpy()
+            keys, at = keys[mask], at[mask]
+            frame = frame.filter(keep) if by is not None else frame
+        if by is None:
+            return keys, at, None
+        shown = typed_column(by, "string")
+        vs = pl.col(shown) if shown in frame.columns else pl.lit(None, pl.String)  # categorical
+        values = frame.with_columns(vs.alias("vs"), self.reader(by, "number").alias("vn"))
+        return keys, at, values.select("vs", "vn")
+
+
+def _plan(typed: Mapping[str, Sequence[str]], step: Step, by: str | None) -> _Typed | None:
+    """How to read ``step`` from the files; None when one of its readers has no column
+    and no ``present`` column to prove it null (the engine then reads ``data``)."""
+    need = where_kinds(step.where) | ({(by, "string"), (by, "number")} if by else set())
+    read: set[str] = set()
+    guards: list[pl.Expr] = []
+    for key, kind in sorted(need):
+        kinds = typed.get(key, ())
+        if kind in kinds:
+            read.add(typed_column(key, kind))
+        elif "present" in kinds:  # no column of this kind: null unless no other kind has it
+            others = [typed_column(key, k) for k in kinds if k in _VALUE_KINDS]
+            present = typed_column(key, "present")
+            read |= {present, *others}
+            guards.append(
+                pl.all_horizontal([pl.col(present), *(pl.col(c).is_null() for c in others)])
+            )
+        else:
+            return None
+    shown = typed_column(by, "string") if by is not None else None
+    want = Want(step.name, tuple(sorted(read)), (shown,) if shown in read else ())
+    return _Typed(step, by, typed, want, pl.any_horizontal(guards) if guards else None)
 
 
 def _engine_rows(

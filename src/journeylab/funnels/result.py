@@ -8,7 +8,7 @@ in-progress (censored) users: not at the last step with a window still open.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -89,14 +89,22 @@ def _aggregates(users: pl.DataFrame, n: int) -> dict[str, Any]:
     return out
 
 
-def summarize_groups(users: pl.DataFrame, spec: FunnelSpec, key: str) -> dict[Any, pl.DataFrame]:
-    """The per-step table of each group of ``users`` by ``key``. A breakdown has a few
-    groups (its top values and the rest): each group's statistics come from one parallel
-    pass over its rows, which is quicker than a ``group_by`` of them all."""
-    parts = users.partition_by(key, as_dict=True, maintain_order=False)
-    return {
-        value: summarize(part, spec, _aggregates(part, spec.n)) for (value,), part in parts.items()
-    }
+def summarize_groups(
+    users: pl.DataFrame, spec: FunnelSpec, key: str, values: Sequence[Any]
+) -> dict[Any, pl.DataFrame]:
+    """The per-step table of each group of ``users`` whose ``key`` is one of ``values``. A
+    breakdown has a few groups (its top values and the rest): each is taken by a filter
+    and its statistics come from one parallel pass over its rows, which is quicker than a
+    ``group_by`` of them all (0.125 s for 2.4M users in 4 segments, against 0.05 s), or
+    than a ``partition_by`` of segment strings (0.06 s for the partition alone)."""
+    col = pl.col(key)
+    used = ["reached", "matured", "in_progress", *(f"t{k}" for k in range(1, spec.n + 1))]
+    rows = users.select(*used, key)  # what the statistics read: less to copy per group
+    out = {}
+    for value in values:
+        part = rows.filter(col.is_null() if value is None else col == value)
+        out[value] = summarize(part, spec, _aggregates(part, spec.n))
+    return out
 
 
 def summarize(

@@ -49,6 +49,7 @@ from journeylab.lake.schema import (
     ROW_GROUP_ROWS,
 )
 from journeylab.lake.typed import PROPERTIES, Typed, generation_keys, typed_schema
+from journeylab.typed_columns import typed_column_prefix
 
 __all__ = [
     "Layout",
@@ -360,7 +361,11 @@ _DICTIONARY = ("name", "user_id", "data", "source", "reason")
 
 
 def _dictionary_columns(schema: pa.Schema) -> list[str]:
-    return [c for c in _DICTIONARY if c in schema.names]
+    """:data:`_DICTIONARY` and the typed string properties (docs/adr/0009): a breakdown
+    reads those as categoricals, which a dictionary page hands over without hashing each
+    value (Parquet falls back to plain pages for a column of too many distinct values)."""
+    typed = [c for c in schema.names if c.startswith(typed_column_prefix("string"))]
+    return [c for c in _DICTIONARY if c in schema.names] + typed
 
 
 def _fsync_dir(path: Path) -> None:
