@@ -98,7 +98,7 @@ def _segment(frame: pl.DataFrame, top: int) -> pl.Series:
         raw = vs
     if raw.dtype != pl.Categorical:
         raw = raw.cast(pl.Categorical)
-    raw = raw.fill_null(NONE).rename("raw")
+    raw = (raw.fill_null(NONE) if raw.null_count() else raw).rename("raw")
     counts = raw.value_counts(name="c").with_columns(v=pl.col("raw").cast(pl.String))
     counts = counts.sort(["c", "v"], descending=[True, False])
     values = counts["v"].to_list()
@@ -107,10 +107,10 @@ def _segment(frame: pl.DataFrame, top: int) -> pl.Series:
     labels = pl.Series("segment", order, pl.Enum(order))
     if not values:  # no entrant
         return labels.clear()
-    phys = counts["raw"].to_physical().to_numpy()
-    lookup = np.zeros(int(phys.max()) + 1, np.uint32)  # category code -> segment
-    lookup[phys] = [order.index(v if v in kept else OTHER) for v in values]
-    return labels.gather(lookup[raw.to_physical().to_numpy()])
+    codes = counts["raw"].to_physical().to_list()  # category code -> segment
+    segments = [v if v in kept else OTHER for v in values]
+    segment = raw.to_physical().replace_strict(codes, segments, return_dtype=labels.dtype)
+    return segment.rename("segment")
 
 
 def build_result(
