@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from journeylab.errors import SpecError
 from journeylab.lake.catalog import nearest_names
+from journeylab.lake.footers import proven
 from journeylab.where import json_exists, json_keys
 
 if TYPE_CHECKING:
@@ -187,9 +188,10 @@ def _near(name: str, known: list[str]) -> tuple[str, ...]:
 def _probe(
     lake: Lake, names: list[str], checks: list[tuple[str, tuple[str, ...]]]
 ) -> tuple[set[str], set[tuple[str, tuple[str, ...]]]]:
-    """Which names have an event, and which (field, events) have an event carrying it: one
-    query of LIMIT 1 probes, answered once per snapshot of the lake (its files never change
-    once landed: a new file or generation is a new snapshot)."""
+    """Which names have an event, and which (field, events) have an event carrying it: what
+    the files' footers prove (:func:`~journeylab.lake.footers.proven`), then one query of
+    LIMIT 1 probes for the rest, answered once per snapshot of the lake (its files never
+    change once landed: a new file or generation is a new snapshot)."""
     if not names:
         return set(), set()
     files = tuple(lake.layout.snapshot())
@@ -199,7 +201,12 @@ def _probe(
         _PROBES[lake] = (files, answers)
     key = (tuple(names), tuple(checks))
     if key not in answers:
-        answers[key] = _run_probe(lake, names, checks)
+        fired, carried = proven(files, names, checks)  # from the footers: no query
+        rest = [n for n in names if n not in fired], [c for c in checks if c not in carried]
+        if rest[0] or rest[1]:
+            more = _run_probe(lake, *rest)
+            fired, carried = fired | more[0], carried | more[1]
+        answers[key] = fired, carried
     fired, carried = answers[key]
     return set(fired), set(carried)
 
