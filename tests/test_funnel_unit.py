@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import polars as pl
 import pytest
 
 from funnel_helpers import T0, ev, ref_outcomes, run_sql, sql_outcomes
@@ -360,3 +361,26 @@ def test_empty_lake_and_no_entrants(tmp_path: Any) -> None:
     none = run_sql(make_spec(["a", "b"]), [ev("u", "b", 0)])
     assert none.entrants == 0 and none.users(2) == []
     assert none.time_to_convert().histogram.height == 0
+
+
+def test_segments_are_an_enum_in_table_order() -> None:
+    """The top values by count (ties by value), numbers as the reference shows them, a
+    missing value as (none), the rest as other — also a value spelled "other", which joins
+    the rest and sorts last."""
+    from journeylab.funnels import _segment
+
+    vs = ["other"] * 3 + ["b", "b", "a", "a", "c", None, None, None, None]
+    vn = [None] * 8 + [7.0, 7.0, 2.5, None]
+    frame = pl.DataFrame({"vs": vs, "vn": vn}, schema={"vs": pl.String, "vn": pl.Float64})
+    seg = _segment(frame, 3)
+    assert seg.dtype == pl.Enum(["7", "a", "other"])
+    assert seg.to_list() == ["other"] * 3 + ["other", "other", "a", "a", "other"] + [
+        "7",
+        "7",
+        "other",
+        "other",
+    ]
+    # the same from categoricals (the one-pass funnel reads them so)
+    cat = frame.with_columns(pl.col("vs").cast(pl.Categorical))
+    assert _segment(cat, 3).equals(seg)
+    assert _segment(frame.clear(), 3).dtype == pl.Enum(["other"])
