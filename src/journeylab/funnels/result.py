@@ -102,7 +102,7 @@ def summarize_groups(
     rows = users.select(*used, key)  # what the statistics read: less to copy per group
     out = {}
     for value in values:
-        part = rows.filter(col.is_null() if value is None else col == value)
+        part = rows.filter(col == value)
         out[value] = summarize(part, spec, _aggregates(part, spec.n))
     return out
 

@@ -140,8 +140,7 @@ class SeenIds:
         for runs, part in zip(self.buckets, _split(probes), strict=True):
             hi = lo + len(part)
             for run in runs:
-                at = np.minimum(np.searchsorted(run, part), len(run) - 1)
-                found[lo:hi] |= run[at] == part
+                found[lo:hi] |= _held(run, part)
             lo = hi
         hit[order] = found
         return hit
@@ -169,10 +168,8 @@ class SeenIds:
             body = map_ids(path, self.fingerprint, self.rows.get(path))
             if body is None:
                 out.append(path)
-            elif len(body):
-                at = np.minimum(np.searchsorted(body, wanted), len(body) - 1)
-                if (body[at] == wanted).any():
-                    out.append(path)
+            elif _held(body, wanted).any():
+                out.append(path)
         return out
 
     def add(self, hashes: np.ndarray, events_file: str | Path | None = None) -> None:
@@ -198,6 +195,14 @@ class SeenIds:
 BUCKET_BITS = 8
 BUCKETS = 1 << BUCKET_BITS
 _EDGES = np.arange(1, BUCKETS, dtype=np.uint64) << np.uint64(64 - BUCKET_BITS)
+
+
+def _held(run: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Which ``values`` the sorted ``run`` holds (one binary search each)."""
+    if not len(run):
+        return np.zeros(len(values), bool)
+    at = np.minimum(np.searchsorted(run, values), len(run) - 1)
+    return np.asarray(run[at] == values)
 
 
 def _split(ordered: np.ndarray) -> list[np.ndarray]:
