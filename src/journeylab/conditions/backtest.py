@@ -30,7 +30,7 @@ from journeylab.conditions.backtest_exprs import (
     part,
     us,
 )
-from journeylab.conditions.backtest_rounds import apply_caps, rounds_frame
+from journeylab.conditions.backtest_rounds import finish, rounds_frame, status
 from journeylab.conditions.model import (
     Condition,
     Offer,
@@ -39,17 +39,21 @@ from journeylab.conditions.model import (
     relevant_names,
     return_specs,
 )
-from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, as_utc, make_result
+from journeylab.conditions.result import BacktestResult, as_utc
 from journeylab.conditions.validate import validate_program
 from journeylab.dialects import epoch_us, is_typed_column
 from journeylab.engine import Engine
+from journeylab.errors import invalid
 from journeylab.times import TimeLike, from_us, time_range, to_us
 from journeylab.where import json_string, parse_where, where_expr
 
 if TYPE_CHECKING:
     from journeylab.lake.core import Lake
 
-__all__ = ["backtest", "backtest_events"]
+__all__ = ["METHODS", "backtest", "backtest_events"]
+
+#: backtest(method=...): one pass when it applies, or always the Ibis passes
+METHODS = ("auto", "sql")
 
 #: packed times have exactly 19 digits for every time within ±10**18 µs of the epoch
 #: (years about -29,700 to 33,600; a lake's times are years 0 to 9999), so their text
@@ -63,10 +67,6 @@ def _to_us(value: datetime | str | None, param: str) -> int | None:
     return None if moment is None else to_us(moment)
 
 
-def _ts(col: str) -> pl.Expr:
-    return pl.from_epoch(pl.col(col), time_unit="us").dt.replace_time_zone("UTC").alias(col)
-
-
 def backtest(
     program: Offer | Referral,
     lake: Lake,
@@ -74,6 +74,7 @@ def backtest(
     end_date: TimeLike | None = None,
     as_of: TimeLike | None = None,
     strict: bool = False,
+    method: str = "auto",
 ) -> BacktestResult:
     """Who ``program`` would have enrolled and satisfied on the lake's history, and when.
 
@@ -82,17 +83,48 @@ def backtest(
     ``as_of``: the cut (default: the lake's last time on the program's basis). The
     program's event names and ``data`` fields are checked against the lake: unknown ones are
     in ``result.warnings``, or raise :class:`~journeylab.names.UnknownNameError` with
-    ``strict=True``."""
+    ``strict=True``. ``method``: ``"auto"`` (an offer of the common shape in one pass
+    over the files' rows, docs/adr/0010; the Ibis passes otherwise) or ``"sql"`` (always
+    the Ibis passes, whose SQL runs on every engine); both give the same result."""
+    if method not in METHODS:
+        raise invalid("method", method, list(METHODS), "use 'auto' unless comparing the paths")
     warnings = validate_program(program, lake, strict=strict)
     lo, hi = time_range(start_date, end_date)
     cut = as_utc(as_of, "as_of")
     if cut is None and program.time_basis == "event_at":
         cut = lake.last_event_at()  # from the files' footers, not a scan of every event
-    events = lake.events()
-    exact = "user_key" in events.columns and lake.user_keys_exact()
-    result = backtest_events(program, events, lake.engine, lo, hi, cut, exact_keys=exact)
+    result = _one_pass(program, lake, lo, hi, cut) if method == "auto" else None
+    if result is None:
+        events = lake.events()
+        exact = "user_key" in events.columns and lake.user_keys_exact()
+        result = backtest_events(program, events, lake.engine, lo, hi, cut, exact_keys=exact)
+        result.extra["method"] = "sql"
     result = replace(result, warnings=tuple(warnings))
     result.extra["lake"] = lake  # for .explain(user_id), which reads that user's events
+    return result
+
+
+def _one_pass(
+    program: Offer | Referral,
+    lake: Lake,
+    lo: datetime | None,
+    hi: datetime | None,
+    cut: datetime | None,
+) -> BacktestResult | None:
+    """The backtest in one pass over the files' rows (docs/adr/0010), or None when it does
+    not apply (:func:`~journeylab.conditions.one_pass.fits_one_pass`)."""
+    from journeylab.conditions.one_pass import fits_one_pass, one_pass_offer
+
+    if cut is None or not isinstance(program, Offer) or not fits_one_pass(program):
+        return None
+    as_of_us = to_us(cut)
+    got = one_pass_offer(program, lake, _to_us(lo, "start"), _to_us(hi, "end"), as_of_us)
+    if got is None:
+        return None
+    frame, audience, never = got
+    done = status(as_of_us, frame).with_columns(pl.lit(1, pl.Int32).alias("round"))
+    result = finish(program, rounds_frame([done], program), audience, as_of_us, lo, hi, never)
+    result.extra["method"] = "one_pass"
     return result
 
 
@@ -138,13 +170,8 @@ def backtest_events(
     rel = rel.select("user_id", "event_id", "name", "data", *typed, *rets, tu=_micros(rel.bt), **pk)
     ev = ev.filter(ev.bt <= cut)
     run = _Run(program, engine, rel, ev, (start_us, end_us), as_of_us)
-    rounds, audience = run.offer() if isinstance(program, Offer) else run.referral()
-    rounds = apply_caps(program, rounds)
-    as_of_dt = from_us(as_of_us)
-    frame = rounds.with_columns(
-        [_ts(c) for c, t in ROUNDS_SCHEMA.items() if t == pl.Datetime("us", "UTC")]
-    )
-    return make_result(program, frame, audience, as_of_dt, start, end)
+    rounds, audience, never = run.offer() if isinstance(program, Offer) else run.referral()
+    return finish(program, rounds, audience, as_of_us, start, end, never)
 
 
 def _micros(ts: ir.TimestampValue) -> ir.IntegerValue:
@@ -229,28 +256,13 @@ class _Run:
             found = found.drop("user_id")  # enrolled has it
         return enrolled.join(found, on=self._key, how="left")
 
-    def _status(self, frame: pl.DataFrame) -> pl.DataFrame:
-        expired = pl.col("dl_tu").is_not_null() & (pl.col("dl_tu") < self.as_of_us)
-        return frame.with_columns(
-            pl.when(pl.col("s_tu").is_not_null())
-            .then(pl.lit("satisfied"))
-            .when(expired)
-            .then(pl.lit("expired"))
-            .otherwise(pl.lit("pending"))
-            .alias("status"),
-            pl.when(pl.col("s_tu").is_not_null())
-            .then(pl.col("s_tu"))
-            .when(expired)
-            .then(pl.col("dl_tu"))
-            .alias("exit_tu"),
-        )
-
     def _with_deadline(self, frame: pl.DataFrame) -> pl.DataFrame:
         dl = pl.col("e_tu") + self.deadline_us if self.deadline_us is not None else None
         return frame.with_columns((dl if dl is not None else pl.lit(None, pl.Int64)).alias("dl_tu"))
 
     # -- offers ---------------------------------------------------------------------------
-    def _enrol(self, state: pl.DataFrame | None) -> tuple[pl.DataFrame, pl.Series]:
+    def _enrol(self, state: pl.DataFrame | None) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
+        """Enrolled users (user_id, e_tu, e_eid), the audience, and the audience not enrolled."""
         p = self.p
         assert isinstance(p, Offer)
         t = self._base(state)
@@ -274,7 +286,8 @@ class _Run:
         enrolled = _unpack(
             out.filter(pl.col("key").is_not_null()).drop("aud"), "key", "e_tu", "e_eid"
         )
-        return enrolled, audience
+        never = out.filter(pl.col("aud") & pl.col("key").is_null())["user_id"]
+        return enrolled, audience, never
 
     def _gate(self, t: ir.Table) -> ir.BooleanValue:
         s, e = self._bounds
@@ -285,20 +298,20 @@ class _Run:
             gate = gate & (t.tu < e)
         return gate
 
-    def offer(self) -> tuple[pl.DataFrame, pl.Series]:
+    def offer(self) -> tuple[pl.DataFrame, pl.Series, pl.Series | None]:
         p = self.p
         assert isinstance(p, Offer)
         cooldown = us(p.reentry.cooldown) if p.reentry.cooldown is not None else 0
         state: pl.DataFrame | None = None
-        audience = pl.Series("user_id", [], pl.String)
+        audience = never = pl.Series("user_id", [], pl.String)
         parts: list[pl.DataFrame] = []
         for r in range(1, p.reentry.max_rounds + 1):
-            enrolled, aud = self._enrol(state)
+            enrolled, aud, unenrolled = self._enrol(state)
             if r == 1:
-                audience = aud
+                audience, never = aud, unenrolled
             if enrolled.height == 0:
                 break
-            done = self._status(self.satisfy(self._with_deadline(enrolled)))
+            done = status(self.as_of_us, self.satisfy(self._with_deadline(enrolled)))
             parts.append(done.with_columns(pl.lit(r, pl.Int32).alias("round")))
             left = done.filter(pl.col("exit_tu").is_not_null())
             if r == p.reentry.max_rounds or left.height == 0:
@@ -311,10 +324,10 @@ class _Run:
                 pl.when(sat).then(None).otherwise(pl.col("dl_tu")).cast(pl.Int64).alias("b_time"),
                 (pl.col("exit_tu") + cooldown).alias("gate_tu"),
             )
-        return rounds_frame(parts, p), audience
+        return rounds_frame(parts, p), audience, never
 
     # -- referrals ------------------------------------------------------------------------
-    def referral(self) -> tuple[pl.DataFrame, pl.Series]:
+    def referral(self) -> tuple[pl.DataFrame, pl.Series, pl.Series | None]:
         p = self.p
         assert isinstance(p, Referral)
         t = self.rel
@@ -349,8 +362,8 @@ class _Run:
             pl.lit("ineligible").alias("status"), pl.lit(None, pl.Int64).alias("dl_tu")
         )
         ok = self._with_deadline(linked.filter(pl.col("reason").is_null()))
-        done = self._status(self.satisfy(ok)) if ok.height else None
+        done = status(self.as_of_us, self.satisfy(ok)) if ok.height else None
         parts = [
             f.with_columns(pl.lit(1, pl.Int32).alias("round")) for f in (bad, done) if f is not None
         ]
-        return rounds_frame(parts, p), linked["user_id"]
+        return rounds_frame(parts, p), linked["user_id"], None

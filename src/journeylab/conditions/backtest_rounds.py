@@ -4,12 +4,16 @@ budget, in event-time order of satisfaction, the one sequential step; ADR 0001).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
 
 from journeylab.conditions.backtest_exprs import us
 from journeylab.conditions.model import Offer, Referral
+from journeylab.conditions.result import ROUNDS_SCHEMA, BacktestResult, make_result
+from journeylab.times import from_us
 
-__all__ = ["apply_caps", "rounds_frame"]
+__all__ = ["apply_caps", "finish", "rounds_frame", "status"]
 
 
 def rounds_frame(parts: list[pl.DataFrame], p: Offer | Referral) -> pl.DataFrame:
@@ -66,22 +70,29 @@ def rounds_frame(parts: list[pl.DataFrame], p: Offer | Referral) -> pl.DataFrame
 
 
 def apply_caps(p: Offer | Referral, rounds: pl.DataFrame) -> pl.DataFrame:
-    """Caps in event-time order of satisfaction (the one sequential step; see ADR 0001)."""
+    """Caps in event-time order of satisfaction (the one sequential step; see ADR 0001).
+    The rows keep their order: only the satisfied ones are ordered, to find the capped."""
     caps = p.caps
     if caps.per_user is None and caps.budget is None:
         return rounds
     key = "referrer_id" if isinstance(p, Referral) else "user_id"
     order = ["satisfied_at", "satisfied_event_id"]
-    sat = rounds.filter(pl.col("satisfied_at").is_not_null()).sort(order)
-    rest = rounds.filter(pl.col("satisfied_at").is_null())
+    sat = (
+        rounds.with_row_index("_i")
+        .filter(pl.col("satisfied_at").is_not_null())
+        .select("_i", key, *order, "reward")
+        .sort(order)
+    )
     sat = sat.with_columns(pl.int_range(1, pl.len() + 1).over(key).alias("_n"))
     per = pl.lit(False) if caps.per_user is None else pl.col("_n") > caps.per_user
     sat = sat.with_columns(per.alias("_per"))
     spent = pl.when(~pl.col("_per")).then(pl.col("reward")).otherwise(0.0).cum_sum()
     over = pl.lit(False) if caps.budget is None else (~pl.col("_per") & (spent > caps.budget))
-    sat = sat.with_columns(over.alias("_bud"))
-    capped = pl.col("_per") | pl.col("_bud")
-    sat = sat.with_columns(
+    flags = sat.with_columns(over.alias("_bud")).select("_i", "_per", "_bud")
+    flags = flags.filter(pl.col("_per") | pl.col("_bud"))
+    marked = rounds.with_row_index("_i").join(flags, on="_i", how="left", maintain_order="left")
+    capped = pl.col("_per").fill_null(False) | pl.col("_bud").fill_null(False)
+    return marked.with_columns(
         pl.when(capped).then(pl.lit("capped")).otherwise(pl.col("status")).alias("status"),
         pl.when(pl.col("_per"))
         .then(pl.lit("per_user_cap"))
@@ -94,5 +105,45 @@ def apply_caps(p: Offer | Referral, rounds: pl.DataFrame) -> pl.DataFrame:
             pl.when(capped).then(None).otherwise(pl.col(c)).alias(c)
             for c in ("reward_referrer", "reward_referee", "reward_earned_at")
         ],
-    ).drop("_n", "_per", "_bud")
-    return pl.concat([sat, rest])
+    ).drop("_i", "_per", "_bud")
+
+
+def status(as_of_us: int, frame: pl.DataFrame) -> pl.DataFrame:
+    """A round's status and exit: satisfied (at s_tu), expired (its deadline passed before
+    the cut: exit at the deadline) or pending."""
+    expired = pl.col("dl_tu").is_not_null() & (pl.col("dl_tu") < as_of_us)
+    return frame.with_columns(
+        pl.when(pl.col("s_tu").is_not_null())
+        .then(pl.lit("satisfied"))
+        .when(expired)
+        .then(pl.lit("expired"))
+        .otherwise(pl.lit("pending"))
+        .alias("status"),
+        pl.when(pl.col("s_tu").is_not_null())
+        .then(pl.col("s_tu"))
+        .when(expired)
+        .then(pl.col("dl_tu"))
+        .alias("exit_tu"),
+    )
+
+
+def finish(
+    p: Offer | Referral,
+    rounds: pl.DataFrame,
+    audience: pl.Series,
+    as_of_us: int,
+    start: datetime | None,
+    end: datetime | None,
+    never: pl.Series | None = None,
+) -> BacktestResult:
+    """Caps, times as UTC datetimes, and every frame of the result (``never``: the audience
+    users never enrolled, when the caller knows them)."""
+    rounds = apply_caps(p, rounds)
+    frame = rounds.with_columns(
+        [_ts(c) for c, t in ROUNDS_SCHEMA.items() if t == pl.Datetime("us", "UTC")]
+    )
+    return make_result(p, frame, audience, from_us(as_of_us), start, end, never=never)
+
+
+def _ts(col: str) -> pl.Expr:
+    return pl.from_epoch(pl.col(col), time_unit="us").dt.replace_time_zone("UTC").alias(col)

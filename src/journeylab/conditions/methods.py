@@ -48,8 +48,10 @@ class ProgramMethods:
         *,
         start: TimeLike | None = None,
         end: TimeLike | None = None,
+        method: str = "auto",
     ) -> BacktestResult:
-        """Backtest on a lake; see :func:`journeylab.conditions.backtest.backtest`.
+        """Backtest on a lake; see :func:`journeylab.conditions.backtest.backtest`
+        (``method``: ``"auto"`` or ``"sql"``, the same result either way).
 
         ``start``/``end``: deprecated aliases of ``start_date``/``end_date`` (instants).
 
@@ -63,7 +65,7 @@ class ProgramMethods:
 
         lo = renamed("start", as_utc(start, "start"), "start_date", start_date)
         hi = renamed("end", as_utc(end, "end"), "end_date", end_date)
-        return backtest(self, lake, lo, hi, as_of, strict)  # type: ignore[arg-type]
+        return backtest(self, lake, lo, hi, as_of, strict, method)  # type: ignore[arg-type]
 
     def replay(
         self,

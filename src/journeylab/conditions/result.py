@@ -157,26 +157,44 @@ def make_result(
     start: datetime | None = None,
     end: datetime | None = None,
     extra: dict[str, Any] | None = None,
+    never: pl.Series | None = None,
 ) -> BacktestResult:
-    """Derive every frame of a BacktestResult from ``rounds`` and the audience users."""
-    rounds = rounds.select([pl.col(c).cast(t) for c, t in ROUNDS_SCHEMA.items()]).sort(
-        ["user_id", "round"]
-    )
-    # one grouped pass over rounds sorted by (user, round): groups keep that order, and a
-    # group's rows keep theirs, so last() is the user's last round
-    per_user = rounds.group_by("user_id", maintain_order=True).agg(
-        *[pl.col(c).last() for c in _USER_COLUMNS if c in rounds.columns and c != "user_id"],
-        pl.col("reward").sum().alias("reward_all"),
-        pl.len().cast(pl.Int32).alias("rounds"),
-        pl.col("satisfied_at").is_not_null().sum().cast(pl.Int32).alias("satisfactions"),
-    )
+    """Derive every frame of a BacktestResult from ``rounds`` and the audience users
+    (``never``: the audience users never enrolled, when the caller knows them; else they
+    are found by an anti-join of the audience with the rounds' users)."""
+    rounds = rounds.select([pl.col(c).cast(t) for c, t in ROUNDS_SCHEMA.items()])
+    ids = rounds["user_id"]
+    # user ids strictly increasing: one round per user, already in (user, round) order
+    # (a one-pass backtest's rounds): no sort, and each user's row is their last round
+    single = rounds.height < 2 or bool((ids.slice(1) > ids.slice(0, rounds.height - 1)).all())
+    rest = [c for c in _USER_COLUMNS if c in rounds.columns and c != "user_id"]
+    if single:
+        per_user = rounds.select(
+            "user_id",
+            *rest,
+            pl.col("reward").alias("reward_all"),
+            pl.lit(1, pl.Int32).alias("rounds"),
+            pl.col("satisfied_at").is_not_null().cast(pl.Int32).alias("satisfactions"),
+        )
+    else:
+        rounds = rounds.sort(["user_id", "round"])
+        # one grouped pass over rounds sorted by (user, round): groups keep that order, and
+        # a group's rows keep theirs, so last() is the user's last round
+        per_user = rounds.group_by("user_id", maintain_order=True).agg(
+            *[pl.col(c).last() for c in rest],
+            pl.col("reward").sum().alias("reward_all"),
+            pl.len().cast(pl.Int32).alias("rounds"),
+            pl.col("satisfied_at").is_not_null().sum().cast(pl.Int32).alias("satisfactions"),
+        )
     aud = audience if isinstance(audience, pl.Series) else pl.Series(list(audience))
-    never = (  # audience users the program never enrolled
-        pl.DataFrame({"user_id": aud.cast(pl.String)})
-        .unique()
-        .join(per_user.select("user_id"), on="user_id", how="anti")
-        .sort("user_id")
-    )
+    if never is None:  # audience users the program never enrolled
+        never = (
+            pl.DataFrame({"user_id": aud.cast(pl.String)})
+            .unique()
+            .join(per_user.select("user_id"), on="user_id", how="anti")
+            .to_series()
+        )
+    never_frame = pl.DataFrame({"user_id": never.cast(pl.String)}).sort("user_id")
     users = (
         per_user.with_columns(
             pl.col("status").fill_null("not_enrolled"),
@@ -184,7 +202,7 @@ def make_result(
         )
         .select(_USER_COLUMNS)
         .merge_sorted(
-            never.select(
+            never_frame.select(
                 "user_id",
                 *[
                     pl.lit(None, per_user.schema[c]).alias(c)

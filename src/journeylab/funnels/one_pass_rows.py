@@ -24,7 +24,8 @@ from journeylab.funnels.spec import FunnelSpec
 from journeylab.lake.keyed import KeyedFrame, Want, key_time_order, keyed_read
 from journeylab.steps import Step
 from journeylab.typed_columns import typed_column
-from journeylab.where import json_number, json_string, where_expr, where_kinds, where_polars
+from journeylab.typed_reads import TypedReads, typed_reads
+from journeylab.where import json_number, json_string, where_expr, where_kinds
 
 if TYPE_CHECKING:
     from journeylab.lake.core import Lake
@@ -62,11 +63,6 @@ def _by(spec: FunnelSpec, k: int) -> str | None:
     return spec.by if k == 0 else None
 
 
-_VALUE_KINDS = ("number", "string", "bool")
-_KEEP = "__journeylab_keep"
-_DTYPES = {"number": pl.Float64, "string": pl.String, "bool": pl.Boolean}
-
-
 @dataclass(frozen=True)
 class _Typed:
     """How a step is read from the files: a plain one as its rows, a filtered one or a
@@ -74,18 +70,8 @@ class _Typed:
 
     step: Step
     by: str | None
-    typed: Mapping[str, Sequence[str]]
+    reads: TypedReads
     want: Want
-    #: true where a reader without a column could hold a value (the engine must read it)
-    guard: pl.Expr | None
-
-    def reader(self, key: str, kind: str) -> pl.Expr:
-        """The ``kind`` reader of ``data[key]``: its column, or null (no column, and the
-        guard found no row whose value could be of that kind)."""
-        if kind not in self.typed.get(key, ()):
-            return pl.lit(None, _DTYPES[kind])
-        col = pl.col(typed_column(key, kind))
-        return col.cast(pl.String) if kind == "string" else col
 
     def rows(self, read: KeyedFrame) -> tuple[np.ndarray, np.ndarray, pl.DataFrame | None] | None:
         """The step's rows filtered, with the breakdown's values; None when the guard
@@ -95,20 +81,17 @@ class _Typed:
         if not len(keys):  # no rows: no columns to read either
             empty = pl.DataFrame(schema={"vs": pl.String, "vn": pl.Float64})
             return keys, at, None if by is None else empty
-        if self.guard is not None and frame.select(self.guard.any()).item():
+        if self.reads.needs_data(frame):
             return None
         if self.step.where:
-            # with_columns: a filter of literals alone (no column) still gives a row each
-            cond = where_polars(self.step.where, self.reader).alias(_KEEP)
-            keep = frame.with_columns(cond)[_KEEP]
-            mask = keep.to_numpy()
+            mask = self.reads.keep(self.step.where, frame)
             keys, at = keys[mask], at[mask]
-            frame = frame.filter(keep) if by is not None else frame
+            frame = frame.filter(pl.Series(mask)) if by is not None else frame
         if by is None:
             return keys, at, None
         shown = typed_column(by, "string")
         vs = pl.col(shown) if shown in frame.columns else pl.lit(None, pl.String)  # categorical
-        values = frame.with_columns(vs.alias("vs"), self.reader(by, "number").alias("vn"))
+        values = frame.with_columns(vs.alias("vs"), self.reads.reader(by, "number").alias("vn"))
         return keys, at, values.select("vs", "vn")
 
 
@@ -116,24 +99,12 @@ def _plan(typed: Mapping[str, Sequence[str]], step: Step, by: str | None) -> _Ty
     """How to read ``step`` from the files; None when one of its readers has no column
     and no ``present`` column to prove it null (the engine then reads ``data``)."""
     need = where_kinds(step.where) | ({(by, "string"), (by, "number")} if by else set())
-    read: set[str] = set()
-    guards: list[pl.Expr] = []
-    for key, kind in sorted(need):
-        kinds = typed.get(key, ())
-        if kind in kinds:
-            read.add(typed_column(key, kind))
-        elif "present" in kinds:  # no column of this kind: null unless no other kind has it
-            others = [typed_column(key, k) for k in kinds if k in _VALUE_KINDS]
-            present = typed_column(key, "present")
-            read |= {present, *others}
-            guards.append(
-                pl.all_horizontal([pl.col(present), *(pl.col(c).is_null() for c in others)])
-            )
-        else:
-            return None
+    reads = typed_reads(typed, need)
+    if reads is None:
+        return None
     shown = typed_column(by, "string") if by is not None else None
-    want = Want(step.name, tuple(sorted(read)), (shown,) if shown in read else ())
-    return _Typed(step, by, typed, want, pl.any_horizontal(guards) if guards else None)
+    want = Want(step.name, reads.columns, (shown,) if shown in reads.columns else ())
+    return _Typed(step, by, reads, want)
 
 
 def _engine_rows(

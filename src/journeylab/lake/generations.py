@@ -11,7 +11,6 @@ reader; the next writer tries again.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import shutil
@@ -67,8 +66,11 @@ class Pin:
         self._name = self._fd = None
 
     def __del__(self) -> None:
-        with contextlib.suppress(Exception):
+        # no contextlib here: at interpreter exit module globals may already be None
+        try:  # noqa: SIM105
             self.close()
+        except Exception:  # noqa: S110 - a finaliser must not raise
+            pass
 
 
 def remove_unpinned(root: Path, current: str) -> None:
