@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import polars as pl
 
 from journeylab.conditions.backtest_exprs import us
@@ -89,9 +90,11 @@ def apply_caps(p: Offer | Referral, rounds: pl.DataFrame) -> pl.DataFrame:
     spent = pl.when(~pl.col("_per")).then(pl.col("reward")).otherwise(0.0).cum_sum()
     over = pl.lit(False) if caps.budget is None else (~pl.col("_per") & (spent > caps.budget))
     flags = sat.with_columns(over.alias("_bud")).select("_i", "_per", "_bud")
-    flags = flags.filter(pl.col("_per") | pl.col("_bud"))
-    marked = rounds.with_row_index("_i").join(flags, on="_i", how="left", maintain_order="left")
-    capped = pl.col("_per").fill_null(False) | pl.col("_bud").fill_null(False)
+    where = flags["_i"].to_numpy()
+    per_user, budget = np.zeros(rounds.height, bool), np.zeros(rounds.height, bool)
+    per_user[where], budget[where] = flags["_per"].to_numpy(), flags["_bud"].to_numpy()
+    marked = rounds.with_columns(pl.Series("_per", per_user), pl.Series("_bud", budget))
+    capped = pl.col("_per") | pl.col("_bud")
     return marked.with_columns(
         pl.when(capped).then(pl.lit("capped")).otherwise(pl.col("status")).alias("status"),
         pl.when(pl.col("_per"))
@@ -105,7 +108,7 @@ def apply_caps(p: Offer | Referral, rounds: pl.DataFrame) -> pl.DataFrame:
             pl.when(capped).then(None).otherwise(pl.col(c)).alias(c)
             for c in ("reward_referrer", "reward_referee", "reward_earned_at")
         ],
-    ).drop("_i", "_per", "_bud")
+    ).drop("_per", "_bud")
 
 
 def status(as_of_us: int, frame: pl.DataFrame) -> pl.DataFrame:

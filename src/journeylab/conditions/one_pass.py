@@ -174,6 +174,16 @@ def _ranks(keys: np.ndarray) -> np.ndarray:
     return idx - np.maximum.accumulate(np.where(np.r_[True, keys[1:] != keys[:-1]], idx, 0))
 
 
+def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``a`` and in ``b`` (both sorted, without repeats) of their common
+    values, in order: a binary search each (``np.intersect1d`` sorts both again)."""
+    if not len(a) or not len(b):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    j = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    ia = np.flatnonzero(b[j] == a)
+    return ia, j[ia]
+
+
 def _earliest(parts: list[pl.DataFrame]) -> pl.DataFrame:
     """Per user, the earliest in (time, event_id) of the rows in ``parts``."""
     rows = pl.concat(parts).sort(_ROW)
@@ -223,9 +233,13 @@ def _decide(
     elif aud.event == ent.event:  # one name: the later row is the one further down
         held = _nth(rows, "aud", aud.need)
         keys = rows["k"].to_numpy()
-        _, ia, ie = np.intersect1d(keys[held], keys[entered], True, return_indices=True)
+        user = np.cumsum(np.r_[True, keys[1:] != keys[:-1]]) - 1  # each row's user, 0..n-1
+        entry_at = np.full(int(user[-1]) + 1 if len(user) else 0, -1)
+        entry_at[user[entered]] = entered
+        paired = entry_at[user[held]]  # the user's entry row, or -1
+        both = paired >= 0
         first = rows.select(cols)[held]
-        moment = rows.select(cols)[np.maximum(held[ia], entered[ie])]
+        moment = rows.select(cols)[np.maximum(held[both], paired[both])]
     else:
         audience_rows = frames[aud.event]
         first = audience_rows.select(cols)[_nth(audience_rows, "aud", aud.need)]
@@ -241,8 +255,10 @@ def _decide(
         )
     audience = _in_range(first, starts, start_us, end_us)
     enrolled = _in_range(moment, starts, start_us, end_us)
-    out = np.isin(audience["k"].to_numpy(), enrolled["k"].to_numpy(), assume_unique=True)
-    never = audience.filter(pl.Series(~out))["uid"]
+    ia, _ = _common(audience["k"].to_numpy(), enrolled["k"].to_numpy())
+    out = np.ones(audience.height, bool)
+    out[ia] = False
+    never = audience.filter(pl.Series(out))["uid"]
     return _satisfy(program, sat, frames[sat.event], enrolled), audience["uid"], never
 
 
@@ -274,20 +290,21 @@ def _satisfy(
     nth = _ranks(j) == sat.need - 1
     if dl_us is not None:
         nth &= t <= et[j] + dl_us
-    found = pl.DataFrame(
-        {"j": j[nth], "s_tu": t[nth], "s_eid": rows["eid"].gather(pos[nth])},
-        schema={"j": pl.Int64, "s_tu": pl.Int64, "s_eid": pl.String},
-    )
+    # in user id order, the order of the result's rounds (make_result then sorts nothing);
+    # the satisfactions scattered to their users' places
+    perm = _id_order(enrolled["uid"])
+    place = np.empty(enrolled.height, np.int64)
+    place[perm.to_numpy()] = np.arange(enrolled.height)
+    s_tu = pl.repeat(None, enrolled.height, dtype=pl.Int64, eager=True)
+    s_eid = pl.repeat(None, enrolled.height, dtype=pl.String, eager=True)
+    if bool(nth.any()):
+        s_tu.scatter(place[j[nth]], t[nth])
+        s_eid.scatter(place[j[nth]], rows["eid"].gather(pos[nth]))
     deadline = pl.col("e_tu") + dl_us if dl_us is not None else pl.lit(None, pl.Int64)
-    enr = enrolled.select(
-        pl.int_range(pl.len(), dtype=pl.Int64).alias("j"),
-        pl.col("uid").alias("user_id"),
-        pl.col("t").alias("e_tu"),
-        pl.col("eid").alias("e_eid"),
-    )
-    out = enr.join(found, on="j", how="left", maintain_order="left")
-    out = out.select("user_id", "e_tu", "e_eid", deadline.alias("dl_tu"), "s_tu", "s_eid")
-    return out[_id_order(out["user_id"])]  # the result's order: make_result sorts nothing
+    out = enrolled.select(
+        pl.col("uid").alias("user_id"), pl.col("t").alias("e_tu"), pl.col("eid").alias("e_eid")
+    )[perm]
+    return out.with_columns(deadline.alias("dl_tu"), s_tu.alias("s_tu"), s_eid.alias("s_eid"))
 
 
 def _id_order(ids: pl.Series) -> pl.Series:
