@@ -195,13 +195,12 @@ def make_result(
             .to_series()
         )
     never_frame = pl.DataFrame({"user_id": never.cast(pl.String)}).sort("user_id")
-    users = (
-        per_user.with_columns(
-            pl.col("status").fill_null("not_enrolled"),
-            pl.col("reward_all").fill_null(0.0).alias("reward"),
-        )
-        .select(_USER_COLUMNS)
-        .merge_sorted(
+    users = per_user.with_columns(
+        pl.col("status").fill_null("not_enrolled"),
+        pl.col("reward_all").fill_null(0.0).alias("reward"),
+    ).select(_USER_COLUMNS)
+    if never_frame.height:  # (a merge would copy every column even with nothing to add)
+        users = users.merge_sorted(
             never_frame.select(
                 "user_id",
                 *[
@@ -213,7 +212,6 @@ def make_result(
             ).select(_USER_COLUMNS),
             key="user_id",
         )
-    )
     counts = dict(users.group_by("status").len().iter_rows())
     enrolled = users.filter(~pl.col("status").is_in(["not_enrolled", "ineligible"])).height
     stages = pl.DataFrame(
