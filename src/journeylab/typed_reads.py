@@ -39,11 +39,12 @@ class TypedReads:
 
     def reader(self, key: str, kind: str) -> pl.Expr:
         """The ``kind`` reader of ``data[key]``: its column, or null (no column, and the
-        guard found no row whose value could be of that kind)."""
+        guard found no row whose value could be of that kind). A string column read as a
+        categorical stays one: ``where_polars`` compares its text where order matters,
+        and equality on the categories is ~50x faster than on the cast (2.4M rows)."""
         if kind not in self.typed.get(key, ()):
             return pl.lit(None, _DTYPES[kind])
-        col = pl.col(typed_column(key, kind))
-        return col.cast(pl.String) if kind == "string" else col
+        return pl.col(typed_column(key, kind))
 
     def needs_data(self, frame: pl.DataFrame) -> bool:
         """Whether a row of ``frame`` (its ``columns``) holds a value only ``data`` has."""

@@ -249,7 +249,9 @@ def where_polars(where: Where, reader: Callable[[str, str], pl.Expr]) -> pl.Expr
     """``where`` as a polars boolean over the readers ``reader(key, kind)`` gives (a typed
     column, docs/adr/0009: what the Ibis readers give, null when not of the kind): the
     same NULL-safe semantics as :func:`where_expr` and :func:`where_match`, held equal to
-    them by tests/test_where_polars.py."""
+    them by tests/test_where_polars.py. A string reader may give a categorical column
+    (dictionary-encoded typed strings): equality compares it as is, the other operators
+    on its text."""
     import polars as pl
 
     def eq(key: str, value: Scalar) -> pl.Expr:
@@ -267,9 +269,10 @@ def where_polars(where: Where, reader: Callable[[str, str], pl.Expr]) -> pl.Expr
         if p.op == "in":
             return pl.any_horizontal([eq(p.key, v).fill_null(False) for v in p.value])
         if p.op == "contains":
-            return reader(p.key, "string").str.contains(p.value, literal=True)
+            return reader(p.key, "string").cast(pl.String).str.contains(p.value, literal=True)
         kind = _kind(p.value)
         lhs, rhs = reader(p.key, kind), float(p.value) if kind == "number" else p.value
+        lhs = lhs.cast(pl.String) if kind == "string" else lhs  # text order, not categories'
         return {"gt": lhs > rhs, "gte": lhs >= rhs, "lt": lhs < rhs, "lte": lhs <= rhs}[p.op]
 
     if not where:

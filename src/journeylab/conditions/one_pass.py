@@ -33,6 +33,7 @@ import polars as pl
 
 from journeylab.conditions.model import Event, Offer, program_deadline, relevant_names
 from journeylab.lake.keyed import Want, keyed_read
+from journeylab.typed_columns import typed_column_prefix
 from journeylab.typed_reads import TypedReads, typed_reads
 from journeylab.where import parse_where, where_kinds
 
@@ -44,6 +45,7 @@ __all__ = ["fits_one_pass", "one_pass_offer"]
 #: a row: user key, time (µs), event id
 _ROW = ("k", "t", "eid")
 _MICRO = timedelta(microseconds=1)
+_STRING = typed_column_prefix("string")
 
 
 def _plain(leaf: object, satisfy: bool = False) -> bool:
@@ -84,7 +86,8 @@ class _Name:
 
     def want(self) -> Want:
         cols = ("event_id", *(("user_id",) if self.ids else ()), *self.reads.columns)
-        return Want(self.name, cols)
+        strings = tuple(c for c in self.reads.columns if c.startswith(_STRING))
+        return Want(self.name, cols, strings)  # typed strings as categoricals
 
 
 def one_pass_offer(

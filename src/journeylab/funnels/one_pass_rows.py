@@ -23,7 +23,7 @@ import polars as pl
 from journeylab.funnels.spec import FunnelSpec
 from journeylab.lake.keyed import KeyedFrame, Want, key_time_order, keyed_read
 from journeylab.steps import Step
-from journeylab.typed_columns import typed_column
+from journeylab.typed_columns import typed_column, typed_column_prefix
 from journeylab.typed_reads import TypedReads, typed_reads
 from journeylab.where import json_number, json_string, where_expr, where_kinds
 
@@ -102,8 +102,8 @@ def _plan(typed: Mapping[str, Sequence[str]], step: Step, by: str | None) -> _Ty
     reads = typed_reads(typed, need)
     if reads is None:
         return None
-    shown = typed_column(by, "string") if by is not None else None
-    want = Want(step.name, reads.columns, (shown,) if shown in reads.columns else ())
+    strings = tuple(c for c in reads.columns if c.startswith(typed_column_prefix("string")))
+    want = Want(step.name, reads.columns, strings)  # typed strings as categoricals
     return _Typed(step, by, reads, want)
 
 
