@@ -166,15 +166,19 @@ def _nth(frame: pl.DataFrame, mask: str | None, n: int) -> np.ndarray:
     """Positions in ``frame`` (sorted by user) of each user's ``n``-th row (1-based) where
     ``mask``."""
     pos = np.flatnonzero(frame[mask].to_numpy()) if mask is not None else np.arange(frame.height)
-    return pos[_ranks(frame["k"].to_numpy()[pos]) == n - 1]
+    return pos[_nth_of(frame["k"].to_numpy()[pos], n)]
 
 
-def _ranks(keys: np.ndarray) -> np.ndarray:
-    """Each element's rank (0-based) among the equal keys before it (``keys`` sorted)."""
+def _nth_of(keys: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n``-th element (1-based) of each run of equal ``keys`` (sorted)
+    that has that many: from the runs' starts, no pass over every element's rank."""
     if not len(keys):
-        return keys
-    idx = np.arange(len(keys))
-    return idx - np.maximum.accumulate(np.where(np.r_[True, keys[1:] != keys[:-1]], idx, 0))
+        return np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    if n == 1:
+        return starts
+    ends = np.r_[starts[1:], len(keys)]
+    return starts[ends - starts >= n] + (n - 1)
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -290,24 +294,21 @@ def _satisfy(
     if within is not None:
         keep &= t <= et[j] + within
     pos, j, t = pos[keep], j[keep], t[keep]
-    nth = _ranks(j) == sat.need - 1
+    nth = _nth_of(j, sat.need)  # j: the user's place among the enrolled, sorted
     if dl_us is not None:
-        nth &= t <= et[j] + dl_us
-    # in user id order, the order of the result's rounds (make_result then sorts nothing);
-    # the satisfactions scattered to their users' places
-    perm = _id_order(enrolled["uid"])
-    place = np.empty(enrolled.height, np.int64)
-    place[perm.to_numpy()] = np.arange(enrolled.height)
+        nth = nth[t[nth] <= et[j[nth]] + dl_us]
     s_tu = pl.repeat(None, enrolled.height, dtype=pl.Int64, eager=True)
     s_eid = pl.repeat(None, enrolled.height, dtype=pl.String, eager=True)
-    if bool(nth.any()):
-        s_tu.scatter(place[j[nth]], t[nth])
-        s_eid.scatter(place[j[nth]], rows["eid"].gather(pos[nth]))
+    if len(nth):
+        s_tu.scatter(j[nth], t[nth])
+        s_eid.scatter(j[nth], rows["eid"].gather(pos[nth]))
     deadline = pl.col("e_tu") + dl_us if dl_us is not None else pl.lit(None, pl.Int64)
     out = enrolled.select(
         pl.col("uid").alias("user_id"), pl.col("t").alias("e_tu"), pl.col("eid").alias("e_eid")
-    )[perm]
-    return out.with_columns(deadline.alias("dl_tu"), s_tu.alias("s_tu"), s_eid.alias("s_eid"))
+    ).with_columns(s_tu.alias("s_tu"), s_eid.alias("s_eid"))
+    # in user id order, the order of the result's rounds (make_result then sorts nothing)
+    out = out[_id_order(out["user_id"])]
+    return out.select("user_id", "e_tu", "e_eid", deadline.alias("dl_tu"), "s_tu", "s_eid")
 
 
 def _id_order(ids: pl.Series) -> pl.Series:
