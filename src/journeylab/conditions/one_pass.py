@@ -234,6 +234,7 @@ def _decide(
         starts = starts.rename({"t": "t_s", "eid": "eid_s"})
     rows = frames[ent.event]
     entered = _nth(rows, "ent", ent.need)
+    unpaired: np.ndarray | None = None  # audience users without an entry row, when known
     if aud is None:  # everyone with a row; the entry's row is never before the first
         first = _earliest([f.select(cols)[_nth(f, None, 1)] for f in frames.values()])
         moment = rows.select(cols)[entered]
@@ -245,6 +246,7 @@ def _decide(
         entry_at[user[entered]] = entered
         paired = entry_at[user[held]]  # the user's entry row, or -1
         both = paired >= 0
+        unpaired = ~both
         first = rows.select(cols)[held]
         moment = rows.select(cols)[np.maximum(held[both], paired[both])]
     else:
@@ -262,10 +264,13 @@ def _decide(
         )
     audience = _in_range(first, starts, start_us, end_us)
     enrolled = _in_range(moment, starts, start_us, end_us)
-    ia, _ = _common(audience["k"].to_numpy(), enrolled["k"].to_numpy())
-    out = np.ones(audience.height, bool)
-    out[ia] = False
-    never = audience.filter(pl.Series(out))["uid"]
+    if unpaired is not None and start_us is None and end_us is None:
+        never = first.filter(pl.Series(unpaired))["uid"]  # no range: nothing else drops
+    else:
+        ia, _ = _common(audience["k"].to_numpy(), enrolled["k"].to_numpy())
+        out = np.ones(audience.height, bool)
+        out[ia] = False
+        never = audience.filter(pl.Series(out))["uid"]
     return _satisfy(program, sat, frames[sat.event], enrolled), audience["uid"], never
 
 
