@@ -16,9 +16,10 @@ function. For one user, over the program's rows in (time, event_id) order:
 
 Rows come from :func:`~journeylab.lake.keyed.keyed_read` (sorted by user key and time;
 ties in time are ordered by ``event_id`` here), filters from typed property columns
-(:mod:`journeylab.typed_reads`). Anything else — other condition shapes, re-entry,
-``received_at``, a filter on a key without a column, a lake whose user keys are not
-exact — returns None, and the Ibis passes of :mod:`journeylab.conditions.backtest` run.
+(:mod:`journeylab.typed_reads`); a name whose filters read a key without a column is read
+through the engine instead, with the filters the Ibis passes compile. Anything else —
+other condition shapes, re-entry, ``received_at``, a lake whose user keys are not exact —
+returns None, and the Ibis passes of :mod:`journeylab.conditions.backtest` run.
 ``tests/test_backtest_one_pass.py`` holds it equal to the replay.
 """
 
@@ -78,13 +79,15 @@ def _leaves(program: Offer) -> dict[str, Event | None]:
 
 @dataclass(frozen=True)
 class _Name:
-    """How one of the program's names is read: its leaves' filters and the columns."""
+    """How one of the program's names is read: from the files with the typed columns its
+    leaves' filters read (``reads``), or, when one has no column, through the engine."""
 
     name: str
-    reads: TypedReads
+    reads: TypedReads | None
     ids: bool  # read user_id too
 
     def want(self) -> Want:
+        assert self.reads is not None
         cols = ("event_id", *(("user_id",) if self.ids else ()), *self.reads.columns)
         strings = tuple(c for c in self.reads.columns if c.startswith(_STRING))
         return Want(self.name, cols, strings)  # typed strings as categoricals
@@ -106,23 +109,64 @@ def one_pass_offer(
         for leaf in leaves.values():
             if isinstance(leaf, Event) and leaf.event == name:
                 need |= where_kinds(parse_where(leaf.where))
-        reads = typed_reads(typed, need)
-        if reads is None:
-            return None
         starters = [leaf.event for leaf in (leaves["aud"], leaves["ent"]) if leaf is not None]
         ids = leaves["aud"] is None or name in starters
-        names.append(_Name(name, reads, ids))
-    got = keyed_read(lake.layout.snapshot(), [n.want() for n in names])
-    if got is None or any(g is None for g in got):
+        names.append(_Name(name, typed_reads(typed, need), ids))
+    from_files = [n for n in names if n.reads is not None]
+    got = keyed_read(lake.layout.snapshot(), [n.want() for n in from_files])
+    if got is None:  # a file without user_key, or times in another unit
         return None
     frames: dict[str, pl.DataFrame] = {}
-    for n, read in zip(names, got, strict=True):
-        assert read is not None
-        frame = _rows(n, read, leaves, as_of_us)
-        if frame is None:  # a value only data holds: the engine reads it
-            return None
-        frames[n.name] = frame
+    for n, read in zip(from_files, got, strict=True):
+        frame = _rows(n, read, leaves, as_of_us) if read is not None else None
+        if frame is not None:  # else a file lacks a column, or a value only data holds
+            frames[n.name] = frame
+    for n in names:
+        if n.name not in frames:
+            frames[n.name] = _engine_rows(lake, n, leaves, as_of_us)
     return _decide(program, frames, start_us, end_us)
+
+
+def _engine_rows(
+    lake: Lake, n: _Name, leaves: dict[str, Event | None], as_of_us: int
+) -> pl.DataFrame:
+    """As :func:`_rows`, through the engine: each leaf's filter is the Ibis expression the
+    Ibis passes compile (a typed column where there is one, ``data`` otherwise)."""
+    import ibis
+
+    from journeylab.dialects import epoch_us
+    from journeylab.where import where_expr
+
+    ev = lake.events()
+    rows = ev.filter(ev.name == n.name)
+    cols = {"k": rows.user_key, "t": epoch_us(rows.event_at), "eid": rows.event_id}
+    if n.ids:
+        cols["uid"] = rows.user_id
+    for tag in _tags(leaves, n.name):
+        leaf = leaves[tag]
+        assert leaf is not None
+        where = parse_where(leaf.where)
+        cols[tag] = where_expr(rows.data, where) if where else ibis.literal(True)
+    frame = lake.execute(rows.select(**cols))
+    frame = frame.with_columns(
+        pl.col("k", "t").cast(pl.Int64),
+        *[pl.col(t).fill_null(False) for t in _tags(leaves, n.name)],
+    ).filter(pl.col("t") <= as_of_us)
+    return _in_order(frame.sort("k", "t"))
+
+
+def _tags(leaves: dict[str, Event | None], name: str) -> list[str]:
+    """The leaves (aud, ent, sat) on the events named ``name``."""
+    return [t for t, leaf in leaves.items() if isinstance(leaf, Event) and leaf.event == name]
+
+
+def _in_order(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` sorted by (k, t) in (k, t, eid) order: sorted again only when a user's
+    rows share an instant."""
+    k, t = frame["k"].to_numpy(), frame["t"].to_numpy()
+    if len(k) > 1 and bool(np.any((k[1:] == k[:-1]) & (t[1:] == t[:-1]))):
+        return frame.sort(_ROW)  # a user's rows at one instant: event_id decides
+    return frame
 
 
 def _rows(
@@ -135,8 +179,9 @@ def _rows(
     column per leaf on that name (its filter); None when the guard finds a row needing
     ``data``."""
     keys, at, extra = read
+    assert n.reads is not None
     cols = ["k", "t", "eid", *(["uid"] if n.ids else [])]
-    tags = [t for t, leaf in leaves.items() if isinstance(leaf, Event) and leaf.event == n.name]
+    tags = _tags(leaves, n.name)
     if not len(keys):
         schema = {"k": pl.Int64, "t": pl.Int64, "eid": pl.String, "uid": pl.String}
         return pl.DataFrame(
@@ -149,9 +194,7 @@ def _rows(
         frame = frame.filter(pl.col("t") <= as_of_us)
     if n.reads.needs_data(frame):
         return None
-    k, t = frame["k"].to_numpy(), frame["t"].to_numpy()
-    if len(k) > 1 and bool(np.any((k[1:] == k[:-1]) & (t[1:] == t[:-1]))):
-        frame = frame.sort(_ROW)  # a user's rows at one instant: event_id decides
+    frame = _in_order(frame)
     hits = {}
     for tag in tags:
         leaf = leaves[tag]
