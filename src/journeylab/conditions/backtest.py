@@ -87,7 +87,12 @@ def backtest(
     over the files' rows, docs/adr/0010; the Ibis passes otherwise) or ``"sql"`` (always
     the Ibis passes, whose SQL runs on every engine); both give the same result."""
     if method not in METHODS:
-        raise invalid("method", method, list(METHODS), "use 'auto' unless comparing the paths")
+        raise invalid(
+            "method",
+            method,
+            list(METHODS),
+            "Use 'auto' (the default) unless comparing the two paths.",
+        )
     warnings = validate_program(program, lake, strict=strict)
     lo, hi = time_range(start_date, end_date)
     cut = as_utc(as_of, "as_of")
