@@ -134,7 +134,7 @@ def _programs() -> list[Any]:
             "invite",
             link={"event": "referral", "referrer_field": "referrerId"},
             satisfy=c.event("purchase", within="14d"),
-            rules={"new_user_only": False, "no_self_referral": True, "reward_delay": "2d"},
+            rules={"new_user_only": True, "no_self_referral": True, "reward_delay": "2d"},
             reward={"referrer": 20, "referee": 10},
         ),
     ]

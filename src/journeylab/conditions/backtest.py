@@ -350,6 +350,7 @@ class _Run:
         if p.rules.new_user_only:  # the referee's first event of any name
             key = self._key  # pk is the lake's user_key
             ev = self.ev.mutate(pk=self.ev.user_key) if key == "pk" else self.ev
+            ev = ev.semi_join(q.select(key), key)  # only the linked users' events
             seen = ev.group_by(key).agg(first=ev.bt.min())
             seen = seen.select(key, first_tu=_micros(seen.first))
             q = q.left_join(seen, key).select(*q.columns, "first_tu")
