@@ -136,7 +136,7 @@ def test_one_pass_backtest_equals_replay(lakes: dict[str, jl.Lake], data: st.Dat
 def test_other_shapes_and_method_sql_take_the_ibis_passes(lakes: dict[str, jl.Lake]) -> None:
     lake = lakes["typed"]
     plain = {"kind": "offer", "name": "p", "entry": {"event": "a"}, "satisfy": {"event": "b"}}
-    assert lake and program_method(lake, plain) == "one_pass"
+    assert program_method(lake, plain) == "one_pass"
     assert program_method(lake, plain, method="sql") == "sql"
     others = [
         {"satisfy": {"all": [{"event": "b"}, {"event": "c"}]}},  # a combinator

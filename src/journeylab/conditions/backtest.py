@@ -118,9 +118,9 @@ def _one_pass(
 ) -> BacktestResult | None:
     """The backtest in one pass over the files' rows (docs/adr/0010), or None when it does
     not apply (:func:`~journeylab.conditions.one_pass.fits_one_pass`)."""
-    from journeylab.conditions.one_pass import fits_one_pass, one_pass_offer
+    from journeylab.conditions.one_pass import one_pass_offer
 
-    if cut is None or not isinstance(program, Offer) or not fits_one_pass(program):
+    if cut is None or not isinstance(program, Offer):
         return None
     as_of_us = to_us(cut)
     got = one_pass_offer(program, lake, _to_us(lo, "start"), _to_us(hi, "end"), as_of_us)

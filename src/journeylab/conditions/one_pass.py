@@ -103,13 +103,12 @@ def one_pass_offer(
         return None
     leaves = _leaves(program)
     typed = lake.layout.pinned_keys()
+    starters = {leaf.event for leaf in (leaves["aud"], leaves["ent"]) if leaf is not None}
     names: list[_Name] = []
     for name in relevant_names(program):
         need: set[tuple[str, str]] = set()
-        for leaf in leaves.values():
-            if isinstance(leaf, Event) and leaf.event == name:
-                need |= where_kinds(parse_where(leaf.where))
-        starters = [leaf.event for leaf in (leaves["aud"], leaves["ent"]) if leaf is not None]
+        for _, leaf in _on(leaves, name):
+            need |= where_kinds(parse_where(leaf.where))
         ids = leaves["aud"] is None or name in starters
         names.append(_Name(name, typed_reads(typed, need), ids))
     from_files = [n for n in names if n.reads is not None]
@@ -142,22 +141,21 @@ def _engine_rows(
     cols = {"k": rows.user_key, "t": epoch_us(rows.event_at), "eid": rows.event_id}
     if n.ids:
         cols["uid"] = rows.user_id
-    for tag in _tags(leaves, n.name):
-        leaf = leaves[tag]
-        assert leaf is not None
+    on = _on(leaves, n.name)
+    for tag, leaf in on:
         where = parse_where(leaf.where)
         cols[tag] = where_expr(rows.data, where) if where else ibis.literal(True)
     frame = lake.execute(rows.select(**cols))
     frame = frame.with_columns(
         pl.col("k", "t").cast(pl.Int64),
-        *[pl.col(t).fill_null(False) for t in _tags(leaves, n.name)],
+        *[pl.col(tag).fill_null(False) for tag, _ in on],
     ).filter(pl.col("t") <= as_of_us)
     return _in_order(frame.sort("k", "t"))
 
 
-def _tags(leaves: dict[str, Event | None], name: str) -> list[str]:
-    """The leaves (aud, ent, sat) on the events named ``name``."""
-    return [t for t, leaf in leaves.items() if isinstance(leaf, Event) and leaf.event == name]
+def _on(leaves: dict[str, Event | None], name: str) -> list[tuple[str, Event]]:
+    """The leaves (aud, ent, sat) on the events named ``name``, with their tags."""
+    return [(t, leaf) for t, leaf in leaves.items() if leaf is not None and leaf.event == name]
 
 
 def _in_order(frame: pl.DataFrame) -> pl.DataFrame:
@@ -181,11 +179,11 @@ def _rows(
     keys, at, extra = read
     assert n.reads is not None
     cols = ["k", "t", "eid", *(["uid"] if n.ids else [])]
-    tags = _tags(leaves, n.name)
+    on = _on(leaves, n.name)
     if not len(keys):
         schema = {"k": pl.Int64, "t": pl.Int64, "eid": pl.String, "uid": pl.String}
         return pl.DataFrame(
-            schema={**{c: schema[c] for c in cols}, **dict.fromkeys(tags, pl.Boolean)}
+            schema={**{c: schema[c] for c in cols}, **{tag: pl.Boolean for tag, _ in on}}
         )
     frame = extra.with_columns(pl.Series("k", keys), pl.Series("t", at)).rename(
         {"event_id": "eid", **({"user_id": "uid"} if n.ids else {})}
@@ -196,9 +194,7 @@ def _rows(
         return None
     frame = _in_order(frame)
     hits = {}
-    for tag in tags:
-        leaf = leaves[tag]
-        assert leaf is not None
+    for tag, leaf in on:
         where = parse_where(leaf.where)
         hit = n.reads.keep(where, frame) if where else np.ones(frame.height, bool)
         hits[tag] = pl.Series(tag, hit)
