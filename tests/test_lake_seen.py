@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from journeylab import open_lake
 from journeylab.lake import seen as seen_module
-from journeylab.lake.seen import BUCKET_BITS, SeenIds
-from journeylab.lake.sidecars import ids_path
+from journeylab.lake.seen import BUCKET_BITS, SeenIds, fingerprints
+from journeylab.lake.sidecars import ids_path, users_path
 
 #: small values (one bucket, many repeats) and any 64-bit value (every bucket)
 values = st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1))
@@ -39,20 +39,28 @@ def test_empty_runs_hold_nothing() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(hashes, max_size=30), hashes)
 def test_hits_equal_a_set(chunks: list[np.ndarray], probe: np.ndarray) -> None:
-    """Whatever the merging, a probe hits exactly the hashes added; the runs of each bucket
-    stay few, sorted, non-empty, and hold only their bucket's hashes."""
+    """Whatever the merging, a probe hits exactly the fingerprints (bucket and low 32 bits)
+    of the hashes added — never misses one; the runs of each bucket stay few, sorted,
+    non-empty, 4 bytes an id, and hold only their bucket's fingerprints."""
     seen = SeenIds(None, None, [], [])
-    added: set[int] = set()
+    added: dict[int, set[int]] = {}
     for chunk in chunks:
         seen.add(chunk)
-        added |= set(chunk.tolist())
-        assert all(len(r) for r in seen.runs)
+        for h in chunk.tolist():
+            added.setdefault(h >> (64 - BUCKET_BITS), set()).add(h & 0xFFFFFFFF)
+        assert all(len(r) and r.dtype == np.uint32 for r in seen.runs)
         assert all((r[1:] >= r[:-1]).all() for r in seen.runs)
-    assert seen._hits(probe).tolist() == [int(h) in added for h in probe.tolist()]
+    want = [h & 0xFFFFFFFF in added.get(h >> (64 - BUCKET_BITS), set()) for h in probe.tolist()]
+    assert seen._hits(probe).tolist() == want
     for b, runs in enumerate(seen.buckets):
-        assert all(int(h) >> (64 - BUCKET_BITS) == b for run in runs for h in run.tolist())
+        assert {int(v) for run in runs for v in run.tolist()} == added.get(b, set())
         total = sum(len(r) for r in runs)
         assert len(runs) <= 2 + max(total, 1).bit_length()
+
+
+def test_fingerprints_sort_by_bucket_then_low_bits() -> None:
+    h = np.array([2**64 - 1, 5, 2**63 + 7, 2**32 + 5], np.uint64)
+    assert fingerprints(h).tolist() == [(255 << 32) | 0xFFFFFFFF, 5, (128 << 32) | 7, 5]
 
 
 # -- sidecars: each events file's sorted hashes, read when an ingest starts -----------------
@@ -121,19 +129,38 @@ def test_a_damaged_sidecar_is_rebuilt_and_never_loses_a_duplicate(
     assert _sidecars(tmp_path / "lake") == good
 
 
-def test_files_that_compaction_wrote_get_their_sidecars_at_the_next_ingest(
-    tmp_path: Path,
+def test_compaction_writes_the_sidecars_of_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Each file compaction writes gets its id sidecar, and the first one the users of the
+    whole lake (empty ones for the others): the next ingest hashes nothing again and still
+    catches every duplicate, and the user key check still holds every user."""
     src = tmp_path / "in.jsonl"
     src.write_text(_ingest_lines(30))
     lake = open_lake(tmp_path / "lake", create=True)
     lake.ingest(src, chunk_rows=10)
-    lake.compact()
-    assert _sidecars(tmp_path / "lake") == {}
+    lake.compact(file_rows=12)  # three files
+    files = sorted(open_lake(tmp_path / "lake").layout.event_files())
+    assert len(files) == 3
+    sidecars = _sidecars(tmp_path / "lake")
+    assert sorted(sidecars) == sorted(f"{Path(f).stem}.ids" for f in files)
+    con = duckdb.connect()
+    for f in files:  # the file's own ids' hashes, sorted
+        body = np.frombuffer(sidecars[f"{Path(f).stem}.ids"][32:], "<u8")
+        ids = pq.read_table(f, columns=["event_id"])["event_id"]
+        assert body.tolist() == sorted(seen_module.id_hashes(con, ids).tolist())
+    users = [pq.read_table(users_path(f)) for f in files]
+    assert sorted(users[0]["u"].to_pylist()) == [f"u{i}" for i in sorted(range(13), key=str)]
+    assert [t.num_rows for t in users[1:]] == [0, 0]
+
+    def no_hashing(*_: object) -> None:
+        raise AssertionError("a file was hashed again although compaction wrote its sidecar")
+
+    monkeypatch.setattr(SeenIds, "_hash_file", no_hashing)
+    src.write_text(_ingest_lines(35))
     again = open_lake(tmp_path / "lake").ingest(src)
-    assert (again.accepted, again.duplicates) == (0, 30)
-    files = open_lake(tmp_path / "lake").layout.event_files()
-    assert sorted(_sidecars(tmp_path / "lake")) == sorted(f"{Path(f).stem}.ids" for f in files)
+    assert (again.accepted, again.duplicates) == (5, 30)
+    assert open_lake(tmp_path / "lake").user_keys_exact()
 
 
 def test_the_exact_check_reads_only_the_files_whose_sidecar_holds_a_hit(
@@ -163,9 +190,40 @@ def test_the_exact_check_reads_only_the_files_whose_sidecar_holds_a_hit(
     con = duckdb.connect()
     rows = [pq.ParquetFile(f).metadata.num_rows for f in files]
     seen = SeenIds(con, lake.layout, files, rows)
-    wanted = np.sort(seen.runs[0][:1])  # one hash of the lake
+    wanted = np.sort(np.memmap(ids_path(files[2]), "<u8", mode="r")[4:5])  # one of its hashes
     holding = seen._holding(files, wanted)
     assert len(holding) == 1
     ids_path(files[0]).unlink()
     seen.rows[files[1]] += 1
     assert seen._holding(files, wanted) == sorted({files[0], files[1], *holding})
+
+
+def test_fingerprint_collisions_never_drop_an_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With fingerprints narrowed to nothing (every id of a bucket collides), re-sends are
+    still caught and new ids still land: the full hashes and the exact check decide."""
+
+    def land(lake_dir: Path) -> tuple[tuple[int, int], tuple[int, int], list[str]]:
+        lake = open_lake(lake_dir, create=True)
+        src = tmp_path / "in.jsonl"
+        src.write_text(_ingest_lines(60) + _ingest_lines(10, start=25))  # 10 re-sends
+        first = lake.ingest(src, chunk_rows=9)
+        src.write_text(_ingest_lines(40, start=50))  # 10 known, 30 new
+        second = open_lake(lake_dir).ingest(src, chunk_rows=7)
+        ids = sorted(lake.sql("SELECT event_id FROM events")["event_id"].to_list())
+        return (first.accepted, first.duplicates), (second.accepted, second.duplicates), ids
+
+    exact = land(tmp_path / "exact")
+    monkeypatch.setattr(seen_module, "FINGERPRINT_MASK", 0)
+    checked: list[int] = []
+    real = seen_module.SeenIds._holding
+
+    def spy(self: SeenIds, files: list[str], wanted: np.ndarray) -> list[str]:
+        checked.append(len(wanted))
+        return real(self, files, wanted)
+
+    monkeypatch.setattr(SeenIds, "_holding", spy)
+    assert land(tmp_path / "narrow") == exact
+    assert exact[:2] == ((60, 10), (30, 10))
+    assert sum(checked) > 20  # the collisions were looked up in the sidecars

@@ -7,20 +7,27 @@ bounded whatever the lake's size; the ordered rows stream out in record batches 
 re-cut into 128k-row groups. The typed columns are computed from ``data`` batch by batch
 after the sort, on a second connection to the same database, so the sort moves only the
 events' own columns. The new generation (its files and its ``properties.json``) replaces the old in one
-rename (:meth:`~.layout.Layout.switch_generation`); the events do not change.
+rename (:meth:`~.layout.Layout.switch_generation`); the events do not change. Each file it
+writes gets its id sidecar (its ids' hashes, gathered as its row groups pass), and the
+first one the users sidecar of the whole lake (read from the old files' sidecars), so the
+next ingest reads them instead of hashing the lake again (docs/lake.md, "Id sidecars").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from journeylab.engine import Engine, check_memory_limit
 from journeylab.lake.failpoints import failpoint
 from journeylab.lake.layout import KEYED_ORDER, LAKE_ORDER, ROW_GROUP_ROWS, Layout
+from journeylab.lake.seen import hash_fingerprint, id_hashes
+from journeylab.lake.sidecars import write_ids, write_users
 from journeylab.lake.typed import (
     DECLARED,
     KINDS,
@@ -30,6 +37,7 @@ from journeylab.lake.typed import (
     generation_keys,
     profile,
 )
+from journeylab.lake.userkeys import lake_users
 
 __all__ = ["COMPACT_FILE_ROWS", "COMPACT_MEMORY", "Properties", "compact"]
 
@@ -81,6 +89,8 @@ def compact(
                 return 1
             order = KEYED_ORDER if "user_key" in base.names else LAKE_ORDER
             assert source is not None
+            # the lake's users before the sort streams (one query at a time on ``con``)
+            users = lake_users(con, files) if typed and layout.user_keys_exact() else None
             reader = source.order(", ".join(order)).to_arrow_reader(ROW_GROUP_ROWS)
             # typed columns per batch, after the sort (on a second connection to the same
             # database): the sort moves the events' own columns only
@@ -90,8 +100,11 @@ def compact(
             )
             gen = layout.next_generation()
             layout.write_properties(gen, keys)
+            sidecars = _Sidecars(layout, side, file_rows, users)
             try:
-                layout.write_parquet_stream(tables, gen, file_rows, "part-c")
+                layout.write_parquet_stream(
+                    tables, gen, file_rows, "part-c", sidecars.part, sidecars.landed
+                )
             finally:
                 side.close()
         failpoint("compact.filled")
@@ -115,3 +128,30 @@ def _keys(layout: Layout, con: Any, files: list[str], typed: bool) -> Typed:
         return {} if declared is None else {k: KINDS for k in declared}
     rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
     return profile(con, _SOURCE, layout.base_schema, rows, declared)
+
+
+class _Sidecars:
+    """The sidecars of the files compaction writes: each file's id hashes, gathered as its
+    pieces are written (``file_rows`` at most: 8 bytes each) and sorted once it has landed;
+    ``users`` (the whole lake's, or None when the keys are not checked) in the first file's
+    users sidecar, empty ones for the others, so the generation holds each user once."""
+
+    def __init__(self, layout: Layout, con: Any, file_rows: int, users: pa.Table | None):
+        self.layout, self.con, self.users = layout, con, users
+        self.fingerprint = hash_fingerprint(con)
+        self.hashes = np.empty(file_rows, np.uint64)
+        self.filled = self.files = 0
+
+    def part(self, table: pa.Table) -> None:
+        got = id_hashes(self.con, table["event_id"].combine_chunks())
+        self.hashes[self.filled : self.filled + len(got)] = got
+        self.filled += len(got)
+
+    def landed(self, path: Path) -> None:
+        ordered = self.hashes[: self.filled]
+        ordered.sort()
+        write_ids(self.layout, path, ordered, self.fingerprint)
+        if self.users is not None:
+            first = self.files == 0
+            write_users(self.layout, path, self.users if first else self.users.schema.empty_table())
+        self.filled, self.files = 0, self.files + 1

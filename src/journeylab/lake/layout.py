@@ -26,7 +26,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -278,10 +278,17 @@ class Layout:
         return dest
 
     def write_parquet_stream(
-        self, tables: Iterable[pa.Table], dest_dir: Path, file_rows: int, prefix: str
+        self,
+        tables: Iterable[pa.Table],
+        dest_dir: Path,
+        file_rows: int,
+        prefix: str,
+        on_part: Callable[[pa.Table], None] | None = None,
+        on_file: Callable[[Path], None] | None = None,
     ) -> int:
         """Stream ``tables`` (already ordered) into files of ``file_rows`` rows, each written
-        under _tmp and renamed into ``dest_dir``; memory stays at about one row group."""
+        under _tmp and renamed into ``dest_dir``; memory stays at about one row group.
+        ``on_part`` sees each piece written, ``on_file`` each file once it has landed."""
         state: dict[str, Any] = {"writer": None, "rows": 0, "files": 0, "tmp": None}
 
         def close() -> None:
@@ -292,6 +299,8 @@ class Layout:
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             os.replace(tmp, dest_dir / tmp.name)
+            if on_file is not None:
+                on_file(dest_dir / tmp.name)
             state.update(writer=None, rows=0, files=state["files"] + 1)
             failpoint("compact.file-written")
 
@@ -309,6 +318,8 @@ class Layout:
                 room = file_rows - state["rows"]
                 part, table = table.slice(0, room), table.slice(room)
                 state["writer"].write_table(part, row_group_size=ROW_GROUP_ROWS)
+                if on_part is not None:
+                    on_part(part)
                 state["rows"] += part.num_rows
                 if state["rows"] >= file_rows:
                     close()

@@ -26,7 +26,7 @@ from journeylab.lake.hashing import distinct_keys
 from journeylab.lake.layout import Layout
 from journeylab.lake.sidecars import users_path, write_users
 
-__all__ = ["UserKeys", "verify_user_keys"]
+__all__ = ["UserKeys", "lake_users", "verify_user_keys"]
 
 _CREATE = "CREATE OR REPLACE TEMP TABLE jl_users (k BIGINT, u VARCHAR)"
 _SIDECARS = "INSERT INTO jl_users SELECT k, min(u) FROM read_parquet($files) GROUP BY k"
@@ -39,6 +39,13 @@ _CLASH = "SELECT count(*) FROM jl_keys c JOIN jl_users j ON j.k = c.k WHERE j.u 
 _NEW = "SELECT c.k, c.u FROM jl_keys c ANTI JOIN jl_users j ON j.k = c.k"
 _INSERT = "INSERT INTO jl_users SELECT k, u FROM jl_new"
 _USERS = pa.schema([("k", pa.int64()), ("u", pa.string())])
+#: every user of some files, from their users sidecars (listed) and the files (bare)
+_ALL = {
+    (True, False): "SELECT k, min(u) AS u FROM read_parquet($listed) GROUP BY k",
+    (False, True): "SELECT user_key AS k, min(user_id) AS u FROM read_parquet($bare) GROUP BY k",
+    (True, True): "SELECT k, min(u) AS u FROM (SELECT k, u FROM read_parquet($listed) "
+    "UNION ALL SELECT user_key AS k, user_id AS u FROM read_parquet($bare)) GROUP BY k",
+}
 _WHOLE = (
     "SELECT count(*) FROM (SELECT user_key FROM read_parquet($files) GROUP BY ALL "
     "HAVING min(user_id) <> max(user_id))"
@@ -107,6 +114,20 @@ class UserKeys:
         if clashes:
             self.layout.set_user_key_collisions(True)
             self.active = False
+
+
+def lake_users(con: Any, files: list[str]) -> pa.Table:
+    """Every user of ``files`` (an events file each; ``k`` user_key, ``u`` user_id), read
+    from their users sidecars and, for files without one, from the files themselves."""
+    sidecars = {f: users_path(f) for f in files}
+    listed = [str(p) for p in sidecars.values() if p.exists()]
+    bare = [f for f, p in sidecars.items() if not p.exists()]
+    if not files:
+        return _USERS.empty_table()
+    params = {"listed": listed, "bare": bare}
+    sql = _ALL[(bool(listed), bool(bare))]
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    return con.sql(sql, params=used).to_arrow_table().cast(_USERS)
 
 
 def verify_user_keys(con: Any, layout: Layout) -> bool:
