@@ -31,7 +31,7 @@ test: $(STAMP_DEV) lint typecheck unit
 
 ## make test-slow: the tests marked slow (larger differential runs).
 test-slow: $(STAMP_DEV)
-	$(BIN)/pytest -q -m slow -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m slow -n 2 --dist loadgroup --durations=12 $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks

@@ -129,16 +129,18 @@ def one_pass_frame(
     end = t1 + spec.within // _US
     level = np.ones(len(u1), np.int64)
     at = [t1] + [np.zeros(len(u1), np.int64) for _ in range(n - 1)]
-    alive = np.arange(len(u1))
+    alive: np.ndarray | None = None  # the chains still going (None: every start)
     prev = t1
     for j in range(1, n):
         keys, times = steps[j]
-        if not len(alive) or not len(keys):
+        if (alive is not None and not len(alive)) or not len(keys):
             break
-        pos, found = _first_at_or_after(keys, times, u1[alive], prev)
+        users, ends = (u1, end) if alive is None else (u1[alive], end[alive])
+        pos, found = _first_at_or_after(keys, times, users, prev)
         tj = times[np.minimum(pos, len(times) - 1)]
-        found &= tj <= end[alive]
-        alive, prev = alive[found], tj[found]
+        found &= tj <= ends
+        alive = np.flatnonzero(found) if alive is None else alive[found]
+        prev = tj[found]
         level[alive] = j + 1
         at[j][alive] = prev
     return _per_user(spec, u1, t1, level, at, cut, values)
@@ -168,30 +170,37 @@ def _per_user(
                 **({} if values is None else {"vs": pl.String, "vn": pl.Float64}),
             }
         )
-    first = np.flatnonzero(np.r_[True, u1[1:] != u1[:-1]])
-    last = np.r_[first[1:], len(u1)] - 1
-    reached = np.maximum.reduceat(level, first)
-    # starts are in time order within a user: the first start at the user's best level
-    at_best = level == np.repeat(reached, last - first + 1)
-    best = np.minimum.reduceat(np.where(at_best, np.arange(len(u1)), len(u1)), first)
-    last_start = t1[last]
+    new_user = u1[1:] != u1[:-1]
+    if new_user.all():  # one start per user (a signup, say): each start is its user's
+        reached, last_start, chosen, users = level, t1, at, u1
+        chosen_values = values
+    else:
+        first = np.flatnonzero(np.r_[True, new_user])
+        last = np.r_[first[1:], len(u1)] - 1
+        reached = np.maximum.reduceat(level, first)
+        # starts are in time order within a user: the first start at the user's best level
+        at_best = level == np.repeat(reached, last - first + 1)
+        best = np.minimum.reduceat(np.where(at_best, np.arange(len(u1)), len(u1)), first)
+        last_start = t1[last]
+        if values is not None:
+            nxt = np.minimum(best + 1, len(u1) - 1)
+            if ((nxt > best) & (u1[nxt] == u1[best]) & (t1[nxt] == t1[best])).any():
+                return None  # a tie at a chosen start: the SQL paths pick by event_id
+        chosen, users = [t[best] for t in at], u1[first]
+        chosen_values = None if values is None else values[best]
     open_ = last_start > cut - spec.within // _US
-    if values is not None:
-        nxt = np.minimum(best + 1, len(u1) - 1)
-        if ((nxt > best) & (u1[nxt] == u1[best]) & (t1[nxt] == t1[best])).any():
-            return None  # a tie at a chosen start: the SQL paths pick by event_id
     frame = pl.DataFrame(
         {
-            "user_key": u1[first],
+            "user_key": users,
             "reached": reached,
-            **{f"t{k}": at[k - 1][best] for k in range(1, n + 1)},
+            **{f"t{k}": chosen[k - 1] for k in range(1, n + 1)},
             "last_start": last_start,
             "matured": ~open_,
             "in_progress": (reached < n) & open_,
         }
     )
-    if values is not None:
-        frame = frame.with_columns(values[best].get_columns())
+    if chosen_values is not None:
+        frame = frame.with_columns(chosen_values.get_columns())
     return frame.with_columns(
         [
             pl.when(pl.col("reached") >= k).then(pl.col(f"t{k}")).cast(ts).alias(f"t{k}")
