@@ -21,7 +21,7 @@ from journeylab.funnels.result import (
     FunnelTrend,
     TimeToConvert,
     summarize,
-    summarize_groups,
+    summarize_by,
 )
 from journeylab.funnels.spec import ExcludeLike, Exclusion, FunnelSpec, MaxGapLike, make_spec
 from journeylab.names import EventRef, FieldRef, NameWarning, check_names, step_refs
@@ -124,15 +124,16 @@ def build_result(
     """The result of a per-user frame (user_id, or user_key with ``id_lookup``: a callable
     returning user_key, user_id for at least the frame's keys)."""
     users = _normalize(frame, spec)
-    steps = summarize(users, spec)
     by_segment = None
-    if spec.by is not None:
+    if spec.by is None:
+        steps = summarize(users, spec)
+    else:
         parts = []
         seg = users["segment"]  # an Enum of the segments in table order (_segment)
         cats = seg.dtype.categories  # type: ignore[attr-defined]
         held = np.bincount(seg.to_physical().to_numpy(), minlength=len(cats))
         order = [v for v, c in zip(cats, held, strict=True) if c]
-        tables = summarize_groups(users, spec, "segment", order)
+        steps, tables = summarize_by(users, spec, "segment", order)
         for seg in order:
             part = tables[seg]
             parts.append(part.with_columns(segment=pl.lit(seg)).select("segment", *part.columns))
