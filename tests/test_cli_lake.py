@@ -87,6 +87,25 @@ def test_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
     _assert_one_line_error(result, "nope.jsonl", "does not exist")
 
 
+def test_a_refused_input_creates_no_lake(tmp_path: Path, write_jsonl) -> None:
+    """An input refused whole (a folder, a binary file, a bad --timezone) is one error and
+    leaves no new lake behind; a good one then creates it."""
+    folder = tmp_path / "export.jsonl"
+    folder.mkdir()
+    binary = tmp_path / "data.jsonl"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    lake = tmp_path / "lake"
+    _assert_one_line_error(_run("ingest", folder, "--lake", lake), "is a folder")
+    _assert_one_line_error(_run("ingest", binary, "--lake", lake), "data.jsonl")
+    good = write_jsonl([GOOD])
+    _assert_one_line_error(
+        _run("ingest", good, "--lake", lake, "--timezone", "Mars/Olympus"), "timezone"
+    )
+    assert not lake.exists()
+    assert _run("ingest", good, "--lake", lake, "--json").exit_code == 0
+    assert (lake / "journeylab-lake.json").is_file()
+
+
 def test_unknown_extension_and_format_are_one_line_errors(tmp_path: Path) -> None:
     path = tmp_path / "events.xml"
     path.write_text("<x/>")

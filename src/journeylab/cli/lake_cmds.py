@@ -75,6 +75,9 @@ def ingest(
             strict=strict,
             timezone=timezone,
         )
+        from journeylab.ingest.pipeline import check_inputs
+
+        check_inputs(paths, format, options)  # a refused input creates no lake
         report = open_lake(lake, create=True).ingest(paths, format=format, options=options)
     if as_json:
         print_json(report.to_dict())

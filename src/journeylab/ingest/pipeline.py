@@ -37,7 +37,7 @@ from journeylab.lake.failpoints import failpoint
 from journeylab.lake.layout import Layout
 from journeylab.times import to_us
 
-__all__ = ["ingest_paths", "ingest_records"]
+__all__ = ["check_inputs", "ingest_paths", "ingest_records"]
 
 PROGRESS_MIN_BYTES = 32 * 1024 * 1024
 
@@ -58,11 +58,7 @@ def ingest_paths(
     """Land files in the lake (see :meth:`journeylab.Lake.ingest`)."""
     started = time.perf_counter()
     options = options or IngestOptions()
-    sources = [Path(p) for p in paths]
-    for p in sources:  # every input checked whole before the first row is read (preflight.py)
-        preflight(p, fmt)
-    formats = [detect_format(p, fmt) for p in sources]
-    check_timezone(formats, options.timezone)
+    sources, formats = check_inputs(paths, fmt, options)
     recv_us = _utc_us(received_at)
     total = sum(p.stat().st_size for p in sources)
     show = options.progress
@@ -78,6 +74,21 @@ def ingest_paths(
         )
         tally = land(layout, engine, batches, options)
     return tally.report(tuple(str(p) for p in sources), time.perf_counter() - started)
+
+
+def check_inputs(
+    paths: Iterable[str | Path], fmt: str | None, options: IngestOptions
+) -> tuple[list[Path], list[str]]:
+    """The inputs and their formats, every one checked whole before the first row is read
+    (:mod:`.preflight`), with the options that depend on the formats: an
+    :class:`~journeylab.errors.InputError` names the first that is refused. The CLI calls
+    it before it creates a lake, so a refused input leaves no empty lake behind."""
+    sources = [Path(p) for p in paths]
+    for p in sources:
+        preflight(p, fmt)
+    formats = [detect_format(p, fmt) for p in sources]
+    check_timezone(formats, options.timezone)
+    return sources, formats
 
 
 def ingest_records(
