@@ -163,6 +163,24 @@ def test_compaction_writes_the_sidecars_of_its_files(
     assert open_lake(tmp_path / "lake").user_keys_exact()
 
 
+@pytest.mark.parametrize("missing", [0, 1, 3])
+def test_compaction_reads_the_users_of_files_without_a_users_sidecar(
+    tmp_path: Path, missing: int
+) -> None:
+    """The whole lake's users, whether the old files have users sidecars, some, or none."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(_ingest_lines(30))
+    lake = open_lake(tmp_path / "lake", create=True)
+    lake.ingest(src, chunk_rows=10)
+    for f in sorted(lake.layout.event_files())[:missing]:
+        users_path(f).unlink()
+    lake.compact(file_rows=12)
+    first = sorted(open_lake(tmp_path / "lake").layout.event_files())[0]
+    got = pq.read_table(users_path(first)).sort_by("u")
+    assert got["u"].to_pylist() == sorted(f"u{i}" for i in range(13))
+    assert len(set(got["k"].to_pylist())) == 13
+
+
 def test_the_exact_check_reads_only_the_files_whose_sidecar_holds_a_hit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

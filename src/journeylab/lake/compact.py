@@ -100,7 +100,8 @@ def compact(
             )
             gen = layout.next_generation()
             layout.write_properties(gen, keys)
-            sidecars = _Sidecars(layout, side, file_rows, users)
+            total = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+            sidecars = _Sidecars(layout, side, min(file_rows, total), users)
             try:
                 layout.write_parquet_stream(
                     tables, gen, file_rows, "part-c", sidecars.part, sidecars.landed
@@ -132,14 +133,14 @@ def _keys(layout: Layout, con: Any, files: list[str], typed: bool) -> Typed:
 
 class _Sidecars:
     """The sidecars of the files compaction writes: each file's id hashes, gathered as its
-    pieces are written (``file_rows`` at most: 8 bytes each) and sorted once it has landed;
+    pieces are written (``rows`` at most: 8 bytes each) and sorted once it has landed;
     ``users`` (the whole lake's, or None when the keys are not checked) in the first file's
     users sidecar, empty ones for the others, so the generation holds each user once."""
 
-    def __init__(self, layout: Layout, con: Any, file_rows: int, users: pa.Table | None):
+    def __init__(self, layout: Layout, con: Any, rows: int, users: pa.Table | None):
         self.layout, self.con, self.users = layout, con, users
         self.fingerprint = hash_fingerprint(con)
-        self.hashes = np.empty(file_rows, np.uint64)
+        self.hashes = np.empty(rows, np.uint64)
         self.filled = self.files = 0
 
     def part(self, table: pa.Table) -> None:

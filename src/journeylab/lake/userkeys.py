@@ -119,11 +119,11 @@ class UserKeys:
 def lake_users(con: Any, files: list[str]) -> pa.Table:
     """Every user of ``files`` (an events file each; ``k`` user_key, ``u`` user_id), read
     from their users sidecars and, for files without one, from the files themselves."""
+    if not files:
+        return _USERS.empty_table()
     sidecars = {f: users_path(f) for f in files}
     listed = [str(p) for p in sidecars.values() if p.exists()]
     bare = [f for f, p in sidecars.items() if not p.exists()]
-    if not files:
-        return _USERS.empty_table()
     params = {"listed": listed, "bare": bare}
     sql = _ALL[(bool(listed), bool(bare))]
     used = {k: v for k, v in params.items() if f"${k}" in sql}
