@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -384,3 +385,18 @@ def test_segments_are_an_enum_in_table_order() -> None:
     cat = frame.with_columns(pl.col("vs").cast(pl.Categorical))
     assert _segment(cat, 3).equals(seg)
     assert _segment(frame.clear(), 3).dtype == pl.Enum(["other"])
+
+
+def test_segment_codes_counted_dense_or_sparse() -> None:
+    """Categorical codes are counted by a ``bincount`` when dense, by polars when a code is
+    far above the number of rows (codes need not start at 0 or be contiguous): the same
+    counts either way."""
+    from journeylab.funnels import _code_counts
+
+    dense = np.array([3, 0, 3, 5], np.uint32)
+    assert _code_counts(dense).sort("code").rows() == [(0, 1), (3, 2), (5, 1)]
+    sparse = np.array([90_000, 7, 90_000, 7, 7], np.uint32)
+    got = _code_counts(sparse)
+    assert got.schema == _code_counts(dense).schema
+    assert got.sort("code").rows() == [(7, 3), (90_000, 2)]
+    assert _code_counts(np.array([], np.uint32)).height == 0
