@@ -101,9 +101,24 @@ def test_a_refused_input_creates_no_lake(tmp_path: Path, write_jsonl) -> None:
     _assert_one_line_error(
         _run("ingest", good, "--lake", lake, "--timezone", "Mars/Olympus"), "timezone"
     )
+    _assert_one_line_error(
+        _run("ingest", good, "--lake", lake, "--ids-memory", "lots"), "--ids-memory", "256MB"
+    )
     assert not lake.exists()
     assert _run("ingest", good, "--lake", lake, "--json").exit_code == 0
     assert (lake / "journeylab-lake.json").is_file()
+
+
+def test_ids_memory_flag_bounds_the_ids_held(tmp_path: Path, write_jsonl) -> None:
+    """``--ids-memory 0`` probes the lake's ids on disk: a re-sent file is all duplicates,
+    as with the default budget."""
+    path = write_jsonl([GOOD, {**GOOD, "eventId": "e-2"}])
+    lake = tmp_path / "lake"
+    for memory in ("256MB", "0", "1.5GiB"):
+        result = _run("ingest", path, "--lake", lake, "--ids-memory", memory, "--json")
+        assert result.exit_code == 0, result.output
+        got = json.loads(result.stdout)
+        assert (got["accepted"], got["duplicates"]) == ((2, 0) if memory == "256MB" else (0, 2))
 
 
 def test_unknown_extension_and_format_are_one_line_errors(tmp_path: Path) -> None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeylab import open_lake
+from journeylab import IngestOptions, open_lake
+from journeylab.errors import InputError
 from journeylab.lake import seen as seen_module
 from journeylab.lake.seen import BUCKET_BITS, SeenIds, fingerprints
 from journeylab.lake.sidecars import ids_path, users_path
@@ -99,12 +102,14 @@ def test_each_events_file_gets_its_sidecar_and_the_next_ingest_reads_them(
     assert (again.accepted, again.duplicates) == (10, 10)
 
 
+@pytest.mark.parametrize("memory", [None, 0])
 @pytest.mark.parametrize("damage", ["missing", "truncated", "zeroed", "other hash", "longer"])
 def test_a_damaged_sidecar_is_rebuilt_and_never_loses_a_duplicate(
-    tmp_path: Path, damage: str
+    tmp_path: Path, damage: str, memory: int | None
 ) -> None:
     """A sidecar that is not whole, or was made by another hash function, is not used: the
-    file's ids are hashed again, duplicates are still caught, and the sidecar is rewritten."""
+    file's ids are hashed again, duplicates are still caught, and the sidecar is rewritten
+    — with the ids held in memory, or probed on disk (``ids_memory=0``)."""
     src = tmp_path / "in.jsonl"
     src.write_text(_ingest_lines(30))
     lake = open_lake(tmp_path / "lake", create=True)
@@ -124,7 +129,8 @@ def test_a_damaged_sidecar_is_rebuilt_and_never_loses_a_duplicate(
         )
     else:
         victim.write_bytes(raw + raw[-8:])
-    again = open_lake(tmp_path / "lake").ingest(src, chunk_rows=7)
+    options = IngestOptions(ids_memory=memory)
+    again = open_lake(tmp_path / "lake").ingest(src, chunk_rows=7, options=options)
     assert (again.accepted, again.duplicates) == (0, 30)
     assert _sidecars(tmp_path / "lake") == good
 
@@ -181,6 +187,19 @@ def test_compaction_reads_the_users_of_files_without_a_users_sidecar(
     assert len(set(got["k"].to_pylist())) == 13
 
 
+def _spy_exact_checks(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The files each exact check reads (sorted), as the checks run."""
+    read: list[list[str]] = []
+    real = seen_module.found_in_files
+
+    def spy(con: object, paths: list[str], keys: object, column: str) -> object:
+        read.append(sorted(paths))
+        return real(con, paths, keys, column)
+
+    monkeypatch.setattr(seen_module, "found_in_files", spy)
+    return read
+
+
 def test_the_exact_check_reads_only_the_files_whose_sidecar_holds_a_hit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -192,14 +211,7 @@ def test_the_exact_check_reads_only_the_files_whose_sidecar_holds_a_hit(
     lake.ingest(src, chunk_rows=10)  # four files: e0-e9, e10-e19, ...
     files = lake.layout.event_files()
     holder = next(f for f in files if "e13" in str(pq.read_table(f)["event_id"].to_pylist()))
-    read: list[list[str]] = []
-    real = seen_module.found_in_files
-
-    def spy(con: object, paths: list[str], keys: object, column: str) -> object:
-        read.append(sorted(paths))
-        return real(con, paths, keys, column)
-
-    monkeypatch.setattr(seen_module, "found_in_files", spy)
+    read = _spy_exact_checks(monkeypatch)
     src.write_text(_ingest_lines(1, start=13) + _ingest_lines(2, start=100))
     again = open_lake(tmp_path / "lake").ingest(src)
     assert (again.accepted, again.duplicates) == (2, 1)
@@ -245,3 +257,122 @@ def test_fingerprint_collisions_never_drop_an_event(
     assert land(tmp_path / "narrow") == exact
     assert exact[:2] == ((60, 10), (30, 10))
     assert sum(checked) > 20  # the collisions were looked up in the sidecars
+
+
+@pytest.mark.parametrize("memory", [0, 4 * 25])
+def test_ids_probed_on_disk_give_the_same_lake(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memory: int
+) -> None:
+    """Past ``ids_memory`` (0: from the first id; 25 ids: mid-way through the first ingest)
+    no more fingerprints are held and each chunk is also probed in the sidecars of the
+    files past it, read in blocks (of 4 hashes here): the same accepted rows, duplicates
+    and event ids as with the ids in memory."""
+
+    def land(lake_dir: Path, options: IngestOptions) -> tuple[object, ...]:
+        lake = open_lake(lake_dir, create=True)
+        src = tmp_path / "in.jsonl"
+        src.write_text(_ingest_lines(60) + _ingest_lines(10, start=25))  # 10 re-sends
+        first = lake.ingest(src, chunk_rows=9, options=options)
+        src.write_text(_ingest_lines(40, start=50) + _ingest_lines(3, start=1))  # 13 known
+        second = open_lake(lake_dir).ingest(src, chunk_rows=7, options=options)
+        ids = sorted(lake.sql("SELECT event_id FROM events")["event_id"].to_list())
+        return (first.accepted, first.duplicates), (second.accepted, second.duplicates), ids
+
+    exact = land(tmp_path / "memory", IngestOptions())
+    probes: list[int] = []
+    held: list[int] = []
+    real = SeenIds.on_disk
+
+    def spy(self: SeenIds, hashes: np.ndarray, files: list[str]) -> object:
+        probes.append(len(hashes))
+        held.append(self.held)
+        return real(self, hashes, files)
+
+    monkeypatch.setattr(SeenIds, "on_disk", spy)
+    monkeypatch.setattr(seen_module, "IDS_BLOCK", 4)
+    assert land(tmp_path / "disk", IngestOptions(ids_memory=memory)) == exact
+    assert exact[:2] == ((60, 10), (30, 13))
+    assert max(held) <= memory // 4  # never more fingerprints than the budget
+    # chunks of 8 and 7: with 0, from the first ingest's second chunk (its first probed an
+    # empty set in memory: 0 bytes); with 25 ids, from its fourth (27 ids after the third)
+    assert len(probes) == (7 + 7 if memory == 0 else 5 + 7)
+
+
+def _four_files(tmp_path: Path) -> tuple[Any, list[str], list[int]]:
+    """A lake of four files of 10 events (e0-e9, e10-e19, ...), its files and row counts."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(_ingest_lines(40))
+    lake = open_lake(tmp_path / "lake", create=True)
+    lake.ingest(src, chunk_rows=10)
+    files = sorted(lake.layout.event_files())
+    return lake, files, [pq.ParquetFile(f).metadata.num_rows for f in files]
+
+
+def test_a_probe_on_disk_reads_every_block_and_only_the_files_that_hold_a_hit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each sidecar is read block by block (here 3 hashes a block): a hash is found
+    whichever block holds it, the files to check exactly are those holding a hit, and a
+    file without a usable sidecar makes every hash a candidate and is checked too."""
+    lake, files, rows = _four_files(tmp_path)
+    monkeypatch.setattr(seen_module, "IDS_BLOCK", 3)
+    con = duckdb.connect()
+    seen = SeenIds(con, lake.layout, files, rows, memory=0)
+    assert not seen.in_memory and seen.held == 0 and seen.runs == []
+    bodies = [np.memmap(ids_path(f), "<u8", mode="r")[4:] for f in files]
+    probe = np.array([bodies[2][-1], 7, bodies[0][0], bodies[2][4], 7], np.uint64)
+    hit, holding = seen.on_disk(probe, files)
+    assert hit.tolist() == [True, False, True, True, False]
+    assert holding == [files[0], files[2]]
+    assert seen.on_disk(np.array([], np.uint64), files)[0].tolist() == []
+    ids_path(files[3]).unlink()
+    hit, holding = seen.on_disk(probe, files)
+    assert hit.all() and holding == [files[0], files[2], files[3]]
+
+
+def test_files_past_the_budget_are_probed_on_disk_the_others_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A budget of 15 ids holds the first file's 10 fingerprints; the next files are probed
+    on disk. A chunk's known ids are found on either side, and the exact check reads only
+    the files that hold them."""
+    lake, files, rows = _four_files(tmp_path)
+    holders = {f: set(pq.read_table(f)["event_id"].to_pylist()) for f in files}
+    con = duckdb.connect()
+    seen = SeenIds(con, lake.layout, files, rows, memory=4 * 15)
+    assert seen.in_memory == {files[0]} and seen.held == 10
+    read = _spy_exact_checks(monkeypatch)
+    one, other = sorted(holders[files[0]])[0], sorted(holders[files[2]])[0]
+    ids = pa.array([one, "new-1", other, "new-2"])
+    hashes = seen_module.id_hashes(con, ids)
+    got = seen.known(ids, hashes, np.arange(4), files)
+    assert got.tolist() == [True, False, True, False]
+    assert read == [sorted([files[0], files[2]])]
+    assert not seen.known(ids, hashes, np.array([1, 3]), files).any()
+    assert len(read) == 1  # nothing found: nothing read
+
+
+@settings(max_examples=200, deadline=None)
+@given(hashes, hashes, st.data())
+def test_a_block_marks_exactly_the_probes_it_holds(
+    block: np.ndarray, probes: np.ndarray, data: st.DataObject
+) -> None:
+    """Either way round (the block searched for the probes, or the probes for the block's
+    hashes), exactly the probes in [lo, hi) that the block holds are marked."""
+    block, probes = np.sort(block), np.unique(probes)
+    lo = data.draw(st.integers(0, len(probes)))
+    hi = data.draw(st.integers(lo, len(probes)))
+    found = np.zeros(len(probes), bool)
+    if len(block):
+        held = seen_module._mark(block, probes, lo, hi, found)
+    else:
+        held = False
+    want = [lo <= i < hi and p in set(block.tolist()) for i, p in enumerate(probes.tolist())]
+    assert found.tolist() == want
+    assert held == any(want)
+
+
+def test_ids_memory_is_checked() -> None:
+    for bad in (-1, 1.5, "1GB", True):
+        with pytest.raises(InputError, match="ids_memory"):
+            IngestOptions(ids_memory=bad)  # type: ignore[arg-type]

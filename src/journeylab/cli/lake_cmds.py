@@ -21,7 +21,7 @@ from journeylab.cli.common import (
     print_warnings,
 )
 from journeylab.errors import SpecError, invalid
-from journeylab.ingest.options import CHUNK_ROWS, IngestOptions
+from journeylab.ingest.options import CHUNK_ROWS, IngestOptions, size_bytes
 
 __all__ = ["register"]
 
@@ -62,6 +62,14 @@ def ingest(
             help="Mixpanel exports whose times are the project's wall clock: its time zone.",
         ),
     ] = None,
+    ids_memory: Annotated[
+        str | None,
+        typer.Option(
+            "--ids-memory",
+            help="Memory for the lake's event ids, e.g. 256MB (the default; 4 bytes an "
+            "event): a larger lake's ids are probed on disk.",
+        ),
+    ] = None,
 ) -> None:
     """Land event files in the lake; bad events are quarantined with a reason.
 
@@ -74,6 +82,7 @@ def ingest(
             memory_limit=memory_limit,
             strict=strict,
             timezone=timezone,
+            ids_memory=None if ids_memory is None else size_bytes(ids_memory, "--ids-memory"),
         )
         from journeylab.ingest.pipeline import check_inputs
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from journeylab.errors import invalid
 
-__all__ = ["CHUNK_ROWS", "IngestOptions"]
+__all__ = ["CHUNK_ROWS", "IngestOptions", "size_bytes"]
 
 #: records validated and committed together (one events file per chunk): 500k took less
 #: time and memory than 1M or 250k on every format (docs/performance.md, "Ingest")
@@ -30,6 +31,10 @@ class IngestOptions:
     - ``progress``: show a progress bar (None: on a terminal, for inputs of 32 MiB or more).
     - ``timezone``: the project time zone of a Mixpanel export whose times are wall-clock
       times there (older projects; IANA name, e.g. ``"America/Los_Angeles"``).
+    - ``ids_memory``: bytes the lake's event ids may take in memory, for de-duplication (4
+      an event; None: 256 MiB, 67M events). A larger lake's ids are probed in their
+      sidecars on disk instead, chunk by chunk: memory stays bounded at any lake size,
+      and each chunk reads 8 bytes an event of the lake (docs/lake.md, "Id sidecars").
     """
 
     chunk_rows: int = CHUNK_ROWS
@@ -38,6 +43,7 @@ class IngestOptions:
     strict: bool = False
     progress: bool | None = None
     timezone: str | None = None
+    ids_memory: int | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.chunk_rows, int) or self.chunk_rows < 1:
@@ -48,5 +54,30 @@ class IngestOptions:
             from journeylab.engine import check_memory_limit
 
             check_memory_limit(self.memory_limit)
+        if self.ids_memory is not None and (
+            not isinstance(self.ids_memory, int)
+            or isinstance(self.ids_memory, bool)
+            or self.ids_memory < 0
+        ):
+            raise invalid("ids_memory", self.ids_memory, "None or a number of bytes (0 or more)")
         if self.timezone is not None and not isinstance(self.timezone, str):
             raise invalid("timezone", self.timezone, "None or an IANA name such as 'Europe/Paris'")
+
+
+_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
+_UNITS |= {"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
+
+
+def size_bytes(text: str, param: str) -> int:
+    """A size as bytes: a whole number with an optional unit, as DuckDB writes them
+    (``"256MB"``, ``"1.5GiB"``, ``"0"``; KB = 1000 bytes, KiB = 1024)."""
+    got = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*", text)
+    unit = got.group(2).lower() if got else ""
+    if got is None or unit not in _UNITS:
+        raise invalid(
+            param,
+            text,
+            "a size such as '256MB', '1GB' or '512MiB' (a number of bytes with a unit: "
+            "B, KB, MB, GB, TB or KiB, MiB, GiB, TiB)",
+        )
+    return int(float(got.group(1)) * _UNITS[unit])

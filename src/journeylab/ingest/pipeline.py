@@ -131,7 +131,8 @@ def land(
         failpoint("ingest.locked")
         layout.check_ingest_version()
         checker = Checker(con)
-        committer = Committer(layout, con.cursor())  # its own connection: another thread
+        # its own connection: another thread
+        committer = Committer(layout, con.cursor(), options.ids_memory)
         pending: Future[Committed] | None = None
         try:
             for batch in batches:

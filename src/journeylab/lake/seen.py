@@ -8,6 +8,11 @@ further — against the full hashes of the files' sidecars, then exactly against
 the files that hold one — so neither a fingerprint nor a hash collision can drop an event.
 At 100M ids a probe finds another id's fingerprint once in 11,000 (about 45 ids of a
 500k-record chunk), which costs a look into the sidecars (mapped, a few pages each).
+Fingerprints are held up to a budget (:data:`IDS_MEMORY`, smallest files first); the files
+past it are probed chunk by chunk in their sidecars, read block by block, so memory stays
+bounded at any lake size (each chunk then reads 8 bytes an event of those files, and
+searches its ids in each of them: compaction, which makes few large files, keeps that
+cheap).
 
 Each events file's hashes are kept beside it, sorted, in its generation's ``_ids/`` folder
 (:mod:`.sidecars`), so an ingest starts by reading 8 bytes an event instead of
@@ -28,12 +33,23 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from journeylab.lake.sidecars import map_ids, read_ids, write_ids
+from journeylab.lake.sidecars import (
+    IDS_BLOCK,
+    ids_blocks,
+    ids_whole,
+    map_ids,
+    read_ids,
+    write_ids,
+)
 
 if TYPE_CHECKING:
     from journeylab.lake.layout import Layout
 
-__all__ = ["SeenIds", "found_in_files", "hash_fingerprint", "id_hashes"]
+__all__ = ["IDS_MEMORY", "SeenIds", "found_in_files", "hash_fingerprint", "id_hashes"]
+
+#: bytes of fingerprints an ingest holds (4 an id: 67M ids); beyond, the ids are probed in
+#: the sidecars on disk (docs/lake.md, "Id sidecars")
+IDS_MEMORY = 256 << 20
 
 _LOAD = "SELECT hash(event_id) AS h FROM read_parquet($files)"
 _HASH = "SELECT hash(event_id) AS h FROM jl_ids"
@@ -83,30 +99,56 @@ class SeenIds:
     a few sorted runs of the hashes' low 32 bits (:func:`fingerprints`), merged like a
     binary counter (a run is merged into the one before while that is no larger), so an
     ingest probes a few runs per bucket whatever its size, and a merge copies one bucket,
-    never the whole set: memory stays 4 bytes an id, with no transient copy of it.
+    never the whole set: memory stays 4 bytes an id, with no transient copy of it — up to
+    its budget (``memory``); the ids of the files past it are probed on disk.
     """
 
     def __init__(
-        self, con: Any, layout: Layout | None, files: Sequence[str], rows: Sequence[int]
+        self,
+        con: Any,
+        layout: Layout | None,
+        files: Sequence[str],
+        rows: Sequence[int],
+        memory: int = IDS_MEMORY,
     ) -> None:
         """``files`` hold ``rows`` events each (from their footers): their hashes, from
         their sidecars (or, without a usable one, hashed again and the sidecar rewritten
         when ``layout`` is given), one file at a time, their fingerprints gathered per
         bucket; each bucket then becomes one sorted run (4 bytes an event, no other copy
-        but one file's hashes and one bucket's merge)."""
+        but one file's hashes and one bucket's merge).
+
+        Fingerprints are held up to ``memory`` bytes; the files past it (when ``layout``
+        is given) have their sidecars checked whole instead, and each chunk's hashes are
+        probed in them, read block by block (:meth:`on_disk`): memory stays bounded at
+        any lake size, and a chunk reads 8 bytes an event of the lake past the budget."""
         self.con, self.layout = con, layout
+        self.memory = memory
         self._fingerprint: int | None = None
         #: the rows of each events file known to this ingest (its sidecar must hold as many)
         self.rows: dict[str, int] = dict(zip(files, rows, strict=True))
         self.buckets: list[list[np.ndarray]] = [[] for _ in range(BUCKETS)]
+        self.held = 0  # fingerprints held
+        self.in_memory: set[str] = set()  # the files whose fingerprints are held
         pieces: list[list[np.ndarray]] = [[] for _ in range(BUCKETS)]
-        for path, n in zip(files, rows, strict=True):
+        buf = np.empty(0, np.uint64)
+        # the smallest files held first: a file on disk costs a search per chunk id
+        # whatever its size, so the budget is best spent on many small files
+        for n, path in sorted(zip(rows, files, strict=True)):
+            disk = layout is not None and 4 * (self.held + n) > memory
+            if disk and len(buf) < IDS_BLOCK:
+                buf = np.empty(IDS_BLOCK, np.uint64)
+            if disk and ids_whole(path, self.fingerprint, n, buf):
+                continue
             part = np.empty(n, np.uint64)
-            if not read_ids(path, self.fingerprint, part):
+            if disk or not read_ids(path, self.fingerprint, part):
                 self._hash_file(path, part)
                 part.sort()
                 if layout is not None:
                     write_ids(layout, path, part, self.fingerprint)
+            if disk:
+                continue
+            self.held += n
+            self.in_memory.add(path)
             for bucket, piece in zip(pieces, _split(part), strict=True):
                 if len(piece):
                     bucket.append(_low(piece))
@@ -165,15 +207,51 @@ class SeenIds:
     ) -> np.ndarray:
         """Which of ``rows`` (of ``ids``, with their ``hashes``) the lake's ``files``
         hold: those whose fingerprint is found, narrowed by the full hashes in the files'
-        sidecars, then checked exactly."""
-        hit = self._hits(hashes[rows])
+        sidecars, and those whose hash a sidecar on disk holds (:meth:`on_disk`), then
+        checked exactly against the files that hold one."""
+        probe = hashes[rows]
+        on_disk = [f for f in files if f in self.rows and f not in self.in_memory]
+        others = [f for f in files if f not in self.rows or f in self.in_memory]
+        hit = self._hits(probe) if self.held else np.zeros(len(probe), bool)
+        holding = self._holding(others, np.unique(probe[hit])) if hit.any() else []
+        if on_disk:
+            found_on_disk, holding_on_disk = self.on_disk(probe, on_disk)
+            hit |= found_on_disk
+            holding += holding_on_disk
         if not hit.any():
             return hit
         wanted = ids.take(pa.array(rows[hit]))
-        files = self._holding(files, np.unique(hashes[rows[hit]]))
-        found = found_in_files(self.con, files, wanted, "event_id")
+        found = found_in_files(self.con, holding, wanted, "event_id")
         hit[hit] = pc.is_in(wanted, value_set=found).to_numpy(zero_copy_only=False)
         return hit
+
+    def on_disk(self, hashes: np.ndarray, files: list[str]) -> tuple[np.ndarray, list[str]]:
+        """Which ``hashes`` some file's sidecar holds, and the files the exact check reads:
+        those whose sidecar holds one, and those without a usable sidecar (then every hash
+        is a candidate). Each sidecar is read once, block by block (:data:`IDS_BLOCK`
+        hashes of memory), and each block searched for the chunk's hashes in its range."""
+        ordered = np.sort(hashes)  # and drop repeats: np.unique's hashing took 30x longer
+        probes = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+        found = np.zeros(len(probes), bool)
+        holding, blind = [], False
+        buf = np.empty(IDS_BLOCK, np.uint64)
+        for path in files:
+            blocks = ids_blocks(path, self.fingerprint, self.rows.get(path), buf)
+            if blocks is None:
+                holding.append(path)
+                blind = True
+                continue
+            held = False
+            for block in blocks:
+                lo = int(np.searchsorted(probes, block[0]))
+                hi = int(np.searchsorted(probes, block[-1], "right"))
+                if lo < hi:
+                    held = _mark(block, probes, lo, hi, found) or held
+            if held:
+                holding.append(path)
+        if blind:
+            return np.ones(len(hashes), bool), holding
+        return found[np.searchsorted(probes, hashes)], holding
 
     def _holding(self, files: list[str], wanted: np.ndarray) -> list[str]:
         """Of ``files``, those whose sidecar holds one of the ``wanted`` hashes, or that
@@ -197,6 +275,10 @@ class SeenIds:
         if events_file is not None and self.layout is not None:
             self.rows[str(events_file)] = len(ordered)
             write_ids(self.layout, events_file, ordered, self.fingerprint)
+            if 4 * (self.held + len(ordered)) > self.memory:  # past the budget: on disk
+                return
+            self.in_memory.add(str(events_file))
+        self.held += len(ordered)
         for runs, part in zip(self.buckets, _split(ordered), strict=True):
             if not len(part):
                 continue
@@ -235,6 +317,20 @@ def _held(run: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.zeros(len(values), bool)
     at = np.minimum(np.searchsorted(run, values), len(run) - 1)
     return np.asarray(run[at] == values)
+
+
+def _mark(block: np.ndarray, probes: np.ndarray, lo: int, hi: int, found: np.ndarray) -> bool:
+    """Mark in ``found`` the ``probes[lo:hi]`` the sorted ``block`` holds (the fewer of
+    the two searched in the other); whether it holds one."""
+    part = probes[lo:hi]
+    if len(block) >= len(part):
+        got = _held(block, part)
+        found[lo:hi] |= got
+        return bool(got.any())
+    at = np.minimum(np.searchsorted(part, block), len(part) - 1)
+    same = part[at] == block
+    found[lo + at[same]] = True
+    return bool(same.any())
 
 
 def _split(ordered: np.ndarray) -> list[np.ndarray]:

@@ -11,9 +11,11 @@ are written like every file of the lake: under ``_tmp/``, fsynced, renamed into 
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +25,11 @@ import pyarrow.parquet as pq
 from journeylab.lake.layout import Layout
 
 __all__ = [
+    "IDS_BLOCK",
     "IDS_DIR",
+    "ids_blocks",
     "ids_path",
+    "ids_whole",
     "map_ids",
     "read_ids",
     "users_path",
@@ -111,6 +116,60 @@ def read_ids(events_file: str | Path, fingerprint: int, out: np.ndarray) -> bool
         return False
     out[:] = run[_HEADER:]
     return int(out.sum(dtype=np.uint64)) == int(run[3])
+
+
+#: hashes read at a time when a sidecar is streamed (512 KiB: a search in a block that
+#: fits the cache took 0.45 s a chunk for 114M events, against 0.6 s in 8 MiB blocks)
+IDS_BLOCK = 1 << 16
+
+
+def ids_blocks(
+    events_file: str | Path, fingerprint: int, rows: int | None, buf: np.ndarray
+) -> Iterator[np.ndarray] | None:
+    """``events_file``'s sorted id hashes read block by block into ``buf`` (uint64; each
+    block a view of it, overwritten by the next): memory stays that of ``buf`` whatever the
+    file's size. None when the sidecar is not usable (as :func:`map_ids`)."""
+    if sys.byteorder != "little":  # pragma: no cover - sidecars are little-endian
+        return None
+    try:
+        fh = io.FileIO(ids_path(events_file), "rb")  # closed by _blocks, or below
+    except OSError:
+        return None
+    head = np.zeros(_HEADER, "<u8")
+    size = os.fstat(fh.fileno()).st_size
+    got = fh.readinto(head.data.cast("B"))
+    if (
+        rows is None
+        or got != head.nbytes
+        or size != (_HEADER + rows) * 8
+        or (int(head[0]), int(head[1]), int(head[2])) != (_MAGIC, fingerprint, rows)
+    ):
+        fh.close()
+        return None
+    return _blocks(fh, buf)
+
+
+def _blocks(fh: io.FileIO, buf: np.ndarray) -> Iterator[np.ndarray]:
+    view = buf.data.cast("B")
+    with fh:
+        while True:
+            got = (fh.readinto(view) or 0) // 8
+            if not got:
+                return
+            yield buf[:got]
+
+
+def ids_whole(events_file: str | Path, fingerprint: int, rows: int, buf: np.ndarray) -> bool:
+    """Whether ``events_file``'s ids sidecar is usable and whole (its checksum holds), read
+    block by block into ``buf``."""
+    blocks = ids_blocks(events_file, fingerprint, rows, buf)
+    if blocks is None:
+        return False
+    total = 0
+    for block in blocks:  # the sum wraps at 64 bits, as the header's
+        total = (total + int(block.sum(dtype=np.uint64))) & 0xFFFFFFFFFFFFFFFF
+    head = np.fromfile(ids_path(events_file), "<u8", count=_HEADER)
+    return len(head) == _HEADER and int(total) == int(head[3])
 
 
 def write_users(layout: Layout, events_file: str | Path, table: pa.Table) -> None:
