@@ -34,7 +34,7 @@ class IngestOptions:
     - ``ids_memory``: bytes the lake's event ids may take in memory, for de-duplication (4
       an event; None: 256 MiB, 67M events). A larger lake's ids are probed in their
       sidecars on disk instead, chunk by chunk: memory stays bounded at any lake size,
-      and each chunk reads 8 bytes an event of the lake (docs/lake.md, "Id sidecars").
+      and each chunk reads 8 bytes an event past the budget (docs/lake.md, "Id sidecars").
     """
 
     chunk_rows: int = CHUNK_ROWS
