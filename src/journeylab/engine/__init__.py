@@ -101,7 +101,8 @@ class Engine:
         ``conf`` holds Spark settings (``{"spark.sql.shuffle.partitions": "64"}``): given
         to the builder of a new local session (so static ones like ``spark.driver.memory``
         work), set on the session otherwise. The session time zone is always UTC (lake
-        timestamps are UTC instants). Needs Spark >= 4.0 (``data`` filters use VARIANT).
+        timestamps are UTC instants), and Arrow transfers always on (in-memory tables keep
+        their nulls). Needs Spark >= 4.0 (``data`` filters use VARIANT).
         """
         settings = spark_conf(conf)
         if session is not None and remote is not None:
@@ -116,6 +117,10 @@ class Engine:
             for key, value in settings.items():
                 set_conf(session, key, value)
         set_conf(session, "spark.sql.session.timeZone", "UTC")
+        # in-memory tables (spend, definitions, ...) go to Spark through Arrow: without it
+        # pandas' NaN for a missing float stays NaN, not null (a session built elsewhere
+        # gave another median and a NaN percentile, silently)
+        set_conf(session, "spark.sql.execution.arrow.pyspark.enabled", "true")
         import ibis
 
         return cls(ibis.pyspark.connect(session), "pyspark")
