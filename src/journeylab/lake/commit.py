@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from journeylab.lake.failpoints import failpoint
 from journeylab.lake.layout import EVENT_SCHEMA, REJECTED_SCHEMA, ROW_GROUP_ROWS, Layout
 from journeylab.lake.order import first_rows, lake_order, ranks
-from journeylab.lake.seen import IDS_MEMORY, SeenIds, found_in_files, id_hashes
+from journeylab.lake.seen import SeenIds, found_in_files, id_hashes
 from journeylab.lake.typed import add_columns, generation_keys
 from journeylab.lake.userkeys import UserKeys
 
@@ -50,12 +50,11 @@ class Committer:
     """Commits chunks to one lake, in order (used by one thread; holds the lake's ids)."""
 
     def __init__(self, layout: Layout, con: Any, ids_memory: int | None = None) -> None:
-        """``ids_memory``: bytes the lake's ids may take in memory (None: IDS_MEMORY)."""
+        """``ids_memory``: bytes the lake's ids may take in memory (None: the default)."""
         self.layout, self.con = layout, con
         files = layout.event_files()
         rows = [pq.ParquetFile(f).metadata.num_rows for f in files]
-        memory = IDS_MEMORY if ids_memory is None else ids_memory
-        self.seen = SeenIds(con, layout, files, rows, memory)
+        self.seen = SeenIds(con, layout, files, rows, ids_memory)
         self.users = UserKeys(con, layout)
         self.typed = generation_keys(layout.generation())  # the files' typed properties
 

@@ -80,7 +80,8 @@ def compact(
                 columns = [ColumnExpression(n) for n in base.names]
                 source = con.read_parquet(files).project(*columns)
                 source.create_view(_SOURCE)
-            keys = _keys(layout, con, files, typed)
+            total = sum(pq.ParquetFile(f).metadata.num_rows for f in files)  # footers
+            keys = _keys(layout, con, files, typed, total)
             if not files:  # nothing to rewrite: later ingests carry the keys
                 if keys != current:
                     layout.write_properties(layout.generation(), keys)
@@ -100,7 +101,6 @@ def compact(
             )
             gen = layout.next_generation()
             layout.write_properties(gen, keys)
-            total = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
             sidecars = _Sidecars(layout, side, min(file_rows, total), users)
             try:
                 layout.write_parquet_stream(
@@ -119,15 +119,14 @@ def _declaration(properties: Properties) -> tuple[str, ...] | Literal["auto"] | 
     return check_keys(properties)
 
 
-def _keys(layout: Layout, con: Any, files: list[str], typed: bool) -> Typed:
-    """The keys to type and their kinds: the lake's declaration, else the most used (none
-    before format 3); an empty lake's declared keys get every kind."""
+def _keys(layout: Layout, con: Any, files: list[str], typed: bool, rows: int) -> Typed:
+    """The keys to type and their kinds: the lake's declaration, else the most used of the
+    ``rows`` events (none before format 3); an empty lake's declared keys get every kind."""
     if not typed:
         return {}
     declared = layout.read_json(DECLARED, {}).get("keys")
     if not files:
         return {} if declared is None else {k: KINDS for k in declared}
-    rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
     return profile(con, _SOURCE, layout.base_schema, rows, declared)
 
 

@@ -109,7 +109,7 @@ class SeenIds:
         layout: Layout | None,
         files: Sequence[str],
         rows: Sequence[int],
-        memory: int = IDS_MEMORY,
+        memory: int | None = None,
     ) -> None:
         """``files`` hold ``rows`` events each (from their footers): their hashes, from
         their sidecars (or, without a usable one, hashed again and the sidecar rewritten
@@ -117,12 +117,13 @@ class SeenIds:
         bucket; each bucket then becomes one sorted run (4 bytes an event, no other copy
         but one file's hashes and one bucket's merge).
 
-        Fingerprints are held up to ``memory`` bytes; the files past it (when ``layout``
-        is given) have their sidecars checked whole instead, and each chunk's hashes are
-        probed in them, read block by block (:meth:`on_disk`): memory stays bounded at
-        any lake size, and a chunk reads 8 bytes an event of the lake past the budget."""
+        Fingerprints are held up to ``memory`` bytes (None: :data:`IDS_MEMORY`); the files
+        past it (when ``layout`` is given) have their sidecars checked whole instead, and
+        each chunk's hashes are probed in them, read block by block (:meth:`on_disk`):
+        memory stays bounded at any lake size, and a chunk reads 8 bytes an event of the
+        lake past the budget."""
         self.con, self.layout = con, layout
-        self.memory = memory
+        self.memory = IDS_MEMORY if memory is None else memory
         self._fingerprint: int | None = None
         #: the rows of each events file known to this ingest (its sidecar must hold as many)
         self.rows: dict[str, int] = dict(zip(files, rows, strict=True))
@@ -134,7 +135,7 @@ class SeenIds:
         # the smallest files held first: a file on disk costs a search per chunk id
         # whatever its size, so the budget is best spent on many small files
         for n, path in sorted(zip(rows, files, strict=True)):
-            disk = layout is not None and 4 * (self.held + n) > memory
+            disk = layout is not None and 4 * (self.held + n) > self.memory
             if disk and len(buf) < IDS_BLOCK:
                 buf = np.empty(IDS_BLOCK, np.uint64)
             if disk and ids_whole(path, self.fingerprint, n, buf):

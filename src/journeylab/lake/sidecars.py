@@ -93,12 +93,18 @@ def _mapped(events_file: str | Path, fingerprint: int, rows: int | None) -> np.n
         run = np.memmap(ids_path(events_file), "<u8", mode="r")
     except (OSError, ValueError):  # none, or empty
         return None
-    if len(run) < _HEADER:
-        return None
-    head = (int(run[0]), int(run[1]), int(run[2]))
-    if head != (_MAGIC, fingerprint, rows) or len(run) - _HEADER != rows:
-        return None
-    return run
+    return run if _usable(run[:_HEADER], len(run), fingerprint, rows) else None
+
+
+def _usable(head: np.ndarray, words: int, fingerprint: int, rows: int | None) -> bool:
+    """Whether a sidecar of ``words`` uint64 starting with ``head`` holds ``rows`` hashes
+    made by the hash function ``fingerprint``."""
+    return (
+        rows is not None
+        and len(head) == _HEADER
+        and words == _HEADER + rows
+        and (int(head[0]), int(head[1]), int(head[2])) == (_MAGIC, fingerprint, rows)
+    )
 
 
 def map_ids(events_file: str | Path, fingerprint: int, rows: int | None) -> np.ndarray | None:
@@ -129,24 +135,28 @@ def ids_blocks(
     """``events_file``'s sorted id hashes read block by block into ``buf`` (uint64; each
     block a view of it, overwritten by the next): memory stays that of ``buf`` whatever the
     file's size. None when the sidecar is not usable (as :func:`map_ids`)."""
+    got = _opened(events_file, fingerprint, rows)
+    return None if got is None else _blocks(got[0], buf)
+
+
+def _opened(
+    events_file: str | Path, fingerprint: int, rows: int | None
+) -> tuple[io.FileIO, int] | None:
+    """The ids sidecar open after its header, and the header's checksum; None when it is
+    not usable."""
     if sys.byteorder != "little":  # pragma: no cover - sidecars are little-endian
         return None
     try:
-        fh = io.FileIO(ids_path(events_file), "rb")  # closed by _blocks, or below
+        fh = io.FileIO(ids_path(events_file), "rb")  # the caller closes it, or below
     except OSError:
         return None
     head = np.zeros(_HEADER, "<u8")
-    size = os.fstat(fh.fileno()).st_size
-    got = fh.readinto(head.data.cast("B"))
-    if (
-        rows is None
-        or got != head.nbytes
-        or size != (_HEADER + rows) * 8
-        or (int(head[0]), int(head[1]), int(head[2])) != (_MAGIC, fingerprint, rows)
-    ):
+    got = fh.readinto(head.data.cast("B")) or 0
+    words = os.fstat(fh.fileno()).st_size // 8
+    if not _usable(head[: got // 8], words, fingerprint, rows):
         fh.close()
         return None
-    return _blocks(fh, buf)
+    return fh, int(head[3])
 
 
 def _blocks(fh: io.FileIO, buf: np.ndarray) -> Iterator[np.ndarray]:
@@ -162,14 +172,13 @@ def _blocks(fh: io.FileIO, buf: np.ndarray) -> Iterator[np.ndarray]:
 def ids_whole(events_file: str | Path, fingerprint: int, rows: int, buf: np.ndarray) -> bool:
     """Whether ``events_file``'s ids sidecar is usable and whole (its checksum holds), read
     block by block into ``buf``."""
-    blocks = ids_blocks(events_file, fingerprint, rows, buf)
-    if blocks is None:
+    got = _opened(events_file, fingerprint, rows)
+    if got is None:
         return False
     total = 0
-    for block in blocks:  # the sum wraps at 64 bits, as the header's
+    for block in _blocks(got[0], buf):  # the sum wraps at 64 bits, as the header's
         total = (total + int(block.sum(dtype=np.uint64))) & 0xFFFFFFFFFFFFFFFF
-    head = np.fromfile(ids_path(events_file), "<u8", count=_HEADER)
-    return len(head) == _HEADER and int(total) == int(head[3])
+    return total == got[1]
 
 
 def write_users(layout: Layout, events_file: str | Path, table: pa.Table) -> None:
