@@ -107,8 +107,8 @@ MACROS = (
     "c AS (SELECT *, CASE WHEN dk IS NULL THEN NULL WHEN jl_increasing(dk) THEN d "
     "WHEN len(list_distinct(dk)) = len(dk) THEN jl_sorted(d) END AS canon FROM t), "
     # what the derived id hashes: the canonical JSON array [userId, name, eventAt, data]
-    "h AS (SELECT *, CASE WHEN e_t IS NULL THEN '[' || to_json(u) || ',' || to_json(n) || ',' "
-    "|| coalesce(at_us::VARCHAR, 'null') || ',' || coalesce(to_json(canon), 'null') || ']' "
+    # (json_array writes what to_json of each value joined by commas would, in half the time)
+    "h AS (SELECT *, CASE WHEN e_t IS NULL THEN json_array(u, n, at_us, canon)::VARCHAR "
     "END AS payload FROM c), "
     "r AS (SELECT *, CASE "
     "WHEN pre IS NOT NULL THEN pre "
