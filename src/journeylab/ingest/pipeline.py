@@ -127,12 +127,13 @@ def land(
         engine.scratch(options.threads, options.memory_limit) as con,
         layout.locked(),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="jl-commit") as pool,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="jl-prepare") as preparing,
     ):
         failpoint("ingest.locked")
         layout.check_ingest_version()
         checker = Checker(con)
-        # its own connection: another thread
-        committer = Committer(layout, con.cursor(), options.ids_memory)
+        # the other threads have connections of their own
+        committer = Committer(layout, con.cursor(), options.ids_memory, con.cursor())
         pending: Future[Committed] | None = None
         try:
             for batch in batches:
@@ -141,11 +142,11 @@ def land(
                 _count(tally, done)
                 if options.strict and done.rejects:
                     raise _strict_error(done)
+                # prepared (hashed, de-duplicated, ordered) while the chunk before commits
+                ready = preparing.submit(committer.prepare, done.events, done.land)
                 if pending is not None:
                     _add(tally, pending.result())
-                pending = pool.submit(
-                    committer.commit, done.source, done.events, done.land, done.rejects
-                )
+                pending = pool.submit(committer.finish, ready, done.source, done.rejects)
         finally:
             if pending is not None:
                 _add(tally, pending.result())

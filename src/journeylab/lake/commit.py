@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,13 +25,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from journeylab.lake.failpoints import failpoint
+from journeylab.lake.hashing import distinct_keys
 from journeylab.lake.layout import EVENT_SCHEMA, REJECTED_SCHEMA, ROW_GROUP_ROWS, Layout
 from journeylab.lake.order import first_rows, lake_order, ranks
 from journeylab.lake.seen import SeenIds, found_in_files, id_hashes
 from journeylab.lake.typed import add_columns, generation_keys
 from journeylab.lake.userkeys import UserKeys
 
-__all__ = ["Committed", "Committer", "reject_id"]
+__all__ = ["Committed", "Committer", "Prepared", "reject_id"]
 
 Reject = tuple[int, str, str, str, int]  # record number, raw text, reason, detail, received
 
@@ -46,12 +48,37 @@ class Committed:
     files: int = 0
 
 
-class Committer:
-    """Commits chunks to one lake, in order (used by one thread; holds the lake's ids)."""
+@dataclass
+class Prepared:
+    """A chunk's events made ready to commit, whatever the lake holds: the rows to land
+    (first occurrence of each id in the chunk) in the lake's order, their id hashes, the
+    chunk's users and their keys (:meth:`Committer.prepare`)."""
 
-    def __init__(self, layout: Layout, con: Any, ids_memory: int | None = None) -> None:
-        """``ids_memory``: bytes the lake's ids may take in memory (None: the default)."""
+    events: pa.Table
+    marked: int  # rows marked to land, repeats included
+    rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    hashes: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
+    ids: pa.Array | None = None
+    at: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    users: pa.Array | None = None  # the chunk's distinct user ids
+    user_index: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+
+
+class Committer:
+    """Commits chunks to one lake, in order (used by one thread; holds the lake's ids).
+
+    A chunk's :meth:`prepare` needs nothing of the lake, so it may run on another thread
+    (with the connection given as ``prepare_con``) while the chunk before is committed by
+    :meth:`finish`; :meth:`commit` does both."""
+
+    def __init__(
+        self, layout: Layout, con: Any, ids_memory: int | None = None, prepare_con: Any = None
+    ) -> None:
+        """``ids_memory``: bytes the lake's ids may take in memory (None: the default);
+        ``prepare_con``: the connection :meth:`prepare` uses (None: ``con``)."""
         self.layout, self.con = layout, con
+        self.prepare_con = con if prepare_con is None else prepare_con
         files = layout.event_files()
         rows = [pq.ParquetFile(f).metadata.num_rows for f in files]
         self.seen = SeenIds(con, layout, files, rows, ids_memory)
@@ -63,22 +90,53 @@ class Committer:
     ) -> Committed:
         """Land one chunk: the rows of ``events`` (EVENT_SCHEMA but ``user_key``, in input
         order) that ``land`` marks, and ``rejects``, from the input file ``source``."""
-        done = Committed()
+        return self.finish(self.prepare(events, land), source, rejects)
+
+    def prepare(self, events: pa.Table, land: np.ndarray) -> Prepared:
+        """The rows of ``events`` that ``land`` marks, the first of each id kept, in the
+        lake's order; their hashes and user keys (nothing of the lake is read)."""
         rows = np.flatnonzero(land)
-        if len(rows):
-            ids = events["event_id"].combine_chunks()
-            hashes = id_hashes(self.con, ids)
-            rows = rows[first_rows(hashes, ids, rows)]
-            known = self.seen.known(ids, hashes, rows, self.layout.event_files())
-            rows = rows[~known]
-            done.duplicates = int(land.sum()) - len(rows)
+        ready = Prepared(events, len(rows))
+        if not len(rows):
+            return ready
+        con = self.prepare_con
+        ready.ids = ids = events["event_id"].combine_chunks()
+        ready.hashes = id_hashes(con, ids)
+        rows = rows[first_rows(ready.hashes, ids, rows)]
+        ready.at = events["event_at"].combine_chunks().cast(pa.int64()).to_numpy()
+        names = ranks(events["name"].combine_chunks())[0]
+        users, ready.users, ready.user_index = ranks(events["user_id"].combine_chunks())
+        order = lake_order(
+            names[rows], users[rows], len(ready.users), ready.at[rows], ids.take(rows)
+        )
+        ready.rows = rows[order]
+        ready.keys = distinct_keys(con, ready.users)
+        return ready
+
+    def finish(
+        self, ready: Prepared | Future[Prepared], source: str, rejects: list[Reject]
+    ) -> Committed:
+        """Commit a prepared chunk (or the future of one) and its ``rejects``: its rows the
+        lake does not hold yet, their users' keys checked, as one events file."""
+        if isinstance(ready, Future):
+            ready = ready.result()
+        done = Committed()
+        if ready.marked:
+            assert ready.ids is not None and ready.users is not None
+            files = self.layout.event_files()
+            rows = ready.rows
+            rows = rows[~self.seen.known(ready.ids, ready.hashes, rows, files)]
+            done.duplicates = ready.marked - len(rows)
             if len(rows):
-                at = events["event_at"].combine_chunks().cast(pa.int64()).to_numpy()
-                done.first, done.last = int(at[rows].min()), int(at[rows].max())
-                parts = self._ordered(events, rows, at)
+                done.first, done.last = int(ready.at[rows].min()), int(ready.at[rows].max())
+                landing = np.zeros(len(ready.users), bool)  # the users that land (a mask:
+                landing[ready.user_index[rows]] = True  # np.unique hashed them, 27 ms)
+                self.users.check(ready.users, ready.keys, np.flatnonzero(landing))
                 failpoint("ingest.chunk-validated")
-                path = self.layout.write_events(parts, hashes[rows].tobytes(), "ingest.events")
-                self.seen.add(hashes[rows], path)
+                parts = self._ordered(ready, rows)
+                hashes = ready.hashes[rows]
+                path = self.layout.write_events(parts, hashes.tobytes(), "ingest.events")
+                self.seen.add(hashes, path)
                 self.users.landed(path)
                 failpoint("ingest.ids-landed")
                 done.accepted, done.files = len(rows), 1
@@ -95,24 +153,15 @@ class Committer:
             failpoint("ingest.rejects-landed")
         return done
 
-    def _ordered(self, events: pa.Table, rows: np.ndarray, at: np.ndarray) -> Iterator[pa.Table]:
-        """``rows`` of ``events`` in the lake's order with their ``user_key`` and the
+    def _ordered(self, ready: Prepared, rows: np.ndarray) -> Iterator[pa.Table]:
+        """``rows`` of the chunk (in the lake's order) with their ``user_key`` and the
         generation's typed properties, one row group at a time (the chunk is never copied
         whole)."""
-        names = ranks(events["name"].combine_chunks())[0]
-        users, dictionary, user_index = ranks(events["user_id"].combine_chunks())
-        order = lake_order(
-            names[rows], users[rows], len(dictionary), at[rows], events["event_id"].take(rows)
-        )
-        taken = rows[order]
-        landing = np.zeros(len(dictionary), bool)  # the chunk's users that land (a mask:
-        landing[user_index[taken]] = True  # np.unique hashed them, 27 ms a chunk)
-        keys = self.users.keys(dictionary, np.flatnonzero(landing))  # before any write
-        table = events.combine_chunks()
-        for lo in range(0, len(taken), ROW_GROUP_ROWS):
-            part = taken[lo : lo + ROW_GROUP_ROWS]
+        table = ready.events.combine_chunks()
+        for lo in range(0, len(rows), ROW_GROUP_ROWS):
+            part = rows[lo : lo + ROW_GROUP_ROWS]
             group = table.take(pa.array(part)).append_column(
-                "user_key", pa.array(keys[user_index[part]])
+                "user_key", pa.array(ready.keys[ready.user_index[part]])
             )
             yield add_columns(self.con, group.cast(EVENT_SCHEMA), self.typed)
 

@@ -80,9 +80,13 @@ class UserKeys:
         (two of them, or one of them and one of the lake, with one key) is recorded in the
         marker first."""
         keys = distinct_keys(self.con, ids)
+        self.check(ids, keys, landing)
+        return keys
+
+    def check(self, ids: pa.Array, keys: np.ndarray, landing: np.ndarray) -> None:
+        """:meth:`keys` with the keys of ``ids`` already computed (by any connection)."""
         if self.active and len(landing):
             self._check(ids.take(pa.array(landing)), keys[landing])
-        return keys
 
     def landed(self, events_file: str | Path) -> None:
         """Write the sidecar of the file just landed: the users its chunk brought."""
