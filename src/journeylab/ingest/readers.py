@@ -1,8 +1,9 @@
 """Input formats → wire batches (:mod:`.wire`): which reader a file takes, and reading it.
 
 Formats: jsonl/ndjson (one Events API object a line), json (a batch body
-``{"events": [...]}`` or a list), csv and parquet (:mod:`.table_readers`). JSON lines, JSON
-and CSV may be gzip-compressed (``events.jsonl.gz``). An importer for another tool's export
+``{"events": [...]}`` or a list), csv (:mod:`.csv_readers`) and parquet
+(:mod:`.table_readers`). JSON lines, JSON and CSV may be gzip-compressed
+(``events.jsonl.gz``). An importer for another tool's export
 is a reader plus a column mapping onto the wire fields.
 """
 
@@ -14,9 +15,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from journeylab.errors import InputError, invalid
+from journeylab.ingest.csv_readers import csv_batches
 from journeylab.ingest.importers import VENDORS, vendor_batches
 from journeylab.ingest.json_readers import body_batches, jsonl_batches
-from journeylab.ingest.table_readers import csv_batches, parquet_batches
+from journeylab.ingest.table_readers import parquet_batches
 from journeylab.ingest.wire import WireBatch
 
 __all__ = ["FORMATS", "detect_format", "open_input", "read_batches"]
