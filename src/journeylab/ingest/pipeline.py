@@ -4,9 +4,11 @@ Every input, whatever its format, goes the same way: its reader yields wire batc
 about ``chunk_rows`` records (:mod:`.readers`), :class:`~.validate.Checker` validates each
 one (the rules of :mod:`.rules`, the Validator for what they flag), and the lake commits it
 (:class:`~journeylab.lake.commit.Committer`: first wins by event id, ``user_key``, lake
-order, one events file and one rejected file by rename). Validation of chunk N+1 runs while
-chunk N is committed, on a second thread. The ingest holds the lake's writer lock: writers
-queue; readers never wait (docs/lake.md).
+order, one events file and one rejected file by rename). Three threads share the work:
+while chunk N is committed (what needs the lake: its ids known, its users' keys checked,
+the write), chunk N+1 is validated and then prepared (its ids hashed and de-duplicated,
+lake order, user keys: :meth:`~journeylab.lake.commit.Committer.prepare`). The ingest holds
+the lake's writer lock: writers queue; readers never wait (docs/lake.md).
 """
 
 from __future__ import annotations
