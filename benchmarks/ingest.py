@@ -3,7 +3,7 @@ memory of `journeylab compact` on a lake built by many ingests.
 
 Run by hand (never in tests), on an otherwise quiet machine if you can:
 
-    nice -n 10 .venv/bin/python benchmarks/ingest.py [--events 10000000] [--formats jsonl,parquet,csv]
+    nice -n 10 .venv/bin/python benchmarks/ingest.py [--events 10000000] [--formats jsonl,parquet,csv] [--repeat 3]
     nice -n 10 .venv/bin/python benchmarks/ingest.py --compact --lake-events 100000000 --ingests 20
 
 Inputs are generated once (deterministic by seed) and cached under ``benchmarks/.cache/``:
@@ -223,6 +223,37 @@ def ingest(path: Path, lake: Path) -> dict[str, Any]:
     return got
 
 
+def formats_bench(args: argparse.Namespace) -> dict[str, Any]:
+    """The floor, then each format, ``--repeat`` rounds in turn (so a slower spell of the
+    machine touches all of them); each reports its median run by wall time, with the walls
+    of every round, and JSON lines its ratio to the floor per round and of the medians."""
+    jsonl = input_file(args.events, args.seed, args.regenerate)
+    formats = args.formats.split(",")
+    runs: dict[str, list[dict[str, Any]]] = {"floor_read_json_to_parquet": []}
+    for _ in range(args.repeat):
+        runs["floor_read_json_to_parquet"].append(floor(jsonl, args.events))
+        for fmt in formats:
+            got = ingest(same_events(jsonl, fmt), CACHE / f"ingest-lake-{fmt}")
+            runs.setdefault(fmt, []).append(got)
+            print(json.dumps({fmt: got}), file=sys.stderr, flush=True)
+    out: dict[str, Any] = {}
+    for name, got in runs.items():
+        median = sorted(got, key=lambda r: r["wall_seconds"])[(len(got) - 1) // 2]
+        out[name] = {**median, "walls": [r["wall_seconds"] for r in got]}
+    if "jsonl" in runs:
+        floors = runs["floor_read_json_to_parquet"]
+        out["jsonl"]["ratio_to_floor"] = round(
+            out["jsonl"]["events_per_second"]
+            / out["floor_read_json_to_parquet"]["events_per_second"],
+            3,
+        )
+        out["jsonl"]["ratios_per_round"] = [
+            round(j["events_per_second"] / f["events_per_second"], 3)
+            for j, f in zip(runs["jsonl"], floors, strict=True)
+        ]
+    return out
+
+
 # -- compaction of a lake built by many ingests --------------------------------------------
 def shuffled_chunk(rng: np.random.Generator, n: int, first: int, users: int) -> pa.Table:
     """``n`` events over the whole 90 days, in random time order (a time-shuffled chunk)."""
@@ -293,6 +324,7 @@ def main() -> None:
     parser.add_argument("--lake-events", type=int, default=100_000_000)
     parser.add_argument("--ingests", type=int, default=20)
     parser.add_argument("--memory-limit", default=None)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of the floor and formats")
     args = parser.parse_args()
     result: dict[str, Any] = {"load_average": os.getloadavg()}
     if args.compact:
@@ -300,16 +332,7 @@ def main() -> None:
             args.lake_events, args.ingests, args.seed, args.memory_limit
         )
     else:
-        jsonl = input_file(args.events, args.seed, args.regenerate)
-        result["floor_read_json_to_parquet"] = floor(jsonl, args.events)
-        for fmt in args.formats.split(","):
-            path = same_events(jsonl, fmt)
-            got = ingest(path, CACHE / f"ingest-lake-{fmt}")
-            if fmt == "jsonl":
-                floor_rate = result["floor_read_json_to_parquet"]["events_per_second"]
-                got["ratio_to_floor"] = round(got["events_per_second"] / floor_rate, 3)
-            result[fmt] = got
-            print(json.dumps({fmt: got}), file=sys.stderr, flush=True)
+        result.update(formats_bench(args))
     result["load_average_after"] = os.getloadavg()
     print(json.dumps(result, indent=1))
 

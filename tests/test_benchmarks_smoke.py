@@ -49,10 +49,14 @@ def test_funnel_and_backtest_benchmarks_run(tmp_path: Path) -> None:
 
 
 def test_ingest_benchmark_runs(tmp_path: Path) -> None:
-    result = _run("ingest.py", "--events", "20000", cache=tmp_path)
-    assert result["floor_read_json_to_parquet"]
+    result = _run("ingest.py", "--events", "20000", "--repeat", "2", cache=tmp_path)
+    assert len(result["floor_read_json_to_parquet"]["walls"]) == 2  # type: ignore[index]
     for fmt in ("jsonl", "parquet", "csv"):
         assert result[fmt]["report"]["records"] >= 19_000  # type: ignore[index]
+        walls = result[fmt]["walls"]  # type: ignore[index]
+        assert result[fmt]["wall_seconds"] == sorted(walls)[0]  # type: ignore[index]
+    assert len(result["jsonl"]["ratios_per_round"]) == 2  # type: ignore[index]
+    assert result["jsonl"]["ratio_to_floor"] > 0  # type: ignore[index]
     assert list(tmp_path.glob("ingest-20000-*.jsonl"))  # the cache went where it was told
     compact = _run(
         "ingest.py", "--compact", "--lake-events", "30000", "--ingests", "3", cache=tmp_path
