@@ -79,8 +79,10 @@ def test_long_rows_land_as_with_one_block(tmp_path: Path, monkeypatch: pytest.Mo
     assert (got.accepted, got.rejected_by_reason) == (want.accepted, want.rejected_by_reason)
     assert want.rejected_by_reason == {"data_too_large": 1, "invalid_row": 1}
     sort = ["event_id"]
-    assert small.sql("SELECT * FROM events").sort(sort).equals(
-        big.sql("SELECT * FROM events").sort(sort)
+    assert (
+        small.sql("SELECT * FROM events")
+        .sort(sort)
+        .equals(big.sql("SELECT * FROM events").sort(sort))
     )
     assert small.rejected().equals(big.rejected())
 
