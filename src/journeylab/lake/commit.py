@@ -25,7 +25,6 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from journeylab.lake.failpoints import failpoint
-from journeylab.lake.hashing import distinct_keys
 from journeylab.lake.layout import EVENT_SCHEMA, REJECTED_SCHEMA, ROW_GROUP_ROWS, Layout
 from journeylab.lake.order import first_rows, lake_order, ranks
 from journeylab.lake.seen import SeenIds, found_in_files, id_hashes
@@ -110,7 +109,7 @@ class Committer:
             names[rows], users[rows], len(ready.users), ready.at[rows], ids.take(rows)
         )
         ready.rows = rows[order]
-        ready.keys = distinct_keys(con, ready.users)
+        ready.keys = self.users.compute(con, ready.users)
         return ready
 
     def finish(

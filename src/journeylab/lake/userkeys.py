@@ -83,6 +83,12 @@ class UserKeys:
         self.check(ids, keys, landing)
         return keys
 
+    @staticmethod
+    def compute(con: Any, ids: pa.Array) -> np.ndarray:
+        """The ``user_key`` of each of ``ids`` on ``con``, checking nothing (reads nothing
+        of the lake: an ingest's prepare thread calls it with its own connection)."""
+        return distinct_keys(con, ids)
+
     def check(self, ids: pa.Array, keys: np.ndarray, landing: np.ndarray) -> None:
         """:meth:`keys` with the keys of ``ids`` already computed (by any connection)."""
         if self.active and len(landing):
