@@ -29,8 +29,7 @@ import pyarrow.csv as pacsv
 from journeylab.errors import InputError
 from journeylab.ingest.json_readers import as_text
 from journeylab.ingest.model import Rejection
-from journeylab.ingest.table_readers import _FIELD, _decode, _kind
-from journeylab.ingest.wire import WireBatch, string_values, typed_table
+from journeylab.ingest.wire import FIELDS, WireBatch, kinds, string_values, typed_table
 
 __all__ = ["CSV_BLOCK", "coerce", "csv_batches", "csv_raw", "csv_record"]
 
@@ -38,6 +37,7 @@ _INT = r"-?(?:0|[1-9][0-9]*)"
 _FLOAT = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
 #: numbers whose float may overflow: the Validator path says whether it stays a number
 _HUGE = r"[eE][+-]?[0-9]{3}|[0-9]{300}"
+_decode = msgspec.json.Decoder().decode
 
 
 def coerce(value: str) -> Any:
@@ -189,7 +189,9 @@ def _csv_blocks(
         yield table, numbers, 0
 
 
-def _within(odd: list[tuple[int, str]], end: int) -> tuple[list, list]:
+def _within(
+    odd: list[tuple[int, str]], end: int
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The refused rows (sorted) that a batch ending at row ``end`` without them holds, and
     the others: pyarrow may report a row while it hands over the rows before it. Rows are
     numbered without gaps, so the batch holds the k-th refused row when it is at most
@@ -252,13 +254,13 @@ def _csv_batch(source: str, header: list[str], table: pa.Table, recv: int) -> Wi
     # each name's cell, empty ones absent; a repeated name: its last non-empty cell
     plain, flat_cells = _columns(texts, header, False), _columns(texts, header, True)
     fields = {
-        _FIELD[name]: (cell, _kind(cell, "string"))
+        FIELDS[name]: (cell, kinds(cell, "string"))
         for name, cell in plain.items()
-        if name in _FIELD and name != "data"
+        if name in FIELDS and name != "data"
     }
     unknown = np.zeros(n, np.int32)
     for name, cell in plain.items():
-        if name not in _FIELD:
+        if name not in FIELDS:
             unknown += cell.is_valid().to_numpy(zero_copy_only=False)
     over = table["_over"].is_valid().to_numpy(zero_copy_only=False)
     data_cell = plain.get("data")
@@ -271,7 +273,7 @@ def _csv_batch(source: str, header: list[str], table: pa.Table, recv: int) -> Wi
     if data_cell is not None and flat is not None:
         data = pc.coalesce(data_cell, flat)
     if data is not None:
-        fields["d"] = (data, _kind(data, "text"))
+        fields["d"] = (data, kinds(data, "text"))
     pre = pc.if_else(pa.array(check), "check", pa.scalar(None, pa.string()))
     wire = typed_table(n, fields, recv, pre=pre, d_bad="invalid_row", unknown=pa.array(unknown))
     numbers = table["_no"].to_numpy()

@@ -20,12 +20,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from journeylab.ingest.model import Rejection
-from journeylab.ingest.wire import WireBatch, kind_of, string_values, typed_table
+from journeylab.ingest.wire import FIELDS, WireBatch, kind_of, kinds, string_values, typed_table
 
 __all__ = ["json_native", "parquet_batches", "parquet_table_batch"]
 
-KNOWN = ("userId", "name", "eventAt", "data", "eventId")
-_FIELD = {"userId": "u", "name": "n", "eventAt": "a", "data": "d", "eventId": "e"}
 _SNAKE = {"user_id": "userId", "event_at": "eventAt", "event_id": "eventId"}
 _decode = msgspec.json.Decoder().decode
 
@@ -51,7 +49,7 @@ def _parquet_batch(source: str, table: pa.Table, first: int, recv: int) -> WireB
         columns.setdefault(_SNAKE.get(name, name), []).append(name)
     fields: dict[str, Any] = {}
     a_us = a_naive = struct = None
-    for wire, key in _FIELD.items():
+    for wire, key in FIELDS.items():
         if wire not in columns:
             continue
         arr = table[columns[wire][-1]].combine_chunks()
@@ -60,17 +58,17 @@ def _parquet_batch(source: str, table: pa.Table, first: int, recv: int) -> WireB
             a_us = arr.cast(pa.timestamp("us", arr.type.tz), safe=False).cast(pa.int64())
             naive = arr.type.tz is None
             a_naive = pc.if_else(pc.is_valid(arr), naive, pa.scalar(None, pa.bool_()))
-            fields[key] = (pa.nulls(n, pa.large_string()), _kind(arr, "instant"))
+            fields[key] = (pa.nulls(n, pa.large_string()), kinds(arr, "instant"))
         elif key == "d" and kind == "struct" and json_native(arr.type):
             struct = arr  # turned into JSON text by the validation (DuckDB's to_json)
-            fields[key] = (pa.nulls(n, pa.large_string()), _kind(arr, "text"))
+            fields[key] = (pa.nulls(n, pa.large_string()), kinds(arr, "text"))
         elif key == "d" and kind == "string":
-            fields[key] = (arr.cast(pa.large_string()), _kind(arr, "text"))
+            fields[key] = (arr.cast(pa.large_string()), kinds(arr, "text"))
         else:
             fields[key] = string_values(arr, n, empty_is_absent=False)
     unknown = np.zeros(n, np.int32)
     for wire, names in columns.items():
-        if wire not in _FIELD:
+        if wire not in FIELDS:
             unknown += table[names[-1]].is_valid().to_numpy(zero_copy_only=False)
     # a field under both spellings, or data of a type JSON lacks: the Validator decides
     check = any(len(v) > 1 for v in columns.values()) or (
@@ -117,10 +115,6 @@ def json_native(dtype: pa.DataType) -> bool:
         or pa.types.is_boolean(dtype)
         or pa.types.is_null(dtype)
     )
-
-
-def _kind(arr: pa.Array, kind: str) -> pa.Array:
-    return pc.if_else(pc.is_valid(arr), kind, pa.scalar(None, pa.string()))
 
 
 def _parquet_row(table: pa.Table, i: int) -> tuple[str, Any]:

@@ -28,8 +28,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["Reject", "WireBatch", "kind_of", "string_values", "text_table", "typed_table"]
+__all__ = [
+    "FIELDS",
+    "Reject",
+    "WireBatch",
+    "kind_of",
+    "kinds",
+    "string_values",
+    "text_table",
+    "typed_table",
+]
 
+#: the Events API fields and their wire keys (a typed table's columns)
+FIELDS = {"userId": "u", "name": "n", "eventAt": "a", "data": "d", "eventId": "e"}
 #: a quarantined record: record number, raw text, reason, detail, receive time (µs)
 Reject = tuple[int, str, str, str, int]
 TYPED = pa.schema(
@@ -101,14 +112,15 @@ def string_values(arr: pa.Array | None, n: int, empty_is_absent: bool) -> tuple[
     if pa.types.is_null(arr.type):
         return pa.nulls(n, pa.large_string()), pa.nulls(n, pa.string())
     if not kind_of(arr.type) == "string":
-        return pa.nulls(n, pa.large_string()), _kinds(arr, "other")
+        return pa.nulls(n, pa.large_string()), kinds(arr, "other")
     values = arr.cast(pa.large_string())
     if empty_is_absent:
         values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.large_string()), values)
-    return values, _kinds(values, "string")
+    return values, kinds(values, "string")
 
 
-def _kinds(arr: Any, kind: str) -> pa.Array:
+def kinds(arr: Any, kind: str) -> pa.Array:
+    """``kind`` where ``arr`` has a value, null where it has none."""
     return pc.if_else(pc.is_valid(arr), pa.scalar(kind), pa.scalar(None, pa.string()))
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -55,13 +55,13 @@ class Prepared:
 
     events: pa.Table
     marked: int  # rows marked to land, repeats included
-    rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    hashes: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
-    ids: pa.Array | None = None
-    at: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    users: pa.Array | None = None  # the chunk's distinct user ids
-    user_index: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    rows: np.ndarray  # of events, in the lake's order
+    ids: pa.Array  # event_id of every row of events, and its hash
+    hashes: np.ndarray
+    at: np.ndarray  # event_at (µs) of every row
+    users: pa.Array  # the chunk's distinct user ids, each row's index into them, their keys
+    user_index: np.ndarray
+    keys: np.ndarray
 
 
 class Committer:
@@ -91,40 +91,35 @@ class Committer:
         order) that ``land`` marks, and ``rejects``, from the input file ``source``."""
         return self.finish(self.prepare(events, land), source, rejects)
 
-    def prepare(self, events: pa.Table, land: np.ndarray) -> Prepared:
+    def prepare(self, events: pa.Table, land: np.ndarray) -> Prepared | None:
         """The rows of ``events`` that ``land`` marks, the first of each id kept, in the
-        lake's order; their hashes and user keys (nothing of the lake is read)."""
+        lake's order; their hashes and user keys (nothing of the lake is read). None when
+        ``land`` marks none."""
         rows = np.flatnonzero(land)
-        ready = Prepared(events, len(rows))
         if not len(rows):
-            return ready
-        con = self.prepare_con
-        ready.ids = ids = events["event_id"].combine_chunks()
-        ready.hashes = id_hashes(con, ids)
-        rows = rows[first_rows(ready.hashes, ids, rows)]
-        ready.at = events["event_at"].combine_chunks().cast(pa.int64()).to_numpy()
+            return None
+        marked, con = len(rows), self.prepare_con
+        ids = events["event_id"].combine_chunks()
+        hashes = id_hashes(con, ids)
+        rows = rows[first_rows(hashes, ids, rows)]
+        at = events["event_at"].combine_chunks().cast(pa.int64()).to_numpy()
         names = ranks(events["name"].combine_chunks())[0]
-        users, ready.users, ready.user_index = ranks(events["user_id"].combine_chunks())
-        order = lake_order(
-            names[rows], users[rows], len(ready.users), ready.at[rows], ids.take(rows)
-        )
-        ready.rows = rows[order]
-        ready.keys = self.users.compute(con, ready.users)
-        return ready
+        user_ranks, users, user_index = ranks(events["user_id"].combine_chunks())
+        order = lake_order(names[rows], user_ranks[rows], len(users), at[rows], ids.take(rows))
+        keys = self.users.compute(con, users)
+        return Prepared(events, marked, rows[order], ids, hashes, at, users, user_index, keys)
 
     def finish(
-        self, ready: Prepared | Future[Prepared], source: str, rejects: list[Reject]
+        self, ready: Prepared | None | Future[Prepared | None], source: str, rejects: list[Reject]
     ) -> Committed:
         """Commit a prepared chunk (or the future of one) and its ``rejects``: its rows the
         lake does not hold yet, their users' keys checked, as one events file."""
         if isinstance(ready, Future):
             ready = ready.result()
         done = Committed()
-        if ready.marked:
-            assert ready.ids is not None and ready.users is not None
-            files = self.layout.event_files()
-            rows = ready.rows
-            rows = rows[~self.seen.known(ready.ids, ready.hashes, rows, files)]
+        if ready is not None:
+            known = self.seen.known(ready.ids, ready.hashes, ready.rows, self.layout.event_files())
+            rows = ready.rows[~known]
             done.duplicates = ready.marked - len(rows)
             if len(rows):
                 done.first, done.last = int(ready.at[rows].min()), int(ready.at[rows].max())

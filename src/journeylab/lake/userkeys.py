@@ -74,23 +74,17 @@ class UserKeys:
                 for i, path in enumerate(bare):
                     write_users(layout, path, found if i == 0 else _USERS.empty_table())
 
-    def keys(self, ids: pa.Array, landing: np.ndarray) -> np.ndarray:
-        """The ``user_key`` of each of ``ids`` (distinct user ids), checking those at
-        positions ``landing`` (the users of the events about to be written): a collision
-        (two of them, or one of them and one of the lake, with one key) is recorded in the
-        marker first."""
-        keys = distinct_keys(self.con, ids)
-        self.check(ids, keys, landing)
-        return keys
-
     @staticmethod
     def compute(con: Any, ids: pa.Array) -> np.ndarray:
-        """The ``user_key`` of each of ``ids`` on ``con``, checking nothing (reads nothing
-        of the lake: an ingest's prepare thread calls it with its own connection)."""
+        """The ``user_key`` of each of ``ids`` (distinct user ids) on ``con``, checking
+        nothing (reads nothing of the lake: an ingest's prepare thread calls it with its
+        own connection)."""
         return distinct_keys(con, ids)
 
     def check(self, ids: pa.Array, keys: np.ndarray, landing: np.ndarray) -> None:
-        """:meth:`keys` with the keys of ``ids`` already computed (by any connection)."""
+        """Check the users at positions ``landing`` of ``ids`` (the users of the events
+        about to be written), whose keys are ``keys``: a collision (two of them, or one of
+        them and one of the lake, with one key) is recorded in the marker first."""
         if self.active and len(landing):
             self._check(ids.take(pa.array(landing)), keys[landing])
 
