@@ -231,8 +231,12 @@ class SeenIds:
         those whose sidecar holds one, and those without a usable sidecar (then every hash
         is a candidate). Each sidecar is read once, block by block (:data:`IDS_BLOCK`
         hashes of memory), and each block searched for the chunk's hashes in its range."""
-        ordered = np.sort(hashes)  # and drop repeats: np.unique's hashing took 30x longer
-        probes = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+        # sorted, repeats dropped (np.unique's hashing took 30x longer); each hash's place
+        # among the probes kept (searching each hash again took 170 ms a chunk)
+        order = np.argsort(hashes)
+        ordered = hashes[order]
+        first = np.r_[True, ordered[1:] != ordered[:-1]] if len(ordered) else np.ones(0, bool)
+        probes = ordered[first]
         found = np.zeros(len(probes), bool)
         holding, blind = [], False
         buf = np.empty(IDS_BLOCK, np.uint64)
@@ -252,7 +256,9 @@ class SeenIds:
                 holding.append(path)
         if blind:
             return np.ones(len(hashes), bool), holding
-        return found[np.searchsorted(probes, hashes)], holding
+        out = np.empty(len(hashes), bool)
+        out[order] = found[np.cumsum(first) - 1]
+        return out, holding
 
     def _holding(self, files: list[str], wanted: np.ndarray) -> list[str]:
         """Of ``files``, those whose sidecar holds one of the ``wanted`` hashes, or that
@@ -294,6 +300,9 @@ class SeenIds:
 BUCKET_BITS = 8
 BUCKETS = 1 << BUCKET_BITS
 _EDGES = np.arange(1, BUCKETS, dtype=np.uint64) << np.uint64(64 - BUCKET_BITS)
+#: a block and the probes in its range are merged when neither is more than this many
+#: times the other (a merge costs about 5 ns an element, a binary search step about 2)
+MERGE_RATIO = 4
 #: a fingerprint keeps the hash's low bits under this mask (tests narrow it to force
 #: collisions), beside its bucket
 FINGERPRINT_MASK = 0xFFFFFFFF
@@ -321,13 +330,27 @@ def _held(run: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def _mark(block: np.ndarray, probes: np.ndarray, lo: int, hi: int, found: np.ndarray) -> bool:
-    """Mark in ``found`` the ``probes[lo:hi]`` the sorted ``block`` holds (the fewer of
-    the two searched in the other); whether it holds one."""
+    """Mark in ``found`` the ``probes[lo:hi]`` (distinct) the sorted ``block`` holds;
+    whether it holds one. Of sizes within :data:`MERGE_RATIO` of each other, the two are
+    merged (a stable sort of two sorted runs is one linear merge) and equal neighbours
+    found: a third of the time of a binary search of each (docs/performance.md, "Ingest");
+    otherwise the fewer are searched in the other."""
     part = probes[lo:hi]
     if len(block) >= len(part):
-        got = _held(block, part)
-        found[lo:hi] |= got
-        return bool(got.any())
+        if len(block) > MERGE_RATIO * len(part):
+            got = _held(block, part)
+            found[lo:hi] |= got
+            return bool(got.any())
+        both = np.concatenate((block, part))
+        both.sort(kind="stable")
+        common = both[1:][both[1:] == both[:-1]]
+        if not len(common):
+            return False
+        # a hash twice in the block (two ids, one hash) is common without being probed
+        at = np.minimum(np.searchsorted(part, common), len(part) - 1)
+        same = part[at] == common
+        found[lo + at[same]] = True
+        return bool(same.any())
     at = np.minimum(np.searchsorted(part, block), len(part) - 1)
     same = part[at] == block
     found[lo + at[same]] = True
