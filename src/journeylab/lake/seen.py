@@ -197,8 +197,15 @@ class SeenIds:
             hi = lo + len(part)
             if runs and len(part):
                 low = part.astype(np.uint32)  # the fingerprints (the bucket dropped)
+                first = np.r_[True, low[1:] != low[:-1]]  # sorted: repeats dropped
+                distinct = low[first]
+                got = np.zeros(len(distinct), bool)
                 for run in runs:
-                    found[lo:hi] |= _held(run, low)
+                    if len(run) > MERGE_RATIO * len(distinct):
+                        got |= _held(run, distinct)
+                    else:
+                        _common(run, distinct, got)
+                found[lo:hi] = got[np.cumsum(first) - 1]
             lo = hi
         hit[order] = found
         return hit
@@ -214,7 +221,7 @@ class SeenIds:
         on_disk = [f for f in files if f in self.rows and f not in self.in_memory]
         others = [f for f in files if f not in self.rows or f in self.in_memory]
         hit = self._hits(probe) if self.held else np.zeros(len(probe), bool)
-        holding = self._holding(others, np.unique(probe[hit])) if hit.any() else []
+        holding = self._holding(others, _distinct(np.sort(probe[hit]))) if hit.any() else []
         if on_disk:
             found_on_disk, holding_on_disk = self.on_disk(probe, on_disk)
             hit |= found_on_disk
@@ -300,9 +307,10 @@ class SeenIds:
 BUCKET_BITS = 8
 BUCKETS = 1 << BUCKET_BITS
 _EDGES = np.arange(1, BUCKETS, dtype=np.uint64) << np.uint64(64 - BUCKET_BITS)
-#: a block and the probes in its range are merged when neither is more than this many
-#: times the other (a merge costs about 5 ns an element, a binary search step about 2)
-MERGE_RATIO = 4
+#: sorted hashes and the sorted probes are merged when neither is more than this many times
+#: the other, else the fewer searched in the other (the two cost the same near 20-30x:
+#: docs/performance.md "Ingest")
+MERGE_RATIO = 16
 #: a fingerprint keeps the hash's low bits under this mask (tests narrow it to force
 #: collisions), beside its bucket
 FINGERPRINT_MASK = 0xFFFFFFFF
@@ -332,29 +340,40 @@ def _held(run: np.ndarray, values: np.ndarray) -> np.ndarray:
 def _mark(block: np.ndarray, probes: np.ndarray, lo: int, hi: int, found: np.ndarray) -> bool:
     """Mark in ``found`` the ``probes[lo:hi]`` (distinct) the sorted ``block`` holds;
     whether it holds one. Of sizes within :data:`MERGE_RATIO` of each other, the two are
-    merged (a stable sort of two sorted runs is one linear merge) and equal neighbours
-    found: a third of the time of a binary search of each (docs/performance.md, "Ingest");
-    otherwise the fewer are searched in the other."""
+    merged (:func:`_common`); otherwise the fewer are searched in the other."""
     part = probes[lo:hi]
-    if len(block) >= len(part):
-        if len(block) > MERGE_RATIO * len(part):
-            got = _held(block, part)
-            found[lo:hi] |= got
-            return bool(got.any())
-        both = np.concatenate((block, part))
-        both.sort(kind="stable")
-        common = both[1:][both[1:] == both[:-1]]
-        if not len(common):
-            return False
-        # a hash twice in the block (two ids, one hash) is common without being probed
-        at = np.minimum(np.searchsorted(part, common), len(part) - 1)
-        same = part[at] == common
+    if len(block) > MERGE_RATIO * len(part):
+        got = _held(block, part)
+        found[lo:hi] |= got
+        return bool(got.any())
+    if len(part) > MERGE_RATIO * len(block):
+        at = np.minimum(np.searchsorted(part, block), len(part) - 1)
+        same = part[at] == block
         found[lo + at[same]] = True
         return bool(same.any())
-    at = np.minimum(np.searchsorted(part, block), len(part) - 1)
-    same = part[at] == block
-    found[lo + at[same]] = True
-    return bool(same.any())
+    got = np.zeros(len(part), bool)
+    _common(block, part, got)
+    found[lo:hi] |= got
+    return bool(got.any())
+
+
+def _common(run: np.ndarray, distinct: np.ndarray, got: np.ndarray) -> None:
+    """Mark in ``got`` the sorted, ``distinct`` values the sorted ``run`` holds: the two
+    merged (a stable sort of two sorted runs is one linear merge), a value twice in a row
+    is held — checked against ``distinct``, since a run may hold a value twice. Below
+    :data:`MERGE_RATIO` a third to a half of the time of a binary search of each value."""
+    both = np.concatenate((run, distinct))
+    both.sort(kind="stable")
+    common = both[1:][both[1:] == both[:-1]]
+    if len(common):
+        at = np.minimum(np.searchsorted(distinct, common), len(distinct) - 1)
+        got[at[distinct[at] == common]] = True
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """Sorted values, repeats dropped (np.unique hashes them: 134 ms for 500k hashes, the
+    sort 10)."""
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
 def _split(ordered: np.ndarray) -> list[np.ndarray]:
