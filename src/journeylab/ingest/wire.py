@@ -30,6 +30,8 @@ import pyarrow.compute as pc
 
 __all__ = [
     "FIELDS",
+    "KIND",
+    "KINDS",
     "Reject",
     "WireBatch",
     "kind_of",
@@ -41,6 +43,11 @@ __all__ = [
 
 #: the Events API fields and their wire keys (a typed table's columns)
 FIELDS = {"userId": "u", "name": "n", "eventAt": "a", "data": "d", "eventId": "e"}
+#: the kinds a typed field's value may have, and their column's type (a dictionary: DuckDB
+#: reads it as text)
+KINDS = ("string", "object", "other", "text", "instant")
+KIND = pa.dictionary(pa.int8(), pa.string())
+_KIND_VALUES = pa.array(KINDS, pa.string())
 #: a quarantined record: record number, raw text, reason, detail, receive time (µs)
 Reject = tuple[int, str, str, str, int]
 TYPED = pa.schema(
@@ -48,18 +55,18 @@ TYPED = pa.schema(
         ("rn", pa.int64()),
         ("recv", pa.int64()),
         ("pre", pa.string()),
-        ("u_t", pa.string()),
+        ("u_t", KIND),
         ("u", pa.large_string()),
-        ("n_t", pa.string()),
+        ("n_t", KIND),
         ("n", pa.large_string()),
-        ("a_t", pa.string()),
+        ("a_t", KIND),
         ("a", pa.large_string()),
         ("a_us", pa.int64()),
         ("a_naive", pa.bool_()),
-        ("d_t", pa.string()),
+        ("d_t", KIND),
         ("d", pa.large_string()),
         ("d_bad", pa.string()),
-        ("e_t", pa.string()),
+        ("e_t", KIND),
         ("e", pa.large_string()),
         ("unknown", pa.int32()),
     ]
@@ -107,21 +114,48 @@ def text_table(text: pa.Array, recv: int | np.ndarray) -> pa.Table:
 def string_values(arr: pa.Array | None, n: int, empty_is_absent: bool) -> tuple[Any, Any]:
     """(values, kinds) of a field given as an Arrow column: strings are ``string``; other
     types ``other``; nulls (and, for CSV cells, empty strings) absent."""
-    if arr is None:
-        return pa.nulls(n, pa.large_string()), pa.nulls(n, pa.string())
-    if pa.types.is_null(arr.type):
-        return pa.nulls(n, pa.large_string()), pa.nulls(n, pa.string())
+    if arr is None or pa.types.is_null(arr.type):
+        return pa.nulls(n, pa.large_string()), pa.nulls(n, KIND)
     if not kind_of(arr.type) == "string":
         return pa.nulls(n, pa.large_string()), kinds(arr, "other")
     values = arr.cast(pa.large_string())
     if empty_is_absent:
-        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.large_string()), values)
+        values = _empty_as_null(values)
     return values, kinds(values, "string")
 
 
+def _empty_as_null(values: pa.Array) -> pa.Array:
+    """``values`` (strings) with the empty ones null: a new validity bitmap over the same
+    offsets and bytes (pc.if_else copied every string: 36 ms a 500k-row CSV chunk)."""
+    keep = pc.invert(pc.fill_null(pc.equal(pc.binary_length(values), 0), True))
+    if pc.all(keep).as_py():
+        return values
+    if values.offset or keep.offset:  # bitmaps that do not line up: copy
+        return pc.if_else(keep, values, pa.scalar(None, values.type))
+    return pa.Array.from_buffers(
+        values.type, len(values), [keep.buffers()[1], *values.buffers()[1:]]
+    )
+
+
 def kinds(arr: Any, kind: str) -> pa.Array:
-    """``kind`` where ``arr`` has a value, null where it has none."""
-    return pc.if_else(pc.is_valid(arr), pa.scalar(kind), pa.scalar(None, pa.string()))
+    """``kind`` where ``arr`` has a value, null where it has none: a :data:`KIND` array
+    sharing ``arr``'s validity bitmap (strings built per row took 2-4 ms a column of a
+    500k-row chunk; this, a tenth of that)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    n, code = len(arr), KINDS.index(kind)
+    if arr.null_count == n:
+        return pa.nulls(n, KIND)
+    if pa.types.is_union(arr.type):  # no validity bitmap of its own
+        valid = pc.is_valid(arr)
+        codes = pc.if_else(valid, pa.scalar(code, pa.int8()), pa.scalar(None, pa.int8()))
+    else:
+        validity = arr.buffers()[0] if arr.null_count else None
+        data = pa.py_buffer(np.full(n + arr.offset, code, np.int8))
+        codes = pa.Array.from_buffers(
+            pa.int8(), n, [validity, data], null_count=arr.null_count, offset=arr.offset
+        )
+    return pa.DictionaryArray.from_arrays(codes, _KIND_VALUES)
 
 
 def kind_of(dtype: pa.DataType) -> str:
