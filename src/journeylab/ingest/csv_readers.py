@@ -99,7 +99,9 @@ def csv_batches(
     for table, numbers, nbytes in _csv_rows(path, header):
         on_bytes(nbytes)
         keep = _not_blank(table) & (numbers > 1)
-        pending.append(table.filter(pa.array(keep)).append_column("_no", pa.array(numbers[keep])))
+        if not keep.all():  # blank rows, the header: a filter copies every cell
+            table, numbers = table.filter(pa.array(keep)), numbers[keep]
+        pending.append(table.append_column("_no", pa.array(numbers)))
         size += pending[-1].num_rows
         while size >= chunk_rows:
             whole = pa.concat_tables(pending)
