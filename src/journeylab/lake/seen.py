@@ -197,7 +197,7 @@ class SeenIds:
             hi = lo + len(part)
             if runs and len(part):
                 low = part.astype(np.uint32)  # the fingerprints (the bucket dropped)
-                first = np.r_[True, low[1:] != low[:-1]]  # sorted: repeats dropped
+                first = _first(low)  # sorted: repeats dropped
                 distinct = low[first]
                 got = np.zeros(len(distinct), bool)
                 for run in runs:
@@ -242,7 +242,7 @@ class SeenIds:
         # among the probes kept (searching each hash again took 170 ms a chunk)
         order = np.argsort(hashes)
         ordered = hashes[order]
-        first = np.r_[True, ordered[1:] != ordered[:-1]] if len(ordered) else np.ones(0, bool)
+        first = _first(ordered)
         probes = ordered[first]
         found = np.zeros(len(probes), bool)
         holding, blind = [], False
@@ -370,10 +370,15 @@ def _common(run: np.ndarray, distinct: np.ndarray, got: np.ndarray) -> None:
         got[at[distinct[at] == common]] = True
 
 
+def _first(ordered: np.ndarray) -> np.ndarray:
+    """Of sorted values, which are the first of their run of equal ones."""
+    return np.r_[True, ordered[1:] != ordered[:-1]] if len(ordered) else np.ones(0, bool)
+
+
 def _distinct(ordered: np.ndarray) -> np.ndarray:
     """Sorted values, repeats dropped (np.unique hashes them: 134 ms for 500k hashes, the
     sort 10)."""
-    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+    return ordered[_first(ordered)]
 
 
 def _split(ordered: np.ndarray) -> list[np.ndarray]:
