@@ -93,10 +93,10 @@ MACROS = (
     "WHEN 2 THEN k[1] < k[2] WHEN 3 THEN k[1] < k[2] AND k[2] < k[3] "
     "WHEN 4 THEN k[1] < k[2] AND k[2] < k[3] AND k[3] < k[4] "
     "ELSE list_bool_and(list_transform(range(1, len(k)), lambda i: k[i] < k[i + 1])) END",
-    # a flat object with its keys sorted (its keys distinct): canonical data
-    "CREATE TEMP MACRO jl_sorted(d) AS '{' || array_to_string(list_transform(list_sort("
-    "map_entries(json_transform(d, '\"MAP(VARCHAR, JSON)\"'))), "
-    "lambda e: to_json(e.key) || ':' || coalesce(e.value, 'null')), ',') || '}'",
+    # a flat object with its keys sorted (its keys distinct): canonical data (a map's JSON:
+    # a lambda writing each entry took 10 ms more a 500k-row chunk)
+    "CREATE TEMP MACRO jl_sorted(d) AS to_json(map_from_entries(list_sort(map_entries("
+    "json_transform(d, '\"MAP(VARCHAR, JSON)\"')))))::VARCHAR",
     # the rules over normalised wire columns (a view: jl_wire_text or jl_wire_typed)
     "CREATE TEMP MACRO jl_rules(wire) AS TABLE "
     "WITH t AS (SELECT *, "
