@@ -7,8 +7,9 @@ records in input order, each with its record number — in one of two shapes:
   records), columns ``rn, text, recv``; the validation extracts the Events API fields.
 - ``typed``: the fields already apart (CSV cells, Parquet columns), normalised by
   :func:`typed_table` into fixed columns: for each field (``u`` userId, ``n`` name, ``a``
-  eventAt, ``d`` data, ``e`` eventId) its value and its kind (``string``, ``object``,
-  ``other`` or null when absent), ``a_us``/``a_naive`` for instants that came typed,
+  eventAt, ``d`` data, ``e`` eventId) its value and its kind (one of :data:`KINDS` —
+  ``text`` for data given as JSON text, ``instant`` for a typed timestamp — or null when
+  absent; a dictionary column), ``a_us``/``a_naive`` for instants that came typed,
   ``unknown`` (fields that are not Events API fields) and ``pre`` (a reason the reader
   already knows, or ``check``).
 
