@@ -201,10 +201,7 @@ class SeenIds:
                 distinct = low[first]
                 got = np.zeros(len(distinct), bool)
                 for run in runs:
-                    if len(run) > MERGE_RATIO * len(distinct):
-                        got |= _held(run, distinct)
-                    else:
-                        _common(run, distinct, got)
+                    _find(run, distinct, got)
                 found[lo:hi] = got[np.cumsum(first) - 1]
             lo = hi
         hit[order] = found
@@ -339,22 +336,24 @@ def _held(run: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def _mark(block: np.ndarray, probes: np.ndarray, lo: int, hi: int, found: np.ndarray) -> bool:
     """Mark in ``found`` the ``probes[lo:hi]`` (distinct) the sorted ``block`` holds;
-    whether it holds one. Of sizes within :data:`MERGE_RATIO` of each other, the two are
-    merged (:func:`_common`); otherwise the fewer are searched in the other."""
-    part = probes[lo:hi]
-    if len(block) > MERGE_RATIO * len(part):
-        got = _held(block, part)
-        found[lo:hi] |= got
-        return bool(got.any())
-    if len(part) > MERGE_RATIO * len(block):
-        at = np.minimum(np.searchsorted(part, block), len(part) - 1)
-        same = part[at] == block
-        found[lo + at[same]] = True
-        return bool(same.any())
-    got = np.zeros(len(part), bool)
-    _common(block, part, got)
+    whether it holds one."""
+    got = np.zeros(hi - lo, bool)
+    _find(block, probes[lo:hi], got)
     found[lo:hi] |= got
     return bool(got.any())
+
+
+def _find(run: np.ndarray, distinct: np.ndarray, got: np.ndarray) -> None:
+    """Mark in ``got`` the sorted, ``distinct`` values the sorted ``run`` holds: of sizes
+    within :data:`MERGE_RATIO` of each other, the two merged (:func:`_common`); otherwise
+    the fewer searched in the other."""
+    if len(run) > MERGE_RATIO * len(distinct):
+        got |= _held(run, distinct)
+    elif len(distinct) > MERGE_RATIO * len(run):
+        at = np.minimum(np.searchsorted(distinct, run), len(distinct) - 1)
+        got[at[distinct[at] == run]] = True
+    else:
+        _common(run, distinct, got)
 
 
 def _common(run: np.ndarray, distinct: np.ndarray, got: np.ndarray) -> None:
