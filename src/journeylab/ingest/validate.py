@@ -108,6 +108,9 @@ class Checker:
         rn = out["rn"].to_numpy()
         if len(rn) > 1 and not np.all(rn[1:] > rn[:-1]):  # keep input order
             out = out.take(pa.array(np.argsort(rn, kind="stable")))
+        if kind == "typed":  # userId and name as given: no round trip through DuckDB
+            out = out.append_column("user_id", _in_order(table, "u"))
+            out = out.append_column("name", _in_order(table, "n"))
         return out
 
     def _struct_json(self, struct: pa.Array) -> pa.Array:
@@ -170,3 +173,11 @@ class Checker:
             result.land = np.ones(result.events.num_rows, bool)
         result.rejects.sort(key=lambda r: r[0])
         return result
+
+
+def _in_order(table: pa.Table, column: str) -> pa.ChunkedArray:
+    """``column`` of ``table`` in the order of its ``rn`` (the order the pass returns)."""
+    rn = table["rn"].to_numpy()
+    if len(rn) > 1 and not np.all(rn[1:] > rn[:-1]):
+        return table[column].take(pa.array(np.argsort(rn, kind="stable")))
+    return table[column]
