@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest_reference import lake_state, reference, rule_vs_validator
-from ingest_strategies import csv_files, json_bodies, jsonl_files, parquet_tables
+from ingest_strategies import STAMPS, csv_files, json_bodies, jsonl_files, parquet_tables
 from journeylab import InputError, open_lake
 from journeylab.ingest.json_readers import body_batches, jsonl_batches
 from journeylab.ingest.preflight import preflight
@@ -121,6 +121,22 @@ def test_every_float_is_canonical_or_left_to_the_validator(value: float, spellin
 def test_every_string_is_escaped_as_the_validator_does(user: str, key: str) -> None:
     body = json.dumps([{"userId": user or "u", "name": user + "n", "data": {key: user}}])
     batch = next(body_batches(body.encode("utf-8", "surrogatepass"), "x", RECV, 10))
+    rule_vs_validator(batch)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_every_stamp_is_read_as_the_validator_reads_it(tmp_path: Path, fmt: str) -> None:
+    """Each eventAt spelling of the strategies, once: the pass's instant (the fast path for
+    toISOString's shape and the regex) or its reason is the Validator's."""
+    stamps = [s for s in STAMPS if "\n" not in s or fmt == "jsonl"]
+    if fmt == "jsonl":
+        recs = [{"userId": "u", "name": "n", "eventAt": s} for s in stamps]
+        path = _write(tmp_path, fmt, "".join(json.dumps(r) + "\n" for r in recs).encode())
+    else:
+        rows = "".join(f"u,n,{json.dumps(s)}\n" for s in stamps)
+        path = _write(tmp_path, fmt, ("userId,name,eventAt\n" + rows).encode())
+    (batch,) = read_batches(path, fmt, RECV, 1000, lambda n: None)
+    assert batch.table.num_rows == len(stamps)
     rule_vs_validator(batch)
 
 
