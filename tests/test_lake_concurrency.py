@@ -93,6 +93,9 @@ class Readers:
                     self.counts[kind].append(int(table["users"][0]))
             except Exception as exc:  # noqa: BLE001 - every failure is the finding
                 self.errors.append(repr(exc))
+            # a breath between reads: each reader still reads many times a commit, and
+            # leaves the writers (and the other tests of the run) a core
+            self.stop.wait(0.05)
 
     def __enter__(self) -> Readers:
         for t in self.threads:
