@@ -95,7 +95,7 @@ def test_activation_quality_matches_the_reference(engine: Engine, sc: dict[str, 
 
 
 @pytest.mark.slow
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sc=scenarios())
 def test_activation_quality_matches_the_reference_long(engine: Engine, sc: dict[str, Any]) -> None:
     _check(engine, sc)

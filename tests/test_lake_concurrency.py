@@ -151,6 +151,6 @@ def test_readers_never_fail_while_compact_and_ingests_run(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_concurrency_many_rounds(tmp_path: Path) -> None:
-    for k in range(10):
+    for k in range(5):
         ingests_at_once(tmp_path / f"new{k}", 5)
     readers_while_writing(tmp_path / "rw", 50)
