@@ -87,8 +87,9 @@ MACROS = (
     # ... the shape JavaScript's toISOString writes (24 characters, milliseconds, Z), proven
     # by writing the instant back: half the time of the regex (docs/performance.md "Ingest");
     # ts is the text cast to TIMESTAMP (null: not 24 characters, not a date)
-    "CREATE TEMP MACRO jl_instant_ms(a, ts) AS CASE WHEN strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') = a "
-    "AND NOT starts_with(a, '0000') THEN epoch_us(ts) END",
+    "CREATE TEMP MACRO jl_instant_ms(a, ts) AS CASE WHEN "
+    "strftime(ts, '%Y-%m-%dT%H:%M:%S.%gZ') = a AND NOT starts_with(a, '0000') "
+    "THEN epoch_us(ts) END",
     # minified data DuckDB writes as msgspec does: no nested object, no float in another
     # notation (>= 1e16, [1e-6, 1e-5)), no \\u00XX escape
     "CREATE TEMP MACRO jl_flat(d) AS NOT regexp_matches(d, "

@@ -105,12 +105,10 @@ class Checker:
             out = con.sql(sql).to_arrow_table()
         finally:
             con.unregister(name)
-        rn = out["rn"].to_numpy()
-        if len(rn) > 1 and not np.all(rn[1:] > rn[:-1]):  # keep input order
-            out = out.take(pa.array(np.argsort(rn, kind="stable")))
+        out = _by_rn(out)  # input order
         if kind == "typed":  # userId and name as given: no round trip through DuckDB
-            out = out.append_column("user_id", _in_order(table, "u"))
-            out = out.append_column("name", _in_order(table, "n"))
+            given = _by_rn(table.select(["rn", "u", "n"]))
+            out = out.append_column("user_id", given["u"]).append_column("name", given["n"])
         return out
 
     def _struct_json(self, struct: pa.Array) -> pa.Array:
@@ -175,9 +173,9 @@ class Checker:
         return result
 
 
-def _in_order(table: pa.Table, column: str) -> pa.ChunkedArray:
-    """``column`` of ``table`` in the order of its ``rn`` (the order the pass returns)."""
+def _by_rn(table: pa.Table) -> pa.Table:
+    """``table`` in the order of its ``rn`` (as it is when already in that order)."""
     rn = table["rn"].to_numpy()
     if len(rn) > 1 and not np.all(rn[1:] > rn[:-1]):
-        return table[column].take(pa.array(np.argsort(rn, kind="stable")))
-    return table[column]
+        return table.take(pa.array(np.argsort(rn, kind="stable")))
+    return table
