@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 SAMPLE_LAKE := demo_out/lake
+# The tests write bytecode even where the environment says not to (PYTHONDONTWRITEBYTECODE):
+# each CLI process the tests start would otherwise compile journeylab from source (~0.5 s of
+# CPU each, hundreds of them), and each worker would rewrite every test module's asserts.
+NO_BYTECODE_OFF := PYTHONDONTWRITEBYTECODE=
 
 .PHONY: demo test test-slow lint typecheck unit lab screenshots bench api clean
 
@@ -31,7 +35,7 @@ test: $(STAMP_DEV) lint typecheck unit
 
 ## make test-slow: the tests marked slow (larger differential runs).
 test-slow: $(STAMP_DEV)
-	$(BIN)/pytest -q -m slow -n 2 --dist loadgroup --durations=12 $(PYTEST_ARGS)
+	$(NO_BYTECODE_OFF) $(BIN)/pytest -q -m slow -n 2 --dist loadgroup --durations=12 $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks
@@ -41,7 +45,7 @@ typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
 
 unit: $(STAMP_DEV)
-	$(BIN)/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(NO_BYTECODE_OFF) $(BIN)/pytest -q -n 2 --dist loadgroup --durations=12 $(PYTEST_ARGS)
 
 ## make lab: JupyterLab on notebooks/ with this project's kernel (the venv's Python).
 lab: $(STAMP_RUN)

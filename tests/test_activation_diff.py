@@ -230,7 +230,7 @@ def test_duckdb_equals_reference_with_user_table(
 
 @pytest.mark.slow
 @settings(
-    max_examples=100,
+    max_examples=70,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -88,14 +88,14 @@ def _check(engine: Engine, sc: dict[str, Any]) -> None:
             assert g["cac_retained"] == pytest.approx(w["cac_retained"]), key
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=70, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sc=scenarios())
 def test_activation_quality_matches_the_reference(engine: Engine, sc: dict[str, Any]) -> None:
     _check(engine, sc)
 
 
 @pytest.mark.slow
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sc=scenarios())
 def test_activation_quality_matches_the_reference_long(engine: Engine, sc: dict[str, Any]) -> None:
     _check(engine, sc)

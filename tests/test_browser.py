@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 
 import browser
@@ -117,6 +116,8 @@ funnel.chart()""",
 def test_jupyterlab_draws_an_executed_notebooks_charts_offline(
     chromium: Any, tmp_path: Path
 ) -> None:
+    import nbformat  # here, not at collection: jsonschema's import is seconds a worker
+
     root = tmp_path / "root"
     root.mkdir()
     nb = nbformat.v4.new_notebook()

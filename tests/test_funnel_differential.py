@@ -154,7 +154,7 @@ def test_compiled_equals_reference(order: str) -> None:
     inner()
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), log=log_st)
 def test_greedy_path_equals_reference(data: Any, log: list[dict[str, Any]]) -> None:
     """The greedy path on its own specs, keyed both ways: users with one start instant take
@@ -204,7 +204,7 @@ def test_general_dp_equals_reference_on_simple_specs(data: Any, log: list[dict[s
 @pytest.mark.parametrize("repeats", [False, True], ids=["distinct", "repeats"])
 @pytest.mark.parametrize("order", ["ordered", "strict", "any"])
 def test_compiled_equals_reference_many(order: str, repeats: bool) -> None:
-    @settings(max_examples=130, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=90, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(data=st.data(), log=logs(16))
     def inner(data: Any, log: list[dict[str, Any]]) -> None:
         _check(data.draw(spec_st(order, repeats=repeats)), log)

@@ -62,7 +62,7 @@ def one_pass_outcomes(spec: FunnelSpec, events: list[dict[str, Any]]) -> dict[st
     return out
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), log=log_st)
 def test_one_pass_equals_reference(data: Any, log: list[dict[str, Any]]) -> None:
     drawn = data.draw(spec_st("ordered", simple=True))

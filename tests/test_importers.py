@@ -36,7 +36,7 @@ FILES = {
 }
 RECV = 1_893_456_000_000_000  # 2030-01-01
 FAST = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
-SLOW = settings(FAST, max_examples=200)
+SLOW = settings(FAST, max_examples=120)
 
 
 def _rows(lake: Any) -> list[tuple[Any, ...]]:

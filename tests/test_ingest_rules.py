@@ -26,8 +26,8 @@ from journeylab.ingest.preflight import preflight
 from journeylab.ingest.readers import read_batches
 
 RECV = 1_893_456_000_000_000  # 2030-01-01
-FAST = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
-SLOW = settings(FAST, max_examples=150)
+FAST = settings(max_examples=35, deadline=None, suppress_health_check=list(HealthCheck))
+SLOW = settings(FAST, max_examples=100)
 
 
 def _write(root: Path, fmt: str, content: Any) -> Path:

@@ -91,7 +91,7 @@ def test_paths_equal_reference(data: Any, log: list[dict[str, Any]]) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=140, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=90, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), log=logs(4, 14))
 def test_paths_equal_reference_many(data: Any, log: list[dict[str, Any]]) -> None:
     check(data.draw(spec_st()), log, data.draw(st.sampled_from(HORIZONS)))

@@ -101,7 +101,7 @@ def test_retention_equals_reference(data: Any, log: list[dict[str, Any]]) -> Non
 
 
 @pytest.mark.slow
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=70, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), log=logs(6, 12))
 def test_retention_equals_reference_many(data: Any, log: list[dict[str, Any]]) -> None:
     check(data.draw(spec_st()), log)

@@ -10,10 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -28,6 +25,10 @@ def test_there_are_notebooks() -> None:
 def test_notebook_runs_top_to_bottom(
     path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import nbformat  # here, not at collection: jsonschema's import is seconds a worker
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
     nb = nbformat.read(path, as_version=4)
     prose = [c for c in nb.cells if c.cell_type == "markdown"]
     assert len(prose) >= 3, f"{path.name}: explain the steps in markdown cells"

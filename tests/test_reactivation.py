@@ -76,7 +76,7 @@ def test_query_equals_reference(log: list[dict[str, Any]], drawn: tuple[Any, dic
 
 
 @pytest.mark.slow
-@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(log=gap_logs(), drawn=spec_kw())
 def test_query_equals_reference_many(log: list[dict[str, Any]], drawn: tuple[Any, dict]) -> None:
     spec, kw = drawn

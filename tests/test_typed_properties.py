@@ -142,7 +142,7 @@ test_filters_on_typed_columns_equal_the_json_and_the_reference = settings(
     max_examples=12, deadline=None, suppress_health_check=_FIXTURE
 )(_FILTER_CASES(_filters_agree))
 test_filters_on_typed_columns_equal_the_json_and_the_reference_many = pytest.mark.slow(
-    settings(max_examples=40, deadline=None, suppress_health_check=_FIXTURE)(
+    settings(max_examples=25, deadline=None, suppress_health_check=_FIXTURE)(
         _FILTER_CASES(_filters_agree)
     )
 )
