@@ -202,7 +202,7 @@ def _check(engine: Engine, sc: dict[str, Any], channels: dict[str, str | None] |
 
 
 @settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

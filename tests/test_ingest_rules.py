@@ -26,7 +26,7 @@ from journeylab.ingest.preflight import preflight
 from journeylab.ingest.readers import read_batches
 
 RECV = 1_893_456_000_000_000  # 2030-01-01
-FAST = settings(max_examples=35, deadline=None, suppress_health_check=list(HealthCheck))
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 SLOW = settings(FAST, max_examples=100)
 
 

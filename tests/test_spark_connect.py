@@ -82,7 +82,11 @@ def _run(args: list[str], files: dict[str, Path], *extra: str) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("command", list(COMMANDS))
+# funnel and activation: 100 s of the fast tier on a slow hour, in the slow tier; the fast
+# one keeps the backtest's CLI run and the Python API's activation comparison and backtest
+@pytest.mark.parametrize(
+    "command", [c if c == "backtest" else pytest.param(c, marks=pytest.mark.slow) for c in COMMANDS]
+)
 def test_cli_on_spark_connect_prints_what_duckdb_prints(
     server: str, files: dict[str, Path], command: str
 ) -> None:
