@@ -29,7 +29,7 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 demo: $(STAMP_RUN)
 	$(BIN)/python -m journeylab.demo --sample sample_data --out demo_out
 
-## make test: venv with dev extras, lint, type check, the fast tier of the tests (two
+## make test: venv with dev extras, lint, type check, the fast tier of the tests (three
 ## workers; everything not marked slow, the browser tests included).
 test: $(STAMP_DEV) lint typecheck unit
 
@@ -45,7 +45,7 @@ typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
 
 unit: $(STAMP_DEV)
-	$(NO_BYTECODE_OFF) $(BIN)/pytest -q -n 2 --dist loadgroup --durations=12 $(PYTEST_ARGS)
+	$(NO_BYTECODE_OFF) $(BIN)/pytest -q -n 3 --dist loadgroup --durations=12 $(PYTEST_ARGS)
 
 ## make lab: JupyterLab on notebooks/ with this project's kernel (the venv's Python).
 lab: $(STAMP_RUN)
