@@ -119,8 +119,8 @@ def readers_while_writing(root: Path, rounds: int) -> None:
             paths = _inputs(root, 2, 3 * CHUNK, f"r{r}-")
             procs = [_ingest(p, lake) for p in paths]
             compact = subprocess.run(
-                # several files a compaction (up to 13, each with its id sidecar; 50 rows
-                # a file made the slow tier's run 7 min, 200 rows 5 min)
+                # several files a compaction (up to 13, each with its id sidecar: 50 rows
+                # a file made this test 7 min on a fast hour, 200 rows 5 min)
                 [*CLI, "compact", "--lake", str(lake), "--file-rows", "1000"],
                 capture_output=True,
                 text=True,
