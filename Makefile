@@ -35,7 +35,7 @@ test: $(STAMP_DEV) lint typecheck unit
 
 ## make test-slow: the tests marked slow (larger differential runs).
 test-slow: $(STAMP_DEV)
-	$(NO_BYTECODE_OFF) $(BIN)/pytest -q -m slow -n 2 --dist loadgroup --durations=12 $(PYTEST_ARGS)
+	$(NO_BYTECODE_OFF) $(BIN)/pytest -q -m slow -n 3 --dist loadgroup --durations=12 $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks
