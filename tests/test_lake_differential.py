@@ -225,7 +225,7 @@ FAST = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-# 300 examples took CI to 27m45s of its 30 minutes; 200, to 31m on a slower day
+# the slow tier, run by hand (300 examples when it ran in CI; 80 keep it near a minute)
 SLOW = settings(FAST, max_examples=80)
 ARGS = {
     "files": inputs(),
