@@ -8,7 +8,8 @@ order, one events file and one rejected file by rename). Three threads share the
 while chunk N is committed (what needs the lake: its ids known, its users' keys checked,
 the write), chunk N+1 is validated and then prepared (its ids hashed and de-duplicated,
 lake order, user keys: :meth:`~journeylab.lake.commit.Committer.prepare`). The ingest holds
-the lake's writer lock: writers queue; readers never wait (docs/lake.md).
+the lake's writer lock: writers queue; readers never wait (docs/lake.md). Its Arrow buffers
+come from the system allocator unless the options say otherwise (:mod:`.pool`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from journeylab.errors import InputError
 from journeylab.ingest.importers import check_timezone
 from journeylab.ingest.json_readers import record_batches
 from journeylab.ingest.options import IngestOptions
+from journeylab.ingest.pool import arrow_pool
 from journeylab.ingest.preflight import preflight
 from journeylab.ingest.readers import detect_format, read_batches
 from journeylab.ingest.report import IngestReport, Tally
@@ -123,9 +125,11 @@ def ingest_records(
 def land(
     layout: Layout, engine: Engine, batches: Iterable[WireBatch], options: IngestOptions
 ) -> Tally:
-    """Validate and commit ``batches`` under the lake's writer lock; the tally of it all."""
+    """Validate and commit ``batches`` under the lake's writer lock, Arrow allocating from
+    the options' pool; the tally of it all."""
     tally = Tally()
     with (
+        arrow_pool(options.memory_pool),
         engine.scratch(options.threads, options.memory_limit) as con,
         layout.locked(),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="jl-commit") as pool,

@@ -1,0 +1,119 @@
+"""The Arrow memory pool of an ingest (journeylab.ingest.pool): the system allocator while
+it runs, the process's own pool before and after, whatever happens inside."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from typer.testing import CliRunner
+
+from journeylab import IngestOptions, InputError, open_lake
+from journeylab.cli import app
+from journeylab.ingest import validate
+from journeylab.ingest.pool import arrow_pool
+
+
+def _events(tmp_path: Path, n: int = 30) -> Path:
+    path = tmp_path / "in.jsonl"
+    rows = [{"userId": f"u{i % 4}", "name": "a", "eventId": f"e{i}"} for i in range(n)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _pools_seen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The default pool's backend each time a chunk is validated."""
+    seen: list[str] = []
+    checked = validate.Checker.validate
+
+    def spy(self: validate.Checker, batch: object) -> object:
+        seen.append(pa.default_memory_pool().backend_name)
+        return checked(self, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate.Checker, "validate", spy)
+    return seen
+
+
+def test_an_ingest_allocates_from_the_system_pool_and_gives_the_pool_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = pa.default_memory_pool()
+    seen = _pools_seen(monkeypatch)
+    lake = open_lake(tmp_path / "lake", create=True)
+    report = lake.ingest(_events(tmp_path), options=IngestOptions(chunk_rows=10))
+    assert report.accepted == 30
+    assert seen == ["system"] * 3
+    assert pa.default_memory_pool().backend_name == before.backend_name
+
+
+def test_memory_pool_pyarrow_leaves_the_pool_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = pa.default_memory_pool()
+    pa.set_memory_pool(pa.mimalloc_memory_pool())
+    try:
+        seen = _pools_seen(monkeypatch)
+        lake = open_lake(tmp_path / "lake", create=True)
+        lake.ingest(_events(tmp_path), options=IngestOptions(memory_pool="pyarrow"))
+        assert seen == ["mimalloc"]
+        records = [{"userId": "u", "name": "a", "eventId": "r1"}]
+        lake.ingest_records(records)  # the default: system, then mimalloc again
+        assert seen == ["mimalloc", "system"]
+        assert pa.default_memory_pool().backend_name == "mimalloc"
+    finally:
+        pa.set_memory_pool(before)
+
+
+def test_a_failed_ingest_gives_the_pool_back(tmp_path: Path) -> None:
+    before = pa.default_memory_pool().backend_name
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"userId": "", "name": "a"}\n')
+    lake = open_lake(tmp_path / "lake", create=True)
+    with pytest.raises(InputError, match="invalid_user_id"):
+        lake.ingest(path, options=IngestOptions(strict=True))
+    assert pa.default_memory_pool().backend_name == before
+
+
+def test_overlapping_ingests_share_the_pool_until_the_last_ends() -> None:
+    """Two threads enter and leave in an order that is not nested: the pool returns only
+    when both have left."""
+    before = pa.default_memory_pool().backend_name
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, str] = {}
+
+    def first() -> None:
+        with arrow_pool("system"):
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with arrow_pool("system"):
+            second_in.set()
+            first_out.wait(5)
+            seen["after the first left"] = pa.default_memory_pool().backend_name
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen == {"after the first left": "system"}
+    assert pa.default_memory_pool().backend_name == before
+
+
+def test_a_bad_memory_pool_names_the_choices(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"memory_pool: 'sytem'.*'system', 'pyarrow'"):
+        IngestOptions(memory_pool="sytem")
+    result = CliRunner().invoke(
+        app,
+        ["ingest", str(_events(tmp_path)), "--lake", str(tmp_path / "lake"), "--memory-pool", "x"],
+    )
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--memory-pool: 'x'" in lines[0] and "'pyarrow'" in lines[0]
+    assert not (tmp_path / "lake").exists()
