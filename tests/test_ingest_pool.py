@@ -1,20 +1,21 @@
-"""The Arrow memory pool of an ingest (journeylab.ingest.pool): the system allocator while
+"""The Arrow memory pool of an ingest (journeylab.arrow_pool): the system allocator while
 it runs, the process's own pool before and after, whatever happens inside."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from typer.testing import CliRunner
 
 from journeylab import IngestOptions, InputError, open_lake
-from journeylab.cli import app
+from journeylab.arrow_pool import arrow_pool
 from journeylab.ingest import validate
-from journeylab.ingest.pool import arrow_pool
 
 
 def _events(tmp_path: Path, n: int = 30) -> Path:
@@ -106,14 +107,32 @@ def test_overlapping_ingests_share_the_pool_until_the_last_ends() -> None:
     assert pa.default_memory_pool().backend_name == before
 
 
-def test_a_bad_memory_pool_names_the_choices(tmp_path: Path) -> None:
+def test_a_bad_memory_pool_names_the_choices() -> None:
     with pytest.raises(InputError, match=r"memory_pool: 'sytem'.*'system', 'pyarrow'"):
         IngestOptions(memory_pool="sytem")
-    result = CliRunner().invoke(
-        app,
-        ["ingest", str(_events(tmp_path)), "--lake", str(tmp_path / "lake"), "--memory-pool", "x"],
+
+
+_CLI_POOL = (
+    "import sys\n"
+    "from journeylab.cli import main\n"
+    "sys.argv = ['journeylab', '--help']\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "import pyarrow as pa\n"
+    "print(pa.default_memory_pool().backend_name)\n"
+)
+
+
+@pytest.mark.parametrize(("env", "pool"), [(None, "system"), ("jemalloc", "jemalloc")])
+def test_the_command_allocates_from_the_system_pool_unless_told(env: str | None, pool: str) -> None:
+    """The journeylab command's whole process (every command, not only ingest) uses the
+    system allocator; ARROW_DEFAULT_MEMORY_POOL, when set, is Arrow's and wins."""
+    environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if env is not None:
+        environ["ARROW_DEFAULT_MEMORY_POOL"] = env
+    out = subprocess.run(
+        [sys.executable, "-c", _CLI_POOL], env=environ, capture_output=True, text=True, check=True
     )
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "--memory-pool: 'x'" in lines[0] and "'pyarrow'" in lines[0]
-    assert not (tmp_path / "lake").exists()
+    assert out.stdout.strip().splitlines()[-1] == pool

@@ -21,7 +21,7 @@ from journeylab.cli.common import (
     print_warnings,
 )
 from journeylab.errors import SpecError, invalid
-from journeylab.ingest.options import CHUNK_ROWS, MEMORY_POOLS, IngestOptions, size_bytes
+from journeylab.ingest.options import CHUNK_ROWS, IngestOptions, size_bytes
 
 __all__ = ["register"]
 
@@ -70,22 +70,12 @@ def ingest(
             "event): a larger lake's ids are probed on disk.",
         ),
     ] = None,
-    memory_pool: Annotated[
-        str,
-        typer.Option(
-            "--memory-pool",
-            help="Arrow's memory pool: system (the C library's allocator, the fastest "
-            "measured) or pyarrow (its own, or the one ARROW_DEFAULT_MEMORY_POOL names).",
-        ),
-    ] = "system",
 ) -> None:
     """Land event files in the lake; bad events are quarantined with a reason.
 
     The lake is created when the folder is new or empty. A file that is not what it claims
     (binary, HTML, a CSV without the required columns) is refused whole."""
     with fail_cleanly():
-        if memory_pool not in MEMORY_POOLS:
-            raise invalid("--memory-pool", memory_pool, MEMORY_POOLS)
         options = IngestOptions(
             chunk_rows=chunk_rows,
             threads=threads,
@@ -93,7 +83,6 @@ def ingest(
             strict=strict,
             timezone=timezone,
             ids_memory=None if ids_memory is None else size_bytes(ids_memory, "--ids-memory"),
-            memory_pool=memory_pool,
         )
         from journeylab.ingest.pipeline import check_inputs
 

@@ -13,7 +13,7 @@ __all__ = ["CHUNK_ROWS", "MEMORY_POOLS", "IngestOptions", "size_bytes"]
 #: time and memory than 1M or 250k on every format (docs/performance.md, "Ingest")
 CHUNK_ROWS = 500_000
 #: IngestOptions.memory_pool: the C library's allocator, or pyarrow's pool as it is
-#: (:mod:`journeylab.ingest.pool`)
+#: (:mod:`journeylab.arrow_pool`)
 MEMORY_POOLS = ("system", "pyarrow")
 
 
@@ -40,8 +40,9 @@ class IngestOptions:
       and each chunk reads 8 bytes an event past the budget (docs/lake.md, "Id sidecars").
     - ``memory_pool``: the Arrow memory pool the ingest allocates from: ``"system"`` (the
       C library's allocator: 11–19% less wall than pyarrow's default on the 10M-event
-      Parquet and CSV files, ~4% more on one ingest of 104M; :mod:`journeylab.ingest.pool`) or ``"pyarrow"`` (the process's pool as it
-      is: pyarrow's choice, or what Arrow's ``ARROW_DEFAULT_MEMORY_POOL`` names).
+      Parquet and CSV files, ~4% more on one ingest of 104M; :mod:`journeylab.arrow_pool`)
+      or ``"pyarrow"`` (the process's pool as it is: pyarrow's choice, or the one Arrow's
+      ``ARROW_DEFAULT_MEMORY_POOL`` names).
     """
 
     chunk_rows: int = CHUNK_ROWS

@@ -9,7 +9,7 @@ while chunk N is committed (what needs the lake: its ids known, its users' keys 
 the write), chunk N+1 is validated and then prepared (its ids hashed and de-duplicated,
 lake order, user keys: :meth:`~journeylab.lake.commit.Committer.prepare`). The ingest holds
 the lake's writer lock: writers queue; readers never wait (docs/lake.md). Its Arrow buffers
-come from the system allocator unless the options say otherwise (:mod:`.pool`).
+come from the system allocator unless the options say otherwise (:mod:`journeylab.arrow_pool`).
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from typing import Any
 
 import numpy as np
 
+from journeylab.arrow_pool import arrow_pool
 from journeylab.engine import Engine
 from journeylab.errors import InputError
 from journeylab.ingest.importers import check_timezone
 from journeylab.ingest.json_readers import record_batches
 from journeylab.ingest.options import IngestOptions
-from journeylab.ingest.pool import arrow_pool
 from journeylab.ingest.preflight import preflight
 from journeylab.ingest.readers import detect_format, read_batches
 from journeylab.ingest.report import IngestReport, Tally
