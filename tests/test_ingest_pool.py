@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,46 +39,54 @@ def _pools_seen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+@pytest.fixture
+def mimalloc() -> Iterator[None]:
+    """The process on pyarrow's mimalloc pool (whatever the environment chose), as before."""
+    before = pa.default_memory_pool()
+    pa.set_memory_pool(pa.mimalloc_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(before)
+
+
+@pytest.mark.usefixtures("mimalloc")
 def test_an_ingest_allocates_from_the_system_pool_and_gives_the_pool_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = pa.default_memory_pool()
     seen = _pools_seen(monkeypatch)
     lake = open_lake(tmp_path / "lake", create=True)
     report = lake.ingest(_events(tmp_path), options=IngestOptions(chunk_rows=10))
     assert report.accepted == 30
     assert seen == ["system"] * 3
-    assert pa.default_memory_pool().backend_name == before.backend_name
+    assert pa.default_memory_pool().backend_name == "mimalloc"
 
 
+@pytest.mark.usefixtures("mimalloc")
 def test_memory_pool_pyarrow_leaves_the_pool_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = pa.default_memory_pool()
-    pa.set_memory_pool(pa.mimalloc_memory_pool())
-    try:
-        seen = _pools_seen(monkeypatch)
-        lake = open_lake(tmp_path / "lake", create=True)
-        lake.ingest(_events(tmp_path), options=IngestOptions(memory_pool="pyarrow"))
-        assert seen == ["mimalloc"]
-        records = [{"userId": "u", "name": "a", "eventId": "r1"}]
-        lake.ingest_records(records)  # the default: system, then mimalloc again
-        assert seen == ["mimalloc", "system"]
-        assert pa.default_memory_pool().backend_name == "mimalloc"
-    finally:
-        pa.set_memory_pool(before)
+    seen = _pools_seen(monkeypatch)
+    lake = open_lake(tmp_path / "lake", create=True)
+    lake.ingest(_events(tmp_path), options=IngestOptions(memory_pool="pyarrow"))
+    assert seen == ["mimalloc"]
+    records = [{"userId": "u", "name": "a", "eventId": "r1"}]
+    lake.ingest_records(records)  # the default: system, then mimalloc again
+    assert seen == ["mimalloc", "system"]
+    assert pa.default_memory_pool().backend_name == "mimalloc"
 
 
+@pytest.mark.usefixtures("mimalloc")
 def test_a_failed_ingest_gives_the_pool_back(tmp_path: Path) -> None:
-    before = pa.default_memory_pool().backend_name
     path = tmp_path / "in.jsonl"
     path.write_text('{"userId": "", "name": "a"}\n')
     lake = open_lake(tmp_path / "lake", create=True)
     with pytest.raises(InputError, match="invalid_user_id"):
         lake.ingest(path, options=IngestOptions(strict=True))
-    assert pa.default_memory_pool().backend_name == before
+    assert pa.default_memory_pool().backend_name == "mimalloc"
 
 
+@pytest.mark.usefixtures("mimalloc")
 def test_overlapping_ingests_share_the_pool_until_the_last_ends() -> None:
     """Two threads enter and leave in an order that is not nested: the pool returns only
     when both have left."""

@@ -44,9 +44,9 @@ serve_cmds.register(app)
 def main() -> None:
     """The ``journeylab`` command. Its process allocates Arrow's buffers from the C
     library's allocator unless ``ARROW_DEFAULT_MEMORY_POOL`` names a pool: pyarrow's own
-    (mimalloc) handed freed huge pages back to the kernel and faulted them in again, zeroed
-    — a funnel on the 104M-event lake took 2.6–4.8 s against 1.7–2.1 s, and ingests of the
-    10M-event files 11–19% longer (docs/performance.md). pyarrow reads the variable when it
-    loads, which no command has done yet."""
+    (mimalloc) handed freed huge pages back to the kernel and faulted them in again, zeroed:
+    a funnel on the 104M-event lake took 1.45–3.03 s (median 1.91) against 1.37–1.50 s,
+    and ingests of the 10M-event files 11–19% longer (docs/performance.md). pyarrow reads
+    the variable when it loads, which no command has done yet."""
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     app()

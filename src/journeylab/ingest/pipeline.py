@@ -9,7 +9,8 @@ while chunk N is committed (what needs the lake: its ids known, its users' keys 
 the write), chunk N+1 is validated and then prepared (its ids hashed and de-duplicated,
 lake order, user keys: :meth:`~journeylab.lake.commit.Committer.prepare`). The ingest holds
 the lake's writer lock: writers queue; readers never wait (docs/lake.md). Its Arrow buffers
-come from the system allocator unless the options say otherwise (:mod:`journeylab.arrow_pool`).
+come from the system allocator unless the options say otherwise
+(:mod:`journeylab.arrow_pool`).
 """
 
 from __future__ import annotations
