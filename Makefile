@@ -48,9 +48,11 @@ unit: $(STAMP_DEV)
 	$(NO_BYTECODE_OFF) $(BIN)/pytest -q -n 3 --dist loadgroup --durations=12 $(PYTEST_ARGS)
 
 ## make lab: JupyterLab on notebooks/ with this project's kernel (the venv's Python).
+# the kernels allocate as the journeylab command does (docs/performance.md, "Ingest")
 lab: $(STAMP_RUN)
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (journeylab)"
-	$(BIN)/jupyter lab notebooks/
+	ARROW_DEFAULT_MEMORY_POOL=$${ARROW_DEFAULT_MEMORY_POOL:-system} \
+	NUMPY_MADVISE_HUGEPAGE=$${NUMPY_MADVISE_HUGEPAGE:-0} $(BIN)/jupyter lab notebooks/
 
 ## make screenshots: refresh docs/img/ (the report and a notebook chart, drawn by the
 ## browser code the tests use; headless Chromium from /usr/bin/chromium, network blocked).

@@ -1,5 +1,6 @@
 """The Arrow memory pool of an ingest (journeylab.arrow_pool): the system allocator while
-it runs, the process's own pool before and after, whatever happens inside."""
+it runs, the process's own pool before and after, whatever happens inside; and what the
+journeylab command's process allocates with."""
 
 from __future__ import annotations
 
@@ -129,19 +130,28 @@ _CLI_POOL = (
     "    main()\n"
     "except SystemExit:\n"
     "    pass\n"
+    "import numpy as np\n"
     "import pyarrow as pa\n"
-    "print(pa.default_memory_pool().backend_name)\n"
+    "huge = np._core.multiarray._set_madvise_hugepage(True)\n"
+    "print(pa.default_memory_pool().backend_name, huge)\n"
 )
 
 
-@pytest.mark.parametrize(("env", "pool"), [(None, "system"), ("jemalloc", "jemalloc")])
-def test_the_command_allocates_from_the_system_pool_unless_told(env: str | None, pool: str) -> None:
+@pytest.mark.parametrize(
+    ("env", "got"),
+    [
+        ({}, "system False"),
+        ({"ARROW_DEFAULT_MEMORY_POOL": "jemalloc"}, "jemalloc False"),
+        ({"NUMPY_MADVISE_HUGEPAGE": "1"}, "system True"),
+    ],
+)
+def test_the_command_keeps_freed_memory_unless_told(env: dict[str, str], got: str) -> None:
     """The journeylab command's whole process (every command, not only ingest) uses the
-    system allocator; ARROW_DEFAULT_MEMORY_POOL, when set, is Arrow's and wins."""
-    environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
-    if env is not None:
-        environ["ARROW_DEFAULT_MEMORY_POOL"] = env
+    system allocator for Arrow and no huge-page advice for numpy; the variables, when
+    set, are Arrow's and numpy's and win."""
+    names = ("ARROW_DEFAULT_MEMORY_POOL", "NUMPY_MADVISE_HUGEPAGE")
+    environ = {k: v for k, v in os.environ.items() if k not in names} | env
     out = subprocess.run(
         [sys.executable, "-c", _CLI_POOL], env=environ, capture_output=True, text=True, check=True
     )
-    assert out.stdout.strip().splitlines()[-1] == pool
+    assert out.stdout.strip().splitlines()[-1] == got

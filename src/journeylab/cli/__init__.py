@@ -40,13 +40,20 @@ journeys_cmds.register(app)
 report_cmds.register(app)
 serve_cmds.register(app)
 
+#: what the command's process allocates with (see :func:`main`)
+_ALLOCATION = {"ARROW_DEFAULT_MEMORY_POOL": "system", "NUMPY_MADVISE_HUGEPAGE": "0"}
+
 
 def main() -> None:
-    """The ``journeylab`` command. Its process allocates Arrow's buffers from the C
-    library's allocator unless ``ARROW_DEFAULT_MEMORY_POOL`` names a pool: pyarrow's own
-    (mimalloc) handed freed huge pages back to the kernel and faulted them in again, zeroed:
-    a funnel on the 104M-event lake took 1.45–3.03 s (median 1.91) against 1.37–1.50 s,
-    and ingests of the 10M-event files 11–19% longer (docs/performance.md). pyarrow reads
-    the variable when it loads, which no command has done yet."""
-    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    """The ``journeylab`` command. Its process keeps freed memory for what it allocates
+    next, unless the environment says otherwise: Arrow's buffers come from the C library's
+    allocator (``ARROW_DEFAULT_MEMORY_POOL=system``; pyarrow's mimalloc handed freed pages
+    back to the kernel) and numpy's large arrays are not advised onto transparent huge
+    pages (``NUMPY_MADVISE_HUGEPAGE=0``; each fresh 2 MiB page was zeroed as it was first
+    touched). A funnel on the 104M-event lake took 1.82–4.35 s with the first alone and
+    1.44–1.50 s with both; ingests of the 10M-event files 11–19% less with the first
+    (docs/performance.md). numpy and pyarrow read the variables when they load, which no
+    command has done yet."""
+    for name, value in _ALLOCATION.items():
+        os.environ.setdefault(name, value)
     app()
