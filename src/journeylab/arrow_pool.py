@@ -32,7 +32,7 @@ _before: pa.MemoryPool | None = None  # the pool they replaced
 
 
 @contextlib.contextmanager
-def arrow_pool(choice: str = "system") -> Iterator[None]:
+def arrow_pool(choice: str) -> Iterator[None]:
     """For ``choice`` ``system``, pyarrow's default pool is the system one inside (see the
     module docstring), for as long as any ingest that chose it runs (concurrent ingests
     share it); for ``pyarrow``, nothing changes."""
@@ -50,6 +50,6 @@ def arrow_pool(choice: str = "system") -> Iterator[None]:
     finally:
         with _lock:
             _running -= 1
-            if _running == 0 and _before is not None:
+            if _running == 0:
                 pa.set_memory_pool(_before)
                 _before = None
