@@ -165,3 +165,42 @@ def test_common_shapes_are_decided_by_the_vectorised_pass(tmp_path: Path) -> Non
     out = Checker(duckdb.connect()).reasons(batch)
     assert out["reason"].null_count == len(lines)
     rule_vs_validator(batch)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_typed_data_text_is_decided_by_the_vectorised_pass(tmp_path: Path, fmt: str) -> None:
+    """``data`` given as JSON text in a typed input: minified (one regex stands for the
+    lenient and the flat checks) or spaced (each on its own), sorted or not — decided by the
+    pass; nested, lenient or oddly written numbers go to the Validator, which agrees."""
+    import csv
+
+    import duckdb
+    import pyarrow as pa
+
+    from journeylab.ingest.validate import Checker
+
+    common = [
+        '{"p":1.5}',
+        '{"amount":150.0,"items":2,"n":null,"ok":true}',
+        '{"sku":"SKU-1","price":2.5}',
+        "{}",
+        '{"b": 1, "a": [1, "2"]}',
+    ]
+    odd = ['{"a":{"b":1}}', '{"a":[{"b":1}]}', '{"a":1,}', '{"a":NaN}', '{"a":1e400}']
+    odd += ['{"a":12345678901234567.5}', '{"a":0.000001}', '{"a": {"b": 1}}']
+    texts = common + odd + ['{"a":"x{y"}']  # either way: the Validator agrees
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["userId", "name", "data"])
+        writer.writerows([f"u{i}", "n", t] for i, t in enumerate(texts))
+        path = _write(tmp_path, fmt, out.getvalue().encode())
+    else:
+        users = [f"u{i}" for i in range(len(texts))]
+        table = pa.table({"userId": users, "name": ["n"] * len(texts), "data": texts})
+        path = _write(tmp_path, fmt, table)
+    (batch,) = read_batches(path, fmt, RECV, 1000, lambda n: None)
+    reasons = Checker(duckdb.connect()).reasons(batch)["reason"].to_pylist()
+    assert reasons[: len(common)] == [None] * len(common)
+    assert all(r is not None for r in reasons[len(common) : len(common) + len(odd)])
+    rule_vs_validator(batch)
