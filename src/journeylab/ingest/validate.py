@@ -31,6 +31,8 @@ from journeylab.ingest.wire import TYPED, Reject, WireBatch, text_table
 __all__ = ["EVENTS", "Checker", "Validated", "events_table"]
 
 _TS = pa.timestamp("us", tz="UTC")
+#: rows of the record batches DuckDB's threads share in the pass (docs/performance.md)
+SCAN_ROWS = 64 * 1024
 #: the validated events (the lake adds ``user_key`` when it commits them)
 EVENTS = pa.schema(
     [
@@ -100,7 +102,10 @@ class Checker:
             table = table.set_column(
                 table.schema.get_field_index("d"), "d", self._struct_json(batch.data_struct)
             )
-        con.register(name, table)
+        # in record batches of SCAN_ROWS: DuckDB's threads take a batch at a time (one
+        # batch a block of the input left one thread with most of the pass)
+        scan = pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_ROWS), table.schema)
+        con.register(name, scan)
         try:
             out = con.sql(sql).to_arrow_table()
         finally:
