@@ -42,6 +42,12 @@ NUMBERS = [
     "100000000000000000000.0",
     "1e21",
     "1e999",
+    "1E+400",  # overflows: DuckDB keeps it as written, msgspec refuses it
+    "-12.5e0400",
+    "1e300",  # three-digit exponents that fit, or underflow to zero
+    "1e-400",
+    "-1e-400",
+    "123e-310",
     "NaN",
     "-Infinity",
     "1.7976931348623157e308",

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest_reference import lake_state, reference, rule_vs_validator
-from ingest_strategies import STAMPS, csv_files, json_bodies, jsonl_files, parquet_tables
+from ingest_strategies import NUMBERS, STAMPS, csv_files, json_bodies, jsonl_files, parquet_tables
 from journeylab import InputError, open_lake
 from journeylab.ingest.json_readers import body_batches, jsonl_batches
 from journeylab.ingest.preflight import preflight
@@ -204,3 +204,16 @@ def test_typed_data_text_is_decided_by_the_vectorised_pass(tmp_path: Path, fmt: 
     assert reasons[: len(common)] == [None] * len(common)
     assert all(r is not None for r in reasons[len(common) : len(common) + len(odd)])
     rule_vs_validator(batch)
+
+
+def test_every_number_in_a_plain_record_is_read_as_the_validator_reads_it(tmp_path: Path) -> None:
+    """Each number spelling of the strategies, once, in the data of a plain record (minified,
+    string fields: its text is not searched for three-digit exponents, its data is), nested
+    and not, in JSON lines and in a JSON body: the pass's row or reason is the Validator's."""
+    values = [f'{{"v":{n}}}' for n in NUMBERS] + [f'{{"v":[{n}],"w":1}}' for n in NUMBERS]
+    lines = [f'{{"userId":"u{i}","name":"n","data":{v}}}' for i, v in enumerate(values)]
+    path = _write(tmp_path, "jsonl", ("\n".join(lines) + "\n").encode())
+    (batch,) = read_batches(path, "jsonl", RECV, 1000, lambda n: None)
+    rule_vs_validator(batch)
+    body = ("[" + ",".join(lines) + "]").encode()
+    rule_vs_validator(next(body_batches(body, "x", RECV, 1000)))
