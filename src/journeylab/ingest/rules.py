@@ -11,10 +11,12 @@ Constant SQL text, created once on the ingest's private connection (no value is 
 spliced in; the limits are DuckDB variables set with bound values):
 
 - the view ``jl_wire_text`` (:data:`WIRE_TEXT`) extracts the Events API fields of JSON
-  texts (DuckDB's JSON functions): the normalised wire columns of :mod:`.wire`;
+  texts (DuckDB's JSON functions): the normalised wire columns of :mod:`.wire`, and for a
+  plain record (the usual shape) whether its data is flat (``d_flat``, which also stands
+  for the search of its text for three-digit exponents);
 - the view ``jl_wire_typed`` (:data:`WIRE_TYPED`) finishes typed batches (CSV, Parquet):
   ``data`` given as JSON text is checked and minified, and when it came minified, searched
-  once for what ``jl_lenient`` and ``jl_flat`` look for (``d_flat``; both views have it);
+  once for what ``jl_lenient`` and ``jl_flat`` look for (``d_flat``);
 - the table macro ``jl_rules`` (the last of :data:`MACROS`), over either view, is the rule
   list itself, the instants, canonical ``data`` and the derived event ids.
 
@@ -98,14 +100,14 @@ MACROS = (
     # typed data given as minified JSON text: what jl_lenient or NOT jl_flat would find,
     # in one pass (both send the record to the Validator): 62 ms against 126 for 500k
     # records, one RE2 pass whatever the alternatives (docs/performance.md, "Ingest")
-    # ... and the data of a plain JSON lines record (numbers are only there): jl_flat and a
+    "CREATE TEMP MACRO jl_odd(d) AS regexp_matches(d, "
+    "',[ \\t\\n\\r]*[}\\]]|[:,\\[][ \\t\\n\\r]*-?[nNiI][aAnN]|[0-9][eE][-+]?[0-9]{3}|"
+    "[0-9]{300}|(?s).\\{|[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00')",
+    # the data of a plain JSON lines record (numbers are only there): jl_flat and a
     # three-digit exponent, which the record's text is then not searched for (DuckDB keeps
     # a number that overflows a double as it was written)
     "CREATE TEMP MACRO jl_flat_plain(d) AS NOT regexp_matches(d, "
     "'(?s)[eE][-+]?[0-9]{3}|.\\{|[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00')",
-    "CREATE TEMP MACRO jl_odd(d) AS regexp_matches(d, "
-    "',[ \\t\\n\\r]*[}\\]]|[:,\\[][ \\t\\n\\r]*-?[nNiI][aAnN]|[0-9][eE][-+]?[0-9]{3}|"
-    "[0-9]{300}|(?s).\\{|[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00')",
     # keys in strictly increasing byte order (sorted, each once)
     "CREATE TEMP MACRO jl_increasing(k) AS CASE len(k) WHEN 0 THEN true WHEN 1 THEN true "
     "WHEN 2 THEN k[1] < k[2] WHEN 3 THEN k[1] < k[2] AND k[2] < k[3] "
