@@ -8,7 +8,8 @@ Validator, which names the exact reason and detail, keeps the raw text, or accep
 ``check`` record; tests/test_ingest_rules.py holds the two equal.
 
 Constant SQL text, created once on the ingest's private connection (no value is ever
-spliced in; the limits are DuckDB variables set with bound values):
+spliced in: the regexes are module constants, each written once; the limits are DuckDB
+variables set with bound values):
 
 - the view ``jl_wire_text`` (:data:`WIRE_TEXT`) extracts the Events API fields of JSON
   texts (DuckDB's JSON functions): the normalised wire columns of :mod:`.wire`, and for a
@@ -54,6 +55,15 @@ PARAMS = {
 }
 SET_PARAM = {name: "SET VARIABLE " + name + " = $value" for name in PARAMS}
 
+#: the regexes of the macros below, each written once (the macros combine them)
+_EXPONENT = "[eE][-+]?[0-9]{3}"  # a three-digit exponent: the number may overflow a double
+#: JSON text DuckDB's reader accepts and msgspec refuses (or reads otherwise)
+_LENIENT = (
+    ",[ \\t\\n\\r]*[}\\]]|[:,\\[][ \\t\\n\\r]*-?[nNiI][aAnN]|[0-9]" + _EXPONENT + "|[0-9]{300}"
+)
+#: minified data DuckDB does not write as msgspec does
+_NOT_FLAT = "(?s).\\{|[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00"
+
 #: helpers, created once on the ingest's private connection
 MACROS = (
     # the kind of a minified JSON value (null: absent or JSON null)
@@ -75,12 +85,12 @@ MACROS = (
     "CREATE TEMP MACRO jl_long_number(s) AS CASE WHEN strlen(s) < 300 THEN false "
     "ELSE regexp_matches(s, '[0-9]{300}') END",
     "CREATE TEMP MACRO jl_trailing_comma(s) AS regexp_matches(s, ',[ \\t\\n\\r]*[}\\]]')",
+    f"CREATE TEMP MACRO jl_exponent(s) AS regexp_matches(s, '{_EXPONENT}')",
     # ... in a JSON text as it came (jl_wire_text and the importers check the lines)
     "CREATE TEMP MACRO jl_lenient_text(s) AS CASE WHEN jl_trailing_comma(s) THEN true "
-    "WHEN regexp_matches(s, '[eE][-+]?[0-9]{3}') THEN true ELSE jl_long_number(s) END",
+    "WHEN jl_exponent(s) THEN true ELSE jl_long_number(s) END",
     # ... in typed data given as JSON text (short: one regex costs less than four)
-    "CREATE TEMP MACRO jl_lenient(s) AS regexp_matches(s, "
-    "',[ \\t\\n\\r]*[}\\]]|[:,\\[][ \\t\\n\\r]*-?[nNiI][aAnN]|[0-9][eE][-+]?[0-9]{3}|[0-9]{300}')",
+    f"CREATE TEMP MACRO jl_lenient(s) AS regexp_matches(s, '{_LENIENT}')",
     # RFC 3339 as parse_rfc3339 reads it → µs (null: not that shape, not a real date)
     "CREATE TEMP MACRO jl_instant(a) AS CASE WHEN regexp_full_match(a, "
     "'[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
@@ -95,19 +105,15 @@ MACROS = (
     "THEN epoch_us(ts) END",
     # minified data DuckDB writes as msgspec does: no nested object, no float in another
     # notation (>= 1e16, [1e-6, 1e-5)), no \\u00XX escape
-    "CREATE TEMP MACRO jl_flat(d) AS NOT regexp_matches(d, "
-    "'(?s).\\{|[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00')",
+    f"CREATE TEMP MACRO jl_flat(d) AS NOT regexp_matches(d, '{_NOT_FLAT}')",
     # typed data given as minified JSON text: what jl_lenient or NOT jl_flat would find,
     # in one pass (both send the record to the Validator): 62 ms against 126 for 500k
     # records, one RE2 pass whatever the alternatives (docs/performance.md, "Ingest")
-    "CREATE TEMP MACRO jl_odd(d) AS regexp_matches(d, "
-    "',[ \\t\\n\\r]*[}\\]]|[:,\\[][ \\t\\n\\r]*-?[nNiI][aAnN]|[0-9][eE][-+]?[0-9]{3}|"
-    "[0-9]{300}|(?s).\\{|[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00')",
+    f"CREATE TEMP MACRO jl_odd(d) AS regexp_matches(d, '{_LENIENT}|{_NOT_FLAT}')",
     # the data of a plain JSON lines record (numbers are only there): jl_flat and a
     # three-digit exponent, which the record's text is then not searched for (DuckDB keeps
     # a number that overflows a double as it was written)
-    "CREATE TEMP MACRO jl_flat_plain(d) AS NOT regexp_matches(d, "
-    "'(?s)[eE][-+]?[0-9]{3}|.\\{|[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00')",
+    f"CREATE TEMP MACRO jl_flat_plain(d) AS NOT regexp_matches(d, '{_EXPONENT}|{_NOT_FLAT}')",
     # keys in strictly increasing byte order (sorted, each once)
     "CREATE TEMP MACRO jl_increasing(k) AS CASE len(k) WHEN 0 THEN true WHEN 1 THEN true "
     "WHEN 2 THEN k[1] < k[2] WHEN 3 THEN k[1] < k[2] AND k[2] < k[3] "
@@ -128,7 +134,7 @@ MACROS = (
     # toISOString's shape ends in Z: not naive, no regex needed
     "t AS (SELECT *, CASE WHEN a_t = 'string' THEN coalesce(a_ms, jl_instant(a)) "
     "ELSE a_us END AS at_us, "
-    "CASE WHEN a_t <> 'string' OR a_t IS NULL THEN coalesce(a_naive, false) "
+    "CASE WHEN a_t IS DISTINCT FROM 'string' THEN coalesce(a_naive, false) "
     "WHEN a_ms IS NOT NULL THEN false "
     "ELSE NOT regexp_matches(a, '([Zz]|[+-][0-9]{2}:[0-9]{2})$') END AS naive, "
     # d_flat: the wire view's answer when it has one
@@ -188,7 +194,7 @@ WIRE_TEXT = (
     "WHEN jl_trailing_comma(text) OR jl_long_number(text) OR contains(m, 'NaN') "
     "OR contains(m, 'Infinity') THEN 'check' "
     # a plain record's data is searched for the exponent instead (jl_flat_plain)
-    "WHEN plain IS NOT true AND regexp_matches(text, '[eE][-+]?[0-9]{3}') THEN 'check' "
+    "WHEN plain IS NOT true AND jl_exponent(text) THEN 'check' "
     "WHEN NOT starts_with(m, '{') THEN 'not_an_object' "
     "WHEN plain THEN NULL "
     "WHEN len(keys) <> len(list_distinct(keys)) THEN 'check' END AS pre, "
