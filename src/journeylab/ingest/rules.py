@@ -8,8 +8,8 @@ Validator, which names the exact reason and detail, keeps the raw text, or accep
 ``check`` record; tests/test_ingest_rules.py holds the two equal.
 
 Constant SQL text, created once on the ingest's private connection (no value is ever
-spliced in: the regexes are module constants, each written once; the limits are DuckDB
-variables set with bound values):
+spliced in: the limits and the regexes, each written once, are DuckDB variables set with
+bound values, :data:`PARAMS`):
 
 - the view ``jl_wire_text`` (:data:`WIRE_TEXT`) extracts the Events API fields of JSON
   texts (DuckDB's JSON functions): the normalised wire columns of :mod:`.wire`, and for a
@@ -46,23 +46,34 @@ __all__ = [
     "WIRE_TYPED",
 ]
 
-#: the limits the rules read (DuckDB variables, set with bound values)
-PARAMS = {
+#: the regexes of the macros below, each written once (Python strings: the macros read them
+#: from DuckDB variables, as the limits)
+_TRAILING_COMMA = ",[ \\t\\n\\r]*[}\\]]"
+_LONG_NUMBER = "[0-9]{300}"  # 300 digits in a row
+_EXPONENT = "[eE][-+]?[0-9]{3}"  # a three-digit exponent: the number may overflow a double
+#: JSON text DuckDB's reader accepts and msgspec refuses (or reads otherwise)
+_LENIENT = "|".join(
+    (_TRAILING_COMMA, "[:,\\[][ \\t\\n\\r]*-?[nNiI][aAnN]", "[0-9]" + _EXPONENT, _LONG_NUMBER)
+)
+#: minified data DuckDB does not write as msgspec does
+_NOT_FLAT = "(?s).\\{|[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00"
+
+#: the values the rules read (DuckDB variables, set with bound values; DuckDB folds each
+#: into the expression that reads it when the statement is bound): the limits and regexes
+PARAMS: dict[str, int | str] = {
     "jl_max_id": MAX_ID_CHARS,
     "jl_max_data": MAX_DATA_BYTES,
     "jl_min_us": MIN_EVENT_US,
     "jl_max_us": MAX_EVENT_US,
+    "jl_re_trailing_comma": _TRAILING_COMMA,
+    "jl_re_long_number": _LONG_NUMBER,
+    "jl_re_exponent": _EXPONENT,
+    "jl_re_lenient": _LENIENT,
+    "jl_re_not_flat": _NOT_FLAT,
+    "jl_re_odd": _LENIENT + "|" + _NOT_FLAT,
+    "jl_re_not_flat_plain": _EXPONENT + "|" + _NOT_FLAT,
 }
 SET_PARAM = {name: "SET VARIABLE " + name + " = $value" for name in PARAMS}
-
-#: the regexes of the macros below, each written once (the macros combine them)
-_EXPONENT = "[eE][-+]?[0-9]{3}"  # a three-digit exponent: the number may overflow a double
-#: JSON text DuckDB's reader accepts and msgspec refuses (or reads otherwise)
-_LENIENT = (
-    ",[ \\t\\n\\r]*[}\\]]|[:,\\[][ \\t\\n\\r]*-?[nNiI][aAnN]|[0-9]" + _EXPONENT + "|[0-9]{300}"
-)
-#: minified data DuckDB does not write as msgspec does
-_NOT_FLAT = "(?s).\\{|[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00"
 
 #: helpers, created once on the ingest's private connection
 MACROS = (
@@ -83,14 +94,14 @@ MACROS = (
     # pattern, tried in turn: an alternation of them cost RE2 its literal prefix scan (twice
     # the time), and 300 digits in a row need 300 bytes (docs/performance.md, "Ingest").
     "CREATE TEMP MACRO jl_long_number(s) AS CASE WHEN strlen(s) < 300 THEN false "
-    "ELSE regexp_matches(s, '[0-9]{300}') END",
-    "CREATE TEMP MACRO jl_trailing_comma(s) AS regexp_matches(s, ',[ \\t\\n\\r]*[}\\]]')",
-    f"CREATE TEMP MACRO jl_exponent(s) AS regexp_matches(s, '{_EXPONENT}')",
+    "ELSE regexp_matches(s, getvariable('jl_re_long_number')) END",
+    "CREATE TEMP MACRO jl_trailing_comma(s) AS regexp_matches(s, getvariable('jl_re_trailing_comma'))",
+    "CREATE TEMP MACRO jl_exponent(s) AS regexp_matches(s, getvariable('jl_re_exponent'))",
     # ... in a JSON text as it came (jl_wire_text and the importers check the lines)
     "CREATE TEMP MACRO jl_lenient_text(s) AS CASE WHEN jl_trailing_comma(s) THEN true "
     "WHEN jl_exponent(s) THEN true ELSE jl_long_number(s) END",
     # ... in typed data given as JSON text (short: one regex costs less than four)
-    f"CREATE TEMP MACRO jl_lenient(s) AS regexp_matches(s, '{_LENIENT}')",
+    "CREATE TEMP MACRO jl_lenient(s) AS regexp_matches(s, getvariable('jl_re_lenient'))",
     # RFC 3339 as parse_rfc3339 reads it → µs (null: not that shape, not a real date)
     "CREATE TEMP MACRO jl_instant(a) AS CASE WHEN regexp_full_match(a, "
     "'[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
@@ -105,15 +116,15 @@ MACROS = (
     "THEN epoch_us(ts) END",
     # minified data DuckDB writes as msgspec does: no nested object, no float in another
     # notation (>= 1e16, [1e-6, 1e-5)), no \\u00XX escape
-    f"CREATE TEMP MACRO jl_flat(d) AS NOT regexp_matches(d, '{_NOT_FLAT}')",
+    "CREATE TEMP MACRO jl_flat(d) AS NOT regexp_matches(d, getvariable('jl_re_not_flat'))",
     # typed data given as minified JSON text: what jl_lenient or NOT jl_flat would find,
     # in one pass (both send the record to the Validator): 62 ms against 126 for 500k
     # records, one RE2 pass whatever the alternatives (docs/performance.md, "Ingest")
-    f"CREATE TEMP MACRO jl_odd(d) AS regexp_matches(d, '{_LENIENT}|{_NOT_FLAT}')",
+    "CREATE TEMP MACRO jl_odd(d) AS regexp_matches(d, getvariable('jl_re_odd'))",
     # the data of a plain JSON lines record (numbers are only there): jl_flat and a
     # three-digit exponent, which the record's text is then not searched for (DuckDB keeps
     # a number that overflows a double as it was written)
-    f"CREATE TEMP MACRO jl_flat_plain(d) AS NOT regexp_matches(d, '{_EXPONENT}|{_NOT_FLAT}')",
+    "CREATE TEMP MACRO jl_flat_plain(d) AS NOT regexp_matches(d, getvariable('jl_re_not_flat_plain'))",
     # keys in strictly increasing byte order (sorted, each once)
     "CREATE TEMP MACRO jl_increasing(k) AS CASE len(k) WHEN 0 THEN true WHEN 1 THEN true "
     "WHEN 2 THEN k[1] < k[2] WHEN 3 THEN k[1] < k[2] AND k[2] < k[3] "
