@@ -12,7 +12,10 @@ a JSON lines export (10 event names, skewed users, millisecond times with offset
 as CSV and as Parquet (``eventAt`` a UTC timestamp, ``data`` JSON text), converted by
 DuckDB. Each run is a fresh process: wall and CPU seconds, peak RSS (wait4). The floor is
 DuckDB's ``read_json`` → Parquet of the same JSON lines file (no validation, no
-de-duplication, no order), in the same run. Numbers go to docs/performance.md ("Ingest").
+de-duplication, no order), in the same run. Beside each format, ``duckdb_alone_FORMAT``
+(unless ``--no-duckdb-alone``) is DuckDB alone reading that file and doing what one
+statement of an ingest's work can (derived ids, data checked and minified; no order, no
+de-duplication): a ceiling for the CLI on the same machine. Numbers go to docs/performance.md ("Ingest").
 """
 
 from __future__ import annotations
@@ -212,6 +215,50 @@ def floor(jsonl: Path, events: int) -> dict[str, Any]:
     return got
 
 
+#: each format read by DuckDB as text columns (what the lake's rules start from)
+_READ = {
+    "jsonl": (
+        "read_json($src, format='newline_delimited', ignore_errors=true, columns={userId: "
+        "'VARCHAR', name: 'VARCHAR', eventAt: 'VARCHAR', data: 'VARCHAR', eventId: 'VARCHAR'})"
+    ),
+    "parquet": "read_parquet($src)",
+    "csv": (
+        "read_csv($src, header=true, ignore_errors=true, columns={userId: 'VARCHAR', name: "
+        "'VARCHAR', eventAt: 'VARCHAR', eventId: 'VARCHAR', data: 'VARCHAR'})"
+    ),
+}
+#: DuckDB alone doing the part of an ingest one streaming statement can: the instant, data
+#: checked and minified, the derived id (md5 of a JSON array like the lake's), zstd Parquet.
+#: Not done: lake order (a sort: below), the other rules, de-duplication, the quarantine,
+#: user keys, sidecars, the commit. A ceiling for the CLI on the same machine, not a floor.
+#: (With ``ORDER BY name, user_id, event_at, event_id`` DuckDB took 2.5x the time and
+#: 2 GB, docs/performance.md "Ingest".)
+_DUCKDB_ALONE = (
+    "COPY (WITH r AS (SELECT userId AS user_id, name, CAST(eventAt AS TIMESTAMPTZ) AS "
+    "event_at, CASE WHEN json_valid(data) THEN json(data)::VARCHAR END AS data, eventId "
+    "FROM {read} WHERE userId IS NOT NULL AND name IS NOT NULL AND (data IS NULL OR "
+    "json_valid(data))) SELECT coalesce(eventId, md5(json_array(user_id, name, "
+    "epoch_us(event_at), data)::VARCHAR)) AS event_id, user_id, name, event_at, data FROM r"
+    ") TO '{dst}' (FORMAT parquet, COMPRESSION zstd)"
+)
+
+
+def duckdb_alone(path: Path, fmt: str, events: int) -> dict[str, Any]:
+    """:data:`_DUCKDB_ALONE` on ``path`` in a fresh process (its own default threads and
+    memory limit), timed as the CLI is."""
+    out = CACHE / "duckdb-alone.parquet"
+    sql = _DUCKDB_ALONE.replace("{read}", _READ[fmt]).replace("{dst}", str(out))
+    code = (
+        "import duckdb, sys; con = duckdb.connect(); con.execute(\"SET TimeZone = 'UTC'\"); "
+        "con.execute(sys.argv[1], {'src': sys.argv[2]}).fetchall()"
+    )
+    got = measured([sys.executable, "-c", _REPORT_PEAK + code, sql, str(path)])
+    got.pop("stdout")
+    got["events_per_second"] = round(events / got["wall_seconds"])
+    out.unlink(missing_ok=True)
+    return got
+
+
 def ingest(path: Path, lake: Path) -> dict[str, Any]:
     shutil.rmtree(lake, ignore_errors=True)
     got = measured([*CLI, "ingest", str(path), "--lake", str(lake), "--json"])
@@ -236,6 +283,10 @@ def formats_bench(args: argparse.Namespace) -> dict[str, Any]:
             got = ingest(same_events(jsonl, fmt), CACHE / f"ingest-lake-{fmt}")
             runs.setdefault(fmt, []).append(got)
             print(json.dumps({fmt: got}), file=sys.stderr, flush=True)
+            if args.duckdb_alone:
+                alone = duckdb_alone(same_events(jsonl, fmt), fmt, args.events)
+                runs.setdefault("duckdb_alone_" + fmt, []).append(alone)
+                print(json.dumps({"duckdb_alone_" + fmt: alone}), file=sys.stderr, flush=True)
     out: dict[str, Any] = {}
     for name, got in runs.items():
         median = sorted(got, key=lambda r: r["wall_seconds"])[(len(got) - 1) // 2]
@@ -325,6 +376,12 @@ def main() -> None:
     parser.add_argument("--ingests", type=int, default=20)
     parser.add_argument("--memory-limit", default=None)
     parser.add_argument("--repeat", type=int, default=1, help="rounds of the floor and formats")
+    parser.add_argument(
+        "--duckdb-alone",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time DuckDB alone doing part of each ingest (ids and data, no order)",
+    )
     args = parser.parse_args()
     result: dict[str, Any] = {"load_average": os.getloadavg()}
     if args.compact:

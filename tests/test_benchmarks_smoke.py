@@ -55,6 +55,8 @@ def test_ingest_benchmark_runs(tmp_path: Path) -> None:
         assert result[fmt]["report"]["records"] >= 19_000  # type: ignore[index]
         walls = result[fmt]["walls"]  # type: ignore[index]
         assert result[fmt]["wall_seconds"] == sorted(walls)[0]  # type: ignore[index]
+        alone = result["duckdb_alone_" + fmt]  # DuckDB alone beside each format
+        assert len(alone["walls"]) == 2 and alone["events_per_second"] > 0  # type: ignore[index]
     assert len(result["jsonl"]["ratios_per_round"]) == 2  # type: ignore[index]
     assert result["jsonl"]["ratio_to_floor"] > 0  # type: ignore[index]
     assert list(tmp_path.glob("ingest-20000-*.jsonl"))  # the cache went where it was told
