@@ -15,7 +15,8 @@ DuckDB's ``read_json`` → Parquet of the same JSON lines file (no validation, n
 de-duplication, no order), in the same run. Beside each format, ``duckdb_alone_FORMAT``
 (unless ``--no-duckdb-alone``) is DuckDB alone reading that file and doing what one
 statement of an ingest's work can (derived ids, data checked and minified; no order, no
-de-duplication): a ceiling for the CLI on the same machine. Numbers go to docs/performance.md ("Ingest").
+de-duplication): a ceiling for the CLI on the same machine. Numbers go to
+docs/performance.md ("Ingest").
 """
 
 from __future__ import annotations
@@ -284,7 +285,8 @@ def formats_bench(args: argparse.Namespace) -> dict[str, Any]:
             runs.setdefault(fmt, []).append(got)
             print(json.dumps({fmt: got}), file=sys.stderr, flush=True)
             if args.duckdb_alone:
-                alone = duckdb_alone(same_events(jsonl, fmt), fmt, args.events)
+                records = got["report"]["records"]  # the rows the CLI read, as it counts
+                alone = duckdb_alone(same_events(jsonl, fmt), fmt, records)
                 runs.setdefault("duckdb_alone_" + fmt, []).append(alone)
                 print(json.dumps({"duckdb_alone_" + fmt: alone}), file=sys.stderr, flush=True)
     out: dict[str, Any] = {}
