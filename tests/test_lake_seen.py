@@ -279,12 +279,12 @@ def test_ids_probed_on_disk_give_the_same_lake(
         return (first.accepted, first.duplicates), (second.accepted, second.duplicates), ids
 
     exact = land(tmp_path / "memory", IngestOptions())
-    probes: list[int] = []
+    probes: list[bool] = []  # each search on disk: whether of the lake's files (early)
     held: list[int] = []
     real = SeenIds.on_disk
 
     def spy(self: SeenIds, hashes: np.ndarray, files: list[str]) -> object:
-        probes.append(len(hashes))
+        probes.append(bool(self.started_on_disk) and files == self.started_on_disk)
         held.append(self.held)
         return real(self, hashes, files)
 
@@ -293,9 +293,15 @@ def test_ids_probed_on_disk_give_the_same_lake(
     assert land(tmp_path / "disk", IngestOptions(ids_memory=memory)) == exact
     assert exact[:2] == ((60, 10), (30, 13))
     assert max(held) <= memory // 4  # never more fingerprints than the budget
-    # chunks of 8 and 7: with 0, from the first ingest's second chunk (its first probed an
-    # empty set in memory: 0 bytes); with 25 ids, from its fourth (27 ids after the third)
-    assert len(probes) == (7 + 7 if memory == 0 else 5 + 7)
+    # the first ingest (8 chunks) searches its own files past the budget as it commits:
+    # with 0, from its second chunk (its first probed an empty set in memory: 0 bytes);
+    # with 25 ids, from its fourth (27 ids after the third). The second (7 chunks) searches
+    # each in the first's files past the budget as it prepares it (early), and in its own
+    # as it commits, from its third (its first chunk is all known: it writes no file)
+    first = 7 if memory == 0 else 5
+    assert probes.count(True) == 7
+    assert probes.count(False) == first + 5
+    assert not any(probes[:first])
 
 
 def _four_files(tmp_path: Path) -> tuple[Any, list[str], list[int]]:
@@ -350,6 +356,22 @@ def test_files_past_the_budget_are_probed_on_disk_the_others_in_memory(
     assert read == [sorted([files[0], files[2]])]
     assert not seen.known(ids, hashes, np.array([1, 3]), files).any()
     assert len(read) == 1  # nothing found: nothing read
+    # the files past the budget searched early (as a chunk is prepared): the same answer,
+    # and those files are not searched again
+    assert seen.started_on_disk == files[1:]
+    early = seen.lake_on_disk(hashes)
+    assert early is not None and early[0].tolist() == [False, False, True, False]
+    searched: list[list[str]] = []
+    real = SeenIds.on_disk
+
+    def spy(self: SeenIds, hashes: np.ndarray, files: list[str]) -> object:
+        searched.append(files)
+        return real(self, hashes, files)
+
+    monkeypatch.setattr(SeenIds, "on_disk", spy)
+    assert seen.known(ids, hashes, np.arange(4), files, early).tolist() == got.tolist()
+    assert searched == [] and read[-1] == sorted([files[0], files[2]])
+    assert SeenIds(con, lake.layout, files, rows).lake_on_disk(hashes) is None  # all held
 
 
 @settings(max_examples=200, deadline=None)

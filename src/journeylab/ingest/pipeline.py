@@ -7,7 +7,8 @@ one (the rules of :mod:`.rules`, the Validator for what they flag), and the lake
 order, one events file and one rejected file by rename). Three threads share the work:
 while chunk N is committed (what needs the lake: its ids known, its users' keys checked,
 the write), chunk N+1 is validated and then prepared (its ids hashed and de-duplicated,
-lake order, user keys: :meth:`~journeylab.lake.commit.Committer.prepare`). The ingest holds
+taken in lake order, user keys, its ids searched in the lake's files past the ids budget:
+:meth:`~journeylab.lake.commit.Committer.prepare`). The ingest holds
 the lake's writer lock: writers queue; readers never wait (docs/lake.md). Its Arrow buffers
 come from the system allocator unless the options say otherwise
 (:mod:`journeylab.arrow_pool`).
@@ -149,7 +150,8 @@ def land(
                 _count(tally, done)
                 if options.strict and done.rejects:
                     raise _strict_error(done)
-                # prepared (hashed, de-duplicated, ordered) while the chunk before commits
+                # prepared (hashed, de-duplicated, taken in lake order, searched in the
+                # lake's files past the ids budget) while the chunk before commits
                 ready = preparing.submit(committer.prepare, done.events, done.land)
                 if pending is not None:
                     _add(tally, pending.result())

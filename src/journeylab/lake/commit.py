@@ -53,23 +53,25 @@ class Prepared:
     (first occurrence of each id in the chunk) in the lake's order, their id hashes, the
     chunk's users and their keys (:meth:`Committer.prepare`)."""
 
-    events: pa.Table
+    ordered: pa.Table  # the rows of the chunk's events to land, in the lake's order
     marked: int  # rows marked to land, repeats included
-    rows: np.ndarray  # of events, in the lake's order
-    ids: pa.Array  # event_id of every row of events, and its hash
+    rows: np.ndarray  # of the chunk's events, in the lake's order (``ordered``'s rows)
+    ids: pa.Array  # event_id of every row of the chunk's events, and its hash
     hashes: np.ndarray
     at: np.ndarray  # event_at (µs) of every row
     users: pa.Array  # the chunk's distinct user ids, each row's index into them, their keys
     user_index: np.ndarray
     keys: np.ndarray
+    #: the rows the lake's files past the ids budget hold (SeenIds.lake_on_disk), if any
+    early: tuple[np.ndarray, list[str]] | None = None
 
 
 class Committer:
     """Commits chunks to one lake, in order (used by one thread; holds the lake's ids).
 
-    A chunk's :meth:`prepare` needs nothing of the lake, so it may run on another thread
-    (with the connection given as ``prepare_con``) while the chunk before is committed by
-    :meth:`finish`; :meth:`commit` does both."""
+    A chunk's :meth:`prepare` needs nothing the chunks before it commit, so it may run on
+    another thread (with the connection given as ``prepare_con``) while the chunk before
+    is committed by :meth:`finish`; :meth:`commit` does both."""
 
     def __init__(
         self, layout: Layout, con: Any, ids_memory: int | None = None, prepare_con: Any = None
@@ -93,8 +95,9 @@ class Committer:
 
     def prepare(self, events: pa.Table, land: np.ndarray) -> Prepared | None:
         """The rows of ``events`` that ``land`` marks, the first of each id kept, in the
-        lake's order; their hashes and user keys (nothing of the lake is read). None when
-        ``land`` marks none."""
+        lake's order; their hashes, user keys, and which of them the lake's files past the
+        ids budget hold (files no commit of this ingest changes). None when ``land`` marks
+        none."""
         rows = np.flatnonzero(land)
         if not len(rows):
             return None
@@ -105,9 +108,16 @@ class Committer:
         at = events["event_at"].combine_chunks().cast(pa.int64()).to_numpy()
         names = ranks(events["name"].combine_chunks())[0]
         user_ranks, users, user_index = ranks(events["user_id"].combine_chunks())
-        order = lake_order(names[rows], user_ranks[rows], len(users), at[rows], ids.take(rows))
+        rows = rows[lake_order(names[rows], user_ranks[rows], len(users), at[rows], ids.take(rows))]
         keys = self.users.compute(con, users)
-        return Prepared(events, marked, rows[order], ids, hashes, at, users, user_index, keys)
+        # taken in lake order and searched in the lake's files past the ids budget here,
+        # not by the commit: neither needs what the chunks before it commit, and the
+        # commit's thread is the longest (docs/performance.md "Ingest"). The take is one,
+        # from the pieces the validation returned: 70 against 115 ms for 500k events
+        # taken a row group at a time from the chunk combined first.
+        ordered = events.take(pa.array(rows))
+        early = self.seen.lake_on_disk(hashes[rows])
+        return Prepared(ordered, marked, rows, ids, hashes, at, users, user_index, keys, early)
 
     def finish(
         self, ready: Prepared | None | Future[Prepared | None], source: str, rejects: list[Reject]
@@ -118,7 +128,8 @@ class Committer:
             ready = ready.result()
         done = Committed()
         if ready is not None:
-            known = self.seen.known(ready.ids, ready.hashes, ready.rows, self.layout.event_files())
+            files = self.layout.event_files()
+            known = self.seen.known(ready.ids, ready.hashes, ready.rows, files, ready.early)
             rows = ready.rows[~known]
             done.duplicates = ready.marked - len(rows)
             if len(rows):
@@ -127,7 +138,7 @@ class Committer:
                 landing[ready.user_index[rows]] = True  # np.unique hashed them, 27 ms)
                 self.users.check(ready.users, ready.keys, np.flatnonzero(landing))
                 failpoint("ingest.chunk-validated")
-                parts = self._ordered(ready, rows)
+                parts = self._ordered(ready, rows, ~known if known.any() else None)
                 hashes = ready.hashes[rows]
                 path = self.layout.write_events(parts, hashes.tobytes(), "ingest.events")
                 self.seen.add(hashes, path)
@@ -147,13 +158,13 @@ class Committer:
             failpoint("ingest.rejects-landed")
         return done
 
-    def _ordered(self, ready: Prepared, rows: np.ndarray) -> Iterator[pa.Table]:
-        """``rows`` of the chunk (in the lake's order) with their ``user_key`` and the
-        generation's typed properties, one row group at a time. The rows are taken in one
-        take of the chunk as the validation left it (in pieces): 70 ms against 115 for a
-        take per row group of the chunk combined first (500k events, docs/performance.md
-        "Ingest"); each row group is a slice of it."""
-        table = ready.events.take(pa.array(rows))
+    def _ordered(
+        self, ready: Prepared, rows: np.ndarray, keep: np.ndarray | None
+    ) -> Iterator[pa.Table]:
+        """``rows`` of the chunk (in the lake's order: the prepared ones that ``keep``
+        marks, all when None) with their ``user_key`` and the generation's typed
+        properties, one row group at a time (each a slice)."""
+        table = ready.ordered if keep is None else ready.ordered.filter(pa.array(keep))
         keys = pa.array(ready.keys[ready.user_index[rows]])
         for lo in range(0, len(rows), ROW_GROUP_ROWS):
             group = table.slice(lo, ROW_GROUP_ROWS).append_column(

@@ -130,6 +130,9 @@ class SeenIds:
         self.buckets: list[list[np.ndarray]] = [[] for _ in range(BUCKETS)]
         self.held = 0  # fingerprints held
         self.in_memory: set[str] = set()  # the files whose fingerprints are held
+        #: the lake's files past the budget when the ingest started (they never change
+        #: while it holds the writer lock: :meth:`lake_on_disk` may search them early)
+        self.started_on_disk: list[str] = []
         pieces: list[list[np.ndarray]] = [[] for _ in range(BUCKETS)]
         buf = np.empty(0, np.uint64)
         # the smallest files held first: a file on disk costs a search per chunk id
@@ -139,6 +142,7 @@ class SeenIds:
             if disk and len(buf) < IDS_BLOCK:
                 buf = np.empty(IDS_BLOCK, np.uint64)
             if disk and ids_whole(path, self.fingerprint, n, buf):
+                self.started_on_disk.append(path)
                 continue
             part = np.empty(n, np.uint64)
             if disk or not read_ids(path, self.fingerprint, part):
@@ -147,6 +151,7 @@ class SeenIds:
                 if layout is not None:
                     write_ids(layout, path, part, self.fingerprint)
             if disk:
+                self.started_on_disk.append(path)
                 continue
             self.held += n
             self.in_memory.add(path)
@@ -207,18 +212,40 @@ class SeenIds:
         hit[order] = found
         return hit
 
+    def lake_on_disk(self, probe: np.ndarray) -> tuple[np.ndarray, list[str]] | None:
+        """:meth:`on_disk` over the lake's files past the budget when the ingest started
+        (None: there are none). Those files do not change while the ingest runs, so a
+        chunk is searched in them as soon as its ids are known, on another thread than
+        the commit's (:meth:`~journeylab.lake.commit.Committer.prepare`); :meth:`known`
+        then takes the answer as ``early``."""
+        if not self.started_on_disk:
+            return None
+        return self.on_disk(probe, self.started_on_disk)
+
     def known(
-        self, ids: pa.Array, hashes: np.ndarray, rows: np.ndarray, files: list[str]
+        self,
+        ids: pa.Array,
+        hashes: np.ndarray,
+        rows: np.ndarray,
+        files: list[str],
+        early: tuple[np.ndarray, list[str]] | None = None,
     ) -> np.ndarray:
         """Which of ``rows`` (of ``ids``, with their ``hashes``) the lake's ``files``
         hold: those whose fingerprint is found, narrowed by the full hashes in the files'
-        sidecars, and those whose hash a sidecar on disk holds (:meth:`on_disk`), then
-        checked exactly against the files that hold one."""
+        sidecars, and those whose hash a sidecar on disk holds (:meth:`on_disk`; for the
+        lake's files past the budget, ``early`` when given: :meth:`lake_on_disk` of the
+        same rows), then checked exactly against the files that hold one."""
         probe = hashes[rows]
         on_disk = [f for f in files if f in self.rows and f not in self.in_memory]
+        if early is not None:
+            searched = set(self.started_on_disk)
+            on_disk = [f for f in on_disk if f not in searched]
         others = [f for f in files if f not in self.rows or f in self.in_memory]
         hit = self._hits(probe) if self.held else np.zeros(len(probe), bool)
         holding = self._holding(others, _distinct(np.sort(probe[hit]))) if hit.any() else []
+        if early is not None:
+            hit |= early[0]
+            holding += early[1]
         if on_disk:
             found_on_disk, holding_on_disk = self.on_disk(probe, on_disk)
             hit |= found_on_disk
