@@ -49,9 +49,10 @@ class Committed:
 
 @dataclass
 class Prepared:
-    """A chunk's events made ready to commit, whatever the lake holds: the rows to land
-    (first occurrence of each id in the chunk) in the lake's order, their id hashes, the
-    chunk's users and their keys (:meth:`Committer.prepare`)."""
+    """A chunk's events made ready to commit, whatever the chunks before it commit: the
+    rows to land (first occurrence of each id in the chunk) taken in the lake's order,
+    their id hashes, the chunk's users and their keys, and which of those rows the lake's
+    files past the ids budget hold (:meth:`Committer.prepare`)."""
 
     ordered: pa.Table  # the rows of the chunk's events to land, in the lake's order
     marked: int  # rows marked to land, repeats included
