@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from journeylab import IngestOptions, open_lake
 from journeylab.errors import InputError
 from journeylab.lake import seen as seen_module
+from journeylab.lake import sorted_runs
 from journeylab.lake.seen import BUCKET_BITS, SeenIds, fingerprints
 from journeylab.lake.sidecars import ids_path, users_path
 
@@ -386,7 +387,7 @@ def test_a_block_marks_exactly_the_probes_it_holds(
     hi = data.draw(st.integers(lo, len(probes)))
     found = np.zeros(len(probes), bool)
     if len(block):
-        held = seen_module._mark(block, probes, lo, hi, found)
+        held = sorted_runs.mark(block, probes, lo, hi, found)
     else:
         held = False
     want = [lo <= i < hi and p in set(block.tolist()) for i, p in enumerate(probes.tolist())]

@@ -41,6 +41,7 @@ from journeylab.lake.sidecars import (
     read_ids,
     write_ids,
 )
+from journeylab.lake.sorted_runs import distinct, find, first_of_runs, held, mark
 
 if TYPE_CHECKING:
     from journeylab.lake.layout import Layout
@@ -202,11 +203,11 @@ class SeenIds:
             hi = lo + len(part)
             if runs and len(part):
                 low = part.astype(np.uint32)  # the fingerprints (the bucket dropped)
-                first = _first(low)  # sorted: repeats dropped
-                distinct = low[first]
-                got = np.zeros(len(distinct), bool)
+                first = first_of_runs(low)  # sorted: repeats dropped
+                values = low[first]
+                got = np.zeros(len(values), bool)
                 for run in runs:
-                    _find(run, distinct, got)
+                    find(run, values, got)
                 found[lo:hi] = got[np.cumsum(first) - 1]
             lo = hi
         hit[order] = found
@@ -242,7 +243,7 @@ class SeenIds:
             on_disk = [f for f in on_disk if f not in searched]
         others = [f for f in files if f not in self.rows or f in self.in_memory]
         hit = self._hits(probe) if self.held else np.zeros(len(probe), bool)
-        holding = self._holding(others, _distinct(np.sort(probe[hit]))) if hit.any() else []
+        holding = self._holding(others, distinct(np.sort(probe[hit]))) if hit.any() else []
         if early is not None:
             hit |= early[0]
             holding += early[1]
@@ -266,7 +267,7 @@ class SeenIds:
         # among the probes kept (searching each hash again took 170 ms a chunk)
         order = np.argsort(hashes)
         ordered = hashes[order]
-        first = _first(ordered)
+        first = first_of_runs(ordered)
         probes = ordered[first]
         found = np.zeros(len(probes), bool)
         holding, blind = [], False
@@ -277,13 +278,13 @@ class SeenIds:
                 holding.append(path)
                 blind = True
                 continue
-            held = False
+            holds = False
             for block in blocks:
                 lo = int(np.searchsorted(probes, block[0]))
                 hi = int(np.searchsorted(probes, block[-1], "right"))
                 if lo < hi:
-                    held = _mark(block, probes, lo, hi, found) or held
-            if held:
+                    holds = mark(block, probes, lo, hi, found) or holds
+            if holds:
                 holding.append(path)
         if blind:
             return np.ones(len(hashes), bool), holding
@@ -300,7 +301,7 @@ class SeenIds:
             body = map_ids(path, self.fingerprint, self.rows.get(path))
             if body is None:
                 out.append(path)
-            elif _held(body, wanted).any():
+            elif held(body, wanted).any():
                 out.append(path)
         return out
 
@@ -331,10 +332,6 @@ class SeenIds:
 BUCKET_BITS = 8
 BUCKETS = 1 << BUCKET_BITS
 _EDGES = np.arange(1, BUCKETS, dtype=np.uint64) << np.uint64(64 - BUCKET_BITS)
-#: sorted hashes and the sorted probes are merged when neither is more than this many times
-#: the other, else the fewer searched in the other (the two cost the same near 20-30x:
-#: docs/performance.md "Ingest")
-MERGE_RATIO = 16
 #: a fingerprint keeps the hash's low bits under this mask (tests narrow it to force
 #: collisions), beside its bucket
 FINGERPRINT_MASK = 0xFFFFFFFF
@@ -351,60 +348,6 @@ def fingerprints(hashes: np.ndarray) -> np.ndarray:
 def _low(hashes: np.ndarray) -> np.ndarray:
     """The fingerprints runs hold: the hashes' low 32 bits, masked."""
     return (hashes & np.uint64(FINGERPRINT_MASK)).astype(np.uint32)
-
-
-def _held(run: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Which ``values`` the sorted ``run`` holds (one binary search each)."""
-    if not len(run):
-        return np.zeros(len(values), bool)
-    at = np.minimum(np.searchsorted(run, values), len(run) - 1)
-    return np.asarray(run[at] == values)
-
-
-def _mark(block: np.ndarray, probes: np.ndarray, lo: int, hi: int, found: np.ndarray) -> bool:
-    """Mark in ``found`` the ``probes[lo:hi]`` (distinct) the sorted ``block`` holds;
-    whether it holds one."""
-    got = np.zeros(hi - lo, bool)
-    _find(block, probes[lo:hi], got)
-    found[lo:hi] |= got
-    return bool(got.any())
-
-
-def _find(run: np.ndarray, distinct: np.ndarray, got: np.ndarray) -> None:
-    """Mark in ``got`` the sorted, ``distinct`` values the sorted ``run`` holds: of sizes
-    within :data:`MERGE_RATIO` of each other, the two merged (:func:`_common`); otherwise
-    the fewer searched in the other."""
-    if len(run) > MERGE_RATIO * len(distinct):
-        got |= _held(run, distinct)
-    elif len(distinct) > MERGE_RATIO * len(run):
-        at = np.minimum(np.searchsorted(distinct, run), len(distinct) - 1)
-        got[at[distinct[at] == run]] = True
-    else:
-        _common(run, distinct, got)
-
-
-def _common(run: np.ndarray, distinct: np.ndarray, got: np.ndarray) -> None:
-    """Mark in ``got`` the sorted, ``distinct`` values the sorted ``run`` holds: the two
-    merged (a stable sort of two sorted runs is one linear merge), a value twice in a row
-    is held — checked against ``distinct``, since a run may hold a value twice. Below
-    :data:`MERGE_RATIO` a third to a half of the time of a binary search of each value."""
-    both = np.concatenate((run, distinct))
-    both.sort(kind="stable")
-    common = both[1:][both[1:] == both[:-1]]
-    if len(common):
-        at = np.minimum(np.searchsorted(distinct, common), len(distinct) - 1)
-        got[at[distinct[at] == common]] = True
-
-
-def _first(ordered: np.ndarray) -> np.ndarray:
-    """Of sorted values, which are the first of their run of equal ones."""
-    return np.r_[True, ordered[1:] != ordered[:-1]] if len(ordered) else np.ones(0, bool)
-
-
-def _distinct(ordered: np.ndarray) -> np.ndarray:
-    """Sorted values, repeats dropped (np.unique hashes them: 134 ms for 500k hashes, the
-    sort 10)."""
-    return ordered[_first(ordered)]
 
 
 def _split(ordered: np.ndarray) -> list[np.ndarray]:
