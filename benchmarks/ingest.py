@@ -198,22 +198,32 @@ def _peak_mb(stderr: str) -> int:
     return round(int(kb[-1]) / 1024)
 
 
+#: a COPY statement (``$src`` the input, ``{dst}`` the output) run by DuckDB alone in a
+#: fresh process, with its own default threads and memory limit
+_DUCKDB_RUN = (
+    "import duckdb, sys; con = duckdb.connect(); con.execute(\"SET TimeZone = 'UTC'\"); "
+    "con.execute(sys.argv[1], {'src': sys.argv[2]}).fetchall()"
+)
 _FLOOR = (
-    "import duckdb, sys; con = duckdb.connect(); "
-    "con.execute(\"COPY (SELECT * FROM read_json(?, format='newline_delimited', "
-    'ignore_errors=true)) TO \'" + sys.argv[2] + "\' (FORMAT parquet, COMPRESSION zstd)", '
-    "[sys.argv[1]]).fetchall()"
+    "COPY (SELECT * FROM read_json($src, format='newline_delimited', ignore_errors=true)) "
+    "TO '{dst}' (FORMAT parquet, COMPRESSION zstd)"
 )
 
 
-def floor(jsonl: Path, events: int) -> dict[str, Any]:
-    """DuckDB's own read_json → Parquet of the same file: the floor to compare with."""
-    out = CACHE / "floor.parquet"
-    got = measured([sys.executable, "-c", _REPORT_PEAK + _FLOOR, str(jsonl), str(out)])
+def duckdb_copy(sql: str, src: Path, events: int, out: Path) -> dict[str, Any]:
+    """``sql`` (a COPY to ``{dst}``) on ``src`` by DuckDB alone, timed as the CLI is;
+    ``events`` gives its events/s. Its output is deleted."""
+    cmd = [sys.executable, "-c", _REPORT_PEAK + _DUCKDB_RUN, sql.replace("{dst}", str(out))]
+    got = measured([*cmd, str(src)])
     got.pop("stdout")
     got["events_per_second"] = round(events / got["wall_seconds"])
     out.unlink(missing_ok=True)
     return got
+
+
+def floor(jsonl: Path, events: int) -> dict[str, Any]:
+    """DuckDB's own read_json → Parquet of the same file: the floor to compare with."""
+    return duckdb_copy(_FLOOR, jsonl, events, CACHE / "floor.parquet")
 
 
 #: each format read by DuckDB as text columns (what the lake's rules start from)
@@ -245,19 +255,9 @@ _DUCKDB_ALONE = (
 
 
 def duckdb_alone(path: Path, fmt: str, events: int) -> dict[str, Any]:
-    """:data:`_DUCKDB_ALONE` on ``path`` in a fresh process (its own default threads and
-    memory limit), timed as the CLI is."""
-    out = CACHE / "duckdb-alone.parquet"
-    sql = _DUCKDB_ALONE.replace("{read}", _READ[fmt]).replace("{dst}", str(out))
-    code = (
-        "import duckdb, sys; con = duckdb.connect(); con.execute(\"SET TimeZone = 'UTC'\"); "
-        "con.execute(sys.argv[1], {'src': sys.argv[2]}).fetchall()"
-    )
-    got = measured([sys.executable, "-c", _REPORT_PEAK + code, sql, str(path)])
-    got.pop("stdout")
-    got["events_per_second"] = round(events / got["wall_seconds"])
-    out.unlink(missing_ok=True)
-    return got
+    """:data:`_DUCKDB_ALONE` on ``path`` (of format ``fmt``)."""
+    sql = _DUCKDB_ALONE.replace("{read}", _READ[fmt])
+    return duckdb_copy(sql, path, events, CACHE / "duckdb-alone.parquet")
 
 
 def ingest(path: Path, lake: Path) -> dict[str, Any]:
