@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from journeylab import InputError, Lake
+from journeylab import InputError, Lake, open_lake
 
 EVENTS = [
     {"userId": "u1", "name": "signup", "eventAt": "2024-01-01T00:00:00Z", "data": {"plan": "pro"}},
@@ -223,3 +223,50 @@ def test_gzipped_parquet_is_refused(lake: Lake, tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(InputError, match="format"):
         lake.ingest(path)
+
+
+def _texts() -> dict[str, str]:
+    """EVENTS in each text format, a bad record after them (CSV: too many fields)."""
+    lines = "".join(json.dumps(e) + "\r\n" for e in EVENTS)
+    return {
+        "e.jsonl": lines + "not json\r\n",
+        "e.json": json.dumps({"events": [*EVENTS, 5]}),
+        "e.csv": "userId,name,eventAt,data,eventId\r\n"
+        'u1,signup,2024-01-01T00:00:00Z,"{""plan"": ""pro""}",\r\n'
+        "u2,purchase,2024-01-02T00:00:00Z,,p-1\r\n"
+        "u3,a,b,c,d,e\r\n",
+    }
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("name", sorted(_texts()))
+def test_a_byte_order_mark_is_not_part_of_the_first_record(
+    tmp_path: Path, name: str, gz: bool
+) -> None:
+    """Excel's "CSV UTF-8" and Windows tools start a file with a UTF-8 byte order mark: it
+    lands exactly as the same file without one (it made every CSV row missing_user_id)."""
+    import gzip
+
+    text = _texts()[name]
+    lakes = []
+    for kind, body in (("plain", text.encode()), ("marked", b"\xef\xbb\xbf" + text.encode())):
+        lake = open_lake(tmp_path / kind, create=True)
+        path = tmp_path / (kind + "-" + name + (".gz" if gz else ""))
+        path.write_bytes(gzip.compress(body) if gz else body)
+        report = lake.ingest(path)
+        assert (report.accepted, report.rejected) == (2, 1)
+        lakes.append(lake)
+    plain, marked = lakes
+    assert _rows(marked) == _rows(plain) == EXPECTED
+    assert marked.rejected()["raw"].to_list() == plain.rejected()["raw"].to_list()
+
+
+def test_a_byte_order_mark_only_at_the_start_is_dropped(lake: Lake, tmp_path: Path) -> None:
+    """Only a stream's leading mark is dropped: one at the start of a later line is that
+    record's text, quarantined as it came."""
+    path = tmp_path / "e.jsonl"
+    second = "\ufeff" + json.dumps(EVENTS[1])
+    path.write_text("\ufeff" + json.dumps(EVENTS[0]) + "\n" + second + "\n", encoding="utf-8")
+    report = lake.ingest(path)
+    assert (report.accepted, report.rejected_by_reason) == (1, {"invalid_json": 1})
+    assert lake.rejected()["raw"].to_list() == [second]

@@ -205,11 +205,12 @@ def _within(
 
 
 def _header(path: Path) -> list[str] | None:
-    """The header row, read by Python's csv module (invalid UTF-8 shown as ``\\xNN``)."""
+    """The header row, read by Python's csv module (invalid UTF-8 shown as ``\\xNN``; a
+    leading byte order mark, which Excel writes, dropped: pyarrow's reader drops it too)."""
     import gzip
 
     opener: Any = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", errors="backslashreplace", newline="") as fh:
+    with opener(path, "rt", encoding="utf-8-sig", errors="backslashreplace", newline="") as fh:
         return next(csv.reader(fh), None)
 
 

@@ -22,6 +22,9 @@ from journeylab.ingest.wire import WireBatch, text_table
 __all__ = ["body_batches", "jsonl_batches", "raw_text", "record_batches"]
 
 _decode = msgspec.json.Decoder().decode
+#: a UTF-8 byte order mark: Windows tools write one before the first line or document
+#: (RFC 8259 lets a parser ignore it), so a stream's leading one is not part of a record
+BOM = b"\xef\xbb\xbf"
 _WHITESPACE = b" \t\n\r\x0b\x0c"  # what bytes.strip() removes: a line of these is blank
 _BLANK_FIRST = np.zeros(256, bool)
 _BLANK_FIRST[list(_WHITESPACE)] = True
@@ -123,7 +126,7 @@ def _lines_batch(
 def _lines(fh: BinaryIO, on_bytes: Callable[[int], None]) -> Iterator[tuple[pa.Array, np.ndarray]]:
     """The non-blank lines of ``fh`` block by block (Arrow strings over the bytes as read,
     newline included: no copy) with their line numbers."""
-    tail, first = b"", 1
+    tail, first = _after_bom(fh, on_bytes), 1
     while True:
         buf = np.empty(max(_BLOCK, 2 * len(tail)), np.uint8)
         buf[: len(tail)] = np.frombuffer(tail, np.uint8)
@@ -144,6 +147,14 @@ def _lines(fh: BinaryIO, on_bytes: Callable[[int], None]) -> Iterator[tuple[pa.A
 
 
 _BLOCK = 32 << 20
+
+
+def _after_bom(fh: BinaryIO, on_bytes: Callable[[int], None]) -> bytes:
+    """The first bytes of ``fh`` (up to three), less a leading :data:`BOM`."""
+    head = bytearray(len(BOM))
+    got = _read_into(fh, memoryview(head))
+    on_bytes(got)
+    return b"" if bytes(head) == BOM else bytes(head[:got])
 
 
 def _read_into(fh: BinaryIO, view: memoryview) -> int:
@@ -192,7 +203,7 @@ def body_batches(
     """A JSON batch body, ``{"events": [...]}`` or a list: its members, numbered from 1.
     A body that is not JSON is one invalid_json record, one of another shape one
     invalid_batch record. ``recv`` may give each member its own receive time."""
-    members = _members(body)
+    members = _members(body.removeprefix(BOM))
     if isinstance(members, Rejection):
         empty = pa.array([], pa.large_binary())
         batch = _text_batch(source, empty, np.empty(0, np.int64), 0, raw_text)
