@@ -71,6 +71,27 @@ CASES = [
     ("events.parquet", b"PAR1" + b"\x00" * 64, ("cut short",)),
     ("events.jsonl.gz", b"not gzip at all\n", ("not gzip data",)),
     ("events.jsonl", gzip.compress(b"{}\n"), ("gzip data", ".gz suffix")),
+    (  # Excel's "Unicode Text" and Windows tools write UTF-16, with a byte order mark ...
+        "events.csv",
+        "userId,name,eventAt\nu1,signup,2025-01-01T00:00:00Z\n".encode("utf-16"),
+        ("is UTF-16 text, not CSV in UTF-8", "Excel: 'CSV UTF-8'", "iconv -f UTF-16 -t UTF-8"),
+    ),
+    (  # ... or without one, in either byte order
+        "events.jsonl",
+        (json.dumps(GOOD) + "\n").encode("utf-16-be"),
+        ("is UTF-16 text, not JSON lines", "iconv -f UTF-16 -t UTF-8 events.jsonl > events-utf8"),
+    ),
+    (
+        "events.csv.gz",
+        gzip.compress("userId,name\nu1,a\n".encode("utf-16-le")),
+        ("is UTF-16 text", "zcat events.csv.gz | iconv -f UTF-16 -t UTF-8 > events-utf8.csv"),
+    ),
+    (  # where the comma is the decimal mark, Excel separates columns by semicolons
+        "events.csv",
+        b"userId;name;eventAt\nu1;signup;2025-01-01T00:00:00Z\n",
+        ("its header: 'userId;name;eventAt'", "separated by ';', not commas", "comma-separated"),
+    ),
+    ("events.csv", b'"userId"\t"name"\nu1\tsignup\n', ("separated by '\\t', not commas",)),
 ]
 
 

@@ -132,6 +132,20 @@ def _check_text(path: Path, head: bytes, fmt: str) -> None:
     bytes that are not UTF-8 are a row-level problem (those records are quarantined)."""
     want = _FORMAT_NAMES[fmt]
     what = _what(head)
+    if what is None and _utf16(head):
+        excel = "Excel: 'CSV UTF-8'; " if fmt == "csv" else ""
+        plain = Path(path.stem) if path.suffix.lower() == ".gz" else path
+        out = f"{plain.stem}-utf8{plain.suffix}"
+        convert = (
+            f"zcat {path.name} | iconv -f UTF-16 -t UTF-8 > {out}"
+            if plain is not path
+            else f"iconv -f UTF-16 -t UTF-8 {path.name} > {out}"
+        )
+        raise _refuse(
+            path,
+            f"is UTF-16 text, not {want} in UTF-8",
+            f"Save it as UTF-8 ({excel}or convert it: {convert}).",
+        )
     binary = b"\x00" in head or _not_text(head) > BINARY_SHARE
     if what is not None or binary:
         looks = what or "binary data"
@@ -155,6 +169,21 @@ def _not_text(head: bytes) -> float:
     text = head.decode("utf-8", errors="replace")
     bad = sum(1 for c in text if c == "\ufffd" or (c < " " and c not in "\t\n\r\f"))
     return bad / max(len(text), 1)
+
+
+def _utf16(head: bytes) -> bool:
+    """UTF-16 text (Excel's "Unicode Text", Windows tools): its byte order mark, or a NUL
+    byte beside nearly every ASCII character, in either order."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    pairs = head[: len(head) // 2 * 2]
+    if len(pairs) < 8:
+        return False
+    low, high = pairs[0::2], pairs[1::2]
+    return any(
+        part.count(0) > 0.9 * len(part) and other.count(0) == 0
+        for part, other in ((low, high), (high, low))
+    )
 
 
 def _lines(text: str, n: int) -> list[str]:
@@ -244,6 +273,12 @@ def _check_csv(path: Path, text: str) -> None:
     )
     if hints:
         fix = "Fix the header: " + "; ".join(hints) + ". " + fix
+    separator = _separator(text.splitlines()[0] if text else "")
+    if separator is not None:
+        fix = (
+            f"Its columns are separated by {separator!r}, not commas: save it comma-separated "
+            "(Excel: 'CSV UTF-8 (Comma delimited)'), or export JSON lines."
+        )
     shown = ", ".join(repr(h) for h in header[:12]) + (" ..." if len(header) > 12 else "")
     raise _refuse(
         path,
@@ -252,6 +287,16 @@ def _check_csv(path: Path, text: str) -> None:
         + f" (its header: {shown})",
         fix,
     )
+
+
+def _separator(line: str) -> str | None:
+    """The separator of a header that splits into the required columns by another
+    character than the comma (Excel writes ';' where the comma is the decimal mark)."""
+    for sep in (";", "\t", "|"):
+        names = [h.strip().strip('"') for h in line.split(sep)]
+        if all(c in names for c in CSV_REQUIRED):
+            return sep
+    return None
 
 
 def _squash(name: str) -> str:
