@@ -29,6 +29,7 @@ def reference(paths: list[Path], fmt: str | None, recv_us: int, chunk_rows: int)
     rows: list[Row] = []
     rejects: list[Row] = []
     counts: Counter[str] = Counter()
+    names: Counter[str] = Counter()
     for path in paths:
         for batch in read_batches(path, detect_format(path, fmt), recv_us, chunk_rows, _nop):
             counts["records"] += batch.records
@@ -47,6 +48,7 @@ def reference(paths: list[Path], fmt: str | None, recv_us: int, chunk_rows: int)
                     continue
                 counts["naive"] += val.naive_timestamps
                 counts["unknown"] += val.unknown_fields
+                names.update(val.unknown_names)
                 if val.event_id[0] in seen:
                     counts["duplicates"] += 1
                     continue
@@ -62,6 +64,7 @@ def reference(paths: list[Path], fmt: str | None, recv_us: int, chunk_rows: int)
         "rejected_by_reason": dict(Counter(r[3] for r in rejects)),
         "naive_timestamps": counts["naive"],
         "unknown_fields": counts["unknown"],
+        "unknown_field_names": dict(sorted(names.items())),
         "rows": sorted(rows),
         "rejects": sorted(rejects),
     }
@@ -95,6 +98,7 @@ def lake_state(lake: Lake, report: Any) -> dict[str, Any]:
         **{k: d[k] for k in keys},
         "naive_timestamps": d["naive_timestamps"],
         "unknown_fields": d["unknown_fields"],
+        "unknown_field_names": d["unknown_field_names"],
         "rows": rows,
         "rejects": rejected,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,33 @@ def test_ingest_human_output(tmp_path: Path, write_jsonl) -> None:
     assert result.exit_code == 0
     assert "1 accepted" in result.stdout and "rejected invalid_json: 1" in result.stdout
     assert "timestamps without offset read as UTC" in result.stdout
+
+
+def test_ingest_names_misspelt_fields_and_the_first_of_each_rejection(
+    tmp_path: Path, write_jsonl
+) -> None:
+    path = write_jsonl(
+        [
+            {"userId": "u1", "name": "signup", "evntAt": "2024-01-01T00:00:00Z"},
+            {"userID": "u2", "name": "signup"},
+            {**GOOD, "name": ["not", "a", "string"]},
+        ]
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", "from journeylab.cli import main; main()", "ingest", str(path)]
+        + ["--lake", str(tmp_path / "l")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "300"},
+    ).stdout
+    assert "warning: ignored fields that are not Events API fields" in out, out
+    assert "'evntAt' (1 record, did you mean 'eventAt'?)" in out, out
+    assert (
+        "rejected missing_user_id: 1 (first: events.jsonl record 2: userId is required; "
+        "the record has 'userID': did you mean 'userId'?)"
+    ) in out, out
+    assert "rejected invalid_name: 1 (first: events.jsonl record 3: name must be a string" in out
 
 
 def test_catalog_and_declare_json(tmp_path: Path, write_jsonl) -> None:

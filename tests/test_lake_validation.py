@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from journeylab import REASONS, Lake, open_lake
@@ -245,3 +247,38 @@ def test_chunking_does_not_change_the_result(tmp_path: Path, write_jsonl, chunk_
     assert [(r["event_id"], r["data"]) for r in rows] == [
         (f"e{i}", f'{{"i":{i}}}') for i in range(7)
     ]
+
+
+def test_misspelt_fields_are_named_with_the_field_they_may_mean(
+    lake: Lake, write_jsonl, tmp_path: Path
+) -> None:
+    """A typo must not look like a result: ``evntAt`` lands the event at its receive time,
+    ``Data`` drops its data, ``userID`` rejects it. The report names each field that is not
+    an Events API field (per accepted record) and the rejection says what was meant."""
+    records = [
+        {"userId": "u1", "name": "signup", "evntAt": "2024-01-01T00:00:00Z"},
+        {"userId": "u2", "name": "signup", "Data": {"plan": "pro"}, "evntAt": "x"},
+        {"userID": "u3", "name": "signup", "evntAt": "y"},  # rejected: not counted
+        {**OK, "data": {"b": 1, "a": [1]}, "extra": 1},  # nested data: the Validator's row
+    ]
+    report = _ingest(lake, write_jsonl, records)
+    assert (report.accepted, report.rejected) == (3, 1)
+    assert report.unknown_field_names == {"evntAt": 2, "Data": 1, "extra": 1}
+    assert report.unknown_fields == sum(report.unknown_field_names.values())
+    d = report.to_dict()
+    assert d["unknown_field_names"] == {"Data": 1, "evntAt": 2, "extra": 1}
+    assert d["rejected_examples"] == {
+        "missing_user_id": {
+            "source": "events.jsonl",
+            "record": 3,
+            "detail": "userId is required; the record has 'userID': did you mean 'userId'?",
+        }
+    }
+    csv = tmp_path / "e.csv"
+    csv.write_text("userId,name,evntAt,plan\nu9,a,2024-01-01T00:00:00Z,\n,a,x,pro\nu8,b,,pro\n")
+    assert lake.ingest(csv).unknown_field_names == {"evntAt": 1, "plan": 1}
+    pq.write_table(
+        pa.table({"user_id": ["u7", "u6"], "name": ["a", "b"], "evnt_at": ["x", None]}),
+        tmp_path / "e.parquet",
+    )
+    assert lake.ingest(tmp_path / "e.parquet").unknown_field_names == {"evnt_at": 1}

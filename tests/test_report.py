@@ -115,6 +115,22 @@ def test_ingest_numbers_and_quarantine_in_the_report(demo_run: Any) -> None:
     assert by_reason == demo_run.ingest["rejected_by_reason"]
 
 
+def test_misspelt_fields_of_the_ingest_are_a_warning_in_the_report(demo_run: Any) -> None:
+    ingest = {**demo_run.ingest, "unknown_field_names": {"evntAt": 3, "utm": 1}}
+    report = jl.report(demo_run.lake, ingest=ingest)
+    section = next(s for s in report.sections if s.key == "ingest")
+    warnings = [b for b in section.blocks if getattr(b, "tone", None) == "warning"]
+    assert [w.items for w in warnings] == [  # type: ignore[attr-defined]
+        (
+            "ignored fields that are not Events API fields (userId, name, eventAt, data, "
+            "eventId): 'evntAt' (3 records, did you mean 'eventAt'?), 'utm' (1 record).",
+        )
+    ]
+    plain = jl.report(demo_run.lake, ingest=demo_run.ingest)
+    section = next(s for s in plain.sections if s.key == "ingest")
+    assert not [b for b in section.blocks if getattr(b, "tone", None) == "warning"]
+
+
 def test_defaults_never_guess_activations(demo_run: Any) -> None:
     report = jl.report(demo_run.lake)
     sections = {s.key: s for s in report.sections}

@@ -85,6 +85,7 @@ def ingest(
             ids_memory=None if ids_memory is None else size_bytes(ids_memory, "--ids-memory"),
         )
         from journeylab.ingest.pipeline import check_inputs
+        from journeylab.ingest.report import unknown_fields_message
 
         check_inputs(paths, format, options)  # a refused input creates no lake
         report = open_lake(lake, create=True).ingest(paths, format=format, options=options)
@@ -98,11 +99,24 @@ def ingest(
         f"in {d['seconds']}s"
     )
     for reason, n in d["rejected_by_reason"].items():
-        console.print(f"  rejected {reason}: {n:,}")
+        first = d["rejected_examples"].get(reason)
+        where = "" if first is None else f" (first: {first['source']} record {first['record']}"
+        detail = "" if first is None else _short(first["detail"]) + ")"
+        console.print(
+            f"  rejected {reason}: {n:,}{escape(where)}{': ' if detail else ''}{escape(detail)}"
+        )
+    if d["unknown_field_names"]:
+        console.print(
+            f"  [yellow]warning:[/yellow] {escape(unknown_fields_message(d['unknown_field_names']))}"
+        )
     if d["naive_timestamps"]:
         console.print(f"  {d['naive_timestamps']:,} timestamps without offset read as UTC")
     if d["first_event_at"]:
         console.print(f"  events from {d['first_event_at']} to {d['last_event_at']}")
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @engine_options

@@ -262,9 +262,11 @@ def _csv_batch(source: str, header: list[str], table: pa.Table, recv: int) -> Wi
         if name in FIELDS and name != "data"
     }
     unknown = np.zeros(n, np.int32)
+    masks = {}
     for name, cell in plain.items():
         if name not in FIELDS:
-            unknown += cell.is_valid().to_numpy(zero_copy_only=False)
+            masks[name] = cell.is_valid().to_numpy(zero_copy_only=False)
+            unknown += masks[name]
     over = table["_over"].is_valid().to_numpy(zero_copy_only=False)
     data_cell = plain.get("data")
     flat, flat_odd = _flat_data(flat_cells, n)
@@ -295,7 +297,7 @@ def _csv_batch(source: str, header: list[str], table: pa.Table, recv: int) -> Wi
                 out.append((csv_raw(row), csv_record(header, row)))
         return out
 
-    return WireBatch(source, "typed", wire, numbers, decode)
+    return WireBatch(source, "typed", wire, numbers, decode, unknown_masks=masks)
 
 
 def _columns(texts: list[pa.Array], header: list[str], flat: bool) -> dict[str, pa.Array]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -112,9 +113,11 @@ def derive_event_id(user_id: str, name: str, event_at_us: int | None, data: str 
     return hashlib.md5(payload, usedforsecurity=False).hexdigest()
 
 
-def _check_id(value: object, missing: str, invalid: str, what: str) -> str:
+def _check_id(
+    value: object, missing: str, invalid: str, what: str, rec: dict[Any, Any] | None = None
+) -> str:
     if value is None:
-        raise Rejection(missing, f"{what} is required")
+        raise Rejection(missing, f"{what} is required" + _near_key(rec or {}, what))
     if not isinstance(value, str):
         raise Rejection(invalid, f"{what} must be a string, got {type(value).__name__}")
     if not value:
@@ -137,6 +140,8 @@ class Validator:
     data: list[str | None] = field(default_factory=list)
     naive_timestamps: int = 0
     unknown_fields: int = 0
+    #: of the accepted records, how many carry each field that is not an Events API field
+    unknown_names: Counter[str] = field(default_factory=Counter)
 
     def __len__(self) -> int:
         return len(self.event_id)
@@ -146,8 +151,8 @@ class Validator:
         time: ``received_at_us``, or the validator's)."""
         if not isinstance(rec, dict):
             raise Rejection("not_an_object", f"expected a JSON object, got {_kind(rec)}")
-        user_id = _check_id(rec.get("userId"), "missing_user_id", "invalid_user_id", "userId")
-        name = _check_id(rec.get("name"), "missing_name", "invalid_name", "name")
+        user_id = _check_id(rec.get("userId"), "missing_user_id", "invalid_user_id", "userId", rec)
+        name = _check_id(rec.get("name"), "missing_name", "invalid_name", "name", rec)
         naive = False
         raw_at = rec.get("eventAt")
         at_us: int | None = None
@@ -168,7 +173,9 @@ class Validator:
         else:
             eid = _check_id(eid, "invalid_event_id", "invalid_event_id", "eventId")
         if len(rec) > 5 or any(k not in _KNOWN for k in rec):
-            self.unknown_fields += sum(1 for k in rec if k not in _KNOWN)
+            extra = [k for k in rec if k not in _KNOWN]
+            self.unknown_fields += len(extra)
+            self.unknown_names.update(extra)
         self.naive_timestamps += naive
         self.event_id.append(eid)
         self.user_id.append(user_id)
@@ -179,6 +186,17 @@ class Validator:
 
 
 _KNOWN = frozenset({"userId", "name", "eventAt", "data", "eventId"})
+
+
+def _near_key(rec: dict[Any, Any], field: str) -> str:
+    """For a record without the required ``field``: its key that looks like a misspelling
+    of it (``userID``, ``user_id``, ``usrId``), as the end of the rejection's detail."""
+    from journeylab.lake.catalog import nearest_names
+
+    for key in rec:
+        if isinstance(key, str) and key not in _KNOWN and nearest_names(key, [field]):
+            return f"; the record has {key!r}: did you mean {field!r}?"
+    return ""
 
 
 def _kind(value: object) -> str:

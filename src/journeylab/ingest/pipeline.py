@@ -166,8 +166,10 @@ def _count(tally: Tally, done: Validated) -> None:
     tally.records += done.records
     tally.naive += done.naive
     tally.unknown += done.unknown
-    for reject in done.rejects:
-        tally.reasons[reject[2]] += 1
+    tally.unknown_names.update(done.unknown_names)
+    for no, _, reason, detail, _ in done.rejects:
+        tally.reasons[reason] += 1
+        tally.examples.setdefault(reason, (done.source, no, detail))
 
 
 def _add(tally: Tally, done: Committed) -> None:

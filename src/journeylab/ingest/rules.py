@@ -178,7 +178,7 @@ MACROS = (
     "SELECT rn, reason, u AS user_id, n AS name, coalesce(at_us, recv) AS event_at, "
     "recv AS received_at, naive, canon AS data, "
     "CASE WHEN reason IS NOT NULL THEN NULL WHEN e_t IS NOT NULL THEN e ELSE md5(payload) "
-    "END AS event_id, unknown FROM r",
+    "END AS event_id, unknown, unknown_keys FROM r",
 )
 
 #: the Events API fields of JSON texts (table jl_text: rn, text, recv). DuckDB minifies the
@@ -199,7 +199,10 @@ WIRE_TEXT = (
     "+ jl_entry(n, 6) + jl_entry(a, 9) + jl_entry(d, 4) + jl_entry(e, 9)) AS plain FROM v), "
     "k AS (SELECT *, CASE WHEN NOT plain AND starts_with(m, '{') THEN json_transform(m, "
     '\'{"userId":"JSON","name":"JSON","eventAt":"JSON","eventId":"JSON"}\') END AS j, '
-    "CASE WHEN NOT plain AND starts_with(m, '{') THEN json_keys(m) END AS keys FROM w) "
+    "CASE WHEN NOT plain AND starts_with(m, '{') THEN json_keys(m) END AS keys FROM w), "
+    # the keys that are not Events API fields (a plain record has none)
+    "o AS (SELECT *, CASE WHEN NOT plain THEN list_filter(keys, "
+    "lambda x: x NOT IN ('userId', 'name', 'eventAt', 'data', 'eventId')) END AS extra FROM k) "
     "SELECT rn, recv, "
     "CASE WHEN m IS NULL THEN 'invalid_json' "
     "WHEN jl_trailing_comma(text) OR jl_long_number(text) OR contains(m, 'NaN') "
@@ -219,9 +222,7 @@ WIRE_TEXT = (
     "CASE WHEN plain AND starts_with(d, '{') THEN jl_flat_plain(d) END AS d_flat, "
     "CASE WHEN plain THEN jl_present(e) ELSE jl_kind(j.eventId::VARCHAR) END AS e_t, "
     "CASE WHEN plain THEN e ELSE jl_str(j.eventId::VARCHAR) END AS e, "
-    "CASE WHEN plain THEN 0 ELSE len(list_filter(keys, "
-    "lambda x: x NOT IN ('userId', 'name', 'eventAt', 'data', 'eventId'))) END AS unknown "
-    "FROM k"
+    "CASE WHEN plain THEN 0 ELSE len(extra) END AS unknown, extra AS unknown_keys FROM o"
 )
 
 #: typed batches (table jl_typed, the TYPED schema of .wire): data given as JSON text is
@@ -238,7 +239,7 @@ WIRE_TYPED = (
     "u_t, u, n_t, n, a_t, a, a_us, a_naive, "
     "CASE WHEN d_t = 'text' AND d_ok THEN jl_kind(dm) ELSE d_t END AS d_t, "
     "CASE WHEN d_t = 'text' AND d_ok THEN dm ELSE d END AS d, "
-    "NOT odd AS d_flat, e_t, e, unknown FROM r"
+    "NOT odd AS d_flat, e_t, e, unknown, NULL::VARCHAR[] AS unknown_keys FROM r"
 )
 
 #: the whole pass over a text batch and over a typed one; a typed batch's userId and name

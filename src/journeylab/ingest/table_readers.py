@@ -67,9 +67,11 @@ def _parquet_batch(source: str, table: pa.Table, first: int, recv: int) -> WireB
         else:
             fields[key] = string_values(arr, n, empty_is_absent=False)
     unknown = np.zeros(n, np.int32)
+    masks = {}
     for wire, names in columns.items():
         if wire not in FIELDS:
-            unknown += table[names[-1]].is_valid().to_numpy(zero_copy_only=False)
+            masks[wire] = table[names[-1]].is_valid().to_numpy(zero_copy_only=False)
+            unknown += masks[wire]
     # a field under both spellings, or data of a type JSON lacks: the Validator decides
     check = any(len(v) > 1 for v in columns.values()) or (
         "data" in columns
@@ -93,7 +95,9 @@ def _parquet_batch(source: str, table: pa.Table, first: int, recv: int) -> WireB
         return [_parquet_row(table, i) for i in rows]
 
     record = np.arange(first, first + n, dtype=np.int64)
-    return WireBatch(source, "typed", wire_table, record, decode, data_struct=struct)
+    return WireBatch(
+        source, "typed", wire_table, record, decode, data_struct=struct, unknown_masks=masks
+    )
 
 
 #: one batch of a Parquet table (importers rename a vendor's columns, then read it so)

@@ -9,6 +9,7 @@ from the pass. Events come out in input order.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,8 @@ class Validated:
     records: int = 0
     naive: int = 0
     unknown: int = 0
+    #: of the accepted records, how many carry each field that is not an Events API field
+    unknown_names: Counter[str] = field(default_factory=Counter)
 
 
 def events_table(columns: dict[str, Any]) -> pa.Table:
@@ -144,6 +147,7 @@ class Checker:
         good = pa.array(land)
         result.naive = int(pc.sum(pc.filter(out["naive"], good)).as_py() or 0)
         result.unknown = int(pc.sum(pc.filter(out["unknown"], good)).as_py() or 0)
+        result.unknown_names = _unknown_names(batch, out, land)
         val = Validator(0)
         rows: list[int] = []
         for i, (raw, rec) in zip(flagged, batch.decode(flagged), strict=True):
@@ -157,6 +161,7 @@ class Checker:
                 result.rejects.append((no, raw, rej.reason, rej.detail, int(recv[i])))
         result.naive += val.naive_timestamps
         result.unknown += val.unknown_fields
+        result.unknown_names.update(val.unknown_names)
         if rows:  # the Validator's rows take their records' places
             extra = events_table(
                 {
@@ -176,6 +181,20 @@ class Checker:
             result.land = np.ones(result.events.num_rows, bool)
         result.rejects.sort(key=lambda r: r[0])
         return result
+
+
+def _unknown_names(batch: WireBatch, out: pa.Table, land: np.ndarray) -> Counter[str]:
+    """How many of the records the pass accepted (``land``) carry each field that is not
+    an Events API field: a typed batch's columns (its reader's masks), a text batch's keys
+    (the pass's ``unknown_keys``)."""
+    names: Counter[str] = Counter()
+    for name, given in batch.unknown_masks.items():
+        names[name] = int(np.count_nonzero(given & land))
+    if "unknown_keys" in out.column_names and out["unknown_keys"].null_count < out.num_rows:
+        keys = pc.list_flatten(pc.filter(out["unknown_keys"], pa.array(land)))
+        for pair in pc.value_counts(keys).to_pylist():
+            names[pair["values"]] += pair["counts"]
+    return +names  # names no accepted record carries left out
 
 
 def _by_rn(table: pa.Table) -> pa.Table:

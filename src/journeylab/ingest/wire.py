@@ -90,6 +90,9 @@ class WireBatch:
     #: another tool's records (importers): maps ``table`` onto the typed shape in the
     #: validation's connection (``mapper(con, table)``)
     mapper: Callable[[Any, pa.Table], pa.Table] | None = None
+    #: typed batches: each field that is not an Events API field (a CSV column, a Parquet
+    #: column), and the rows that give it a value (``text`` batches: the rules find them)
+    unknown_masks: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def records(self) -> int:

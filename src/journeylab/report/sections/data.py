@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from journeylab.charts.catalog import catalog_chart, catalog_frame
 from journeylab.charts.ingest import ingest_chart, ingest_frame, quarantine_chart, quarantine_frame
+from journeylab.ingest.report import unknown_fields_message
 from journeylab.report.context import ReportContext
 from journeylab.report.model import Block, Notes, Paragraph, Section, col, figure
 from journeylab.report.tables import cell
@@ -40,6 +41,10 @@ def ingest_section(ctx: ReportContext) -> Section:
                 )
             )
         )
+        if report.get("unknown_field_names"):
+            blocks.append(
+                Notes((unknown_fields_message(report["unknown_field_names"]) + ".",), "warning")
+            )
     else:
         blocks.append(
             Paragraph(
