@@ -99,12 +99,12 @@ def ingest(
         f"in {d['seconds']}s"
     )
     for reason, n in d["rejected_by_reason"].items():
+        line = f"  rejected {reason}: {n:,}"
         first = d["rejected_examples"].get(reason)
-        where = "" if first is None else f" (first: {first['source']} record {first['record']}"
-        detail = "" if first is None else _short(first["detail"]) + ")"
-        console.print(
-            f"  rejected {reason}: {n:,}{escape(where)}{': ' if detail else ''}{escape(detail)}"
-        )
+        if first is not None:
+            where = f"{first['source']} record {first['record']}"
+            line += f" (first: {where}: {_short(first['detail'])})"
+        console.print(escape(line))
     if d["unknown_field_names"]:
         console.print(
             f"  [yellow]warning:[/yellow] {escape(unknown_fields_message(d['unknown_field_names']))}"
