@@ -201,9 +201,13 @@ def execute_notebook(path: Path, env: dict[str, str] | None = None, timeout: int
     ``python3``, working folder: the notebook's), in a subprocess: nbclient's event loop and
     Playwright's cannot share a thread."""
     code = (
-        "import sys, nbformat; from nbclient import NotebookClient; "
+        "import os, sys, tempfile, nbformat; from nbclient import NotebookClient; "
+        "from traitlets.config import Config; "
         "p = sys.argv[1]; nb = nbformat.read(p, as_version=4); "
-        "NotebookClient(nb, kernel_name='python3', timeout=int(sys.argv[2]), "
+        # sockets of its own, not TCP ports raced between workers (tests/test_notebooks.py)
+        "ipc = Config(); ipc.KernelManager.transport = 'ipc'; "
+        "ipc.KernelManager.ip = os.path.join(tempfile.mkdtemp(), 'kernel'); "
+        "NotebookClient(nb, config=ipc, kernel_name='python3', timeout=int(sys.argv[2]), "
         "resources={'metadata': {'path': sys.argv[3]}}).execute(); nbformat.write(nb, p)"
     )
     subprocess.run(

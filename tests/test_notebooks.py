@@ -28,6 +28,7 @@ def test_notebook_runs_top_to_bottom(
     import nbformat  # here, not at collection: jsonschema's import is seconds a worker
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+    from traitlets.config import Config
 
     nb = nbformat.read(path, as_version=4)
     prose = [c for c in nb.cells if c.cell_type == "markdown"]
@@ -40,8 +41,14 @@ def test_notebook_runs_top_to_bottom(
     monkeypatch.setenv("JOURNEYLAB_REPO", str(REPO))
     monkeypatch.setenv("JOURNEYLAB_WORK", str(work))
     monkeypatch.setenv("PYTHONHASHSEED", "0")
+    # the kernel's channels on sockets of this test's own: TCP ports, picked free then
+    # bound, raced between workers ("Address already in use": the kernel died)
+    ipc = Config()
+    ipc.KernelManager.transport = "ipc"
+    ipc.KernelManager.ip = str(tmp_path / "kernel")
     client = NotebookClient(
         nb,
+        config=ipc,
         timeout=TIMEOUT_PER_CELL,
         kernel_name="python3",
         resources={"metadata": {"path": str(run_dir)}},
