@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ingest_reference import lake_state, reference, rule_vs_validator
@@ -438,6 +438,10 @@ def test_posthog_mapping_equals_the_reference(content: bytes) -> None:
 @given(
     content=exports("mixpanel"),
     tz=st.sampled_from([None, "America/New_York", "Europe/Dublin", "Australia/Lord_Howe"]),
+)
+@example(  # userId missing and time out of range: missing_user_id comes first
+    content=b'{"properties":{"distinct_id":null,"time":-62135596800001},"event":null}\n',
+    tz=None,
 )
 def test_mixpanel_mapping_equals_the_reference(content: bytes, tz: str | None) -> None:
     _differential("mixpanel", content, tz)

@@ -24,6 +24,7 @@ __all__ = [
     "Rejection",
     "canonical_data",
     "derive_event_id",
+    "identity_rejection",
     "parse_rfc3339",
 ]
 
@@ -111,6 +112,17 @@ def derive_event_id(user_id: str, name: str, event_at_us: int | None, data: str 
     """
     payload = _encoder.encode([user_id, name, event_at_us, data])
     return hashlib.md5(payload, usedforsecurity=False).hexdigest()
+
+
+def identity_rejection(user_id: object, name: object) -> Rejection | None:
+    """The rejection ``userId`` and ``name`` earn, checked first as :class:`Validator`
+    checks them (for a reader that meets a later field's problem before the Validator)."""
+    try:
+        _check_id(user_id, "missing_user_id", "invalid_user_id", "userId")
+        _check_id(name, "missing_name", "invalid_name", "name")
+    except Rejection as rej:
+        return rej.with_traceback(None)
+    return None
 
 
 def _check_id(

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from journeylab.ingest.model import Rejection
+from journeylab.ingest.model import Rejection, identity_rejection
 
 __all__ = ["MIXPANEL_MACRO", "MS_FROM", "NOT_EVENTS", "REFERENCE", "SQL", "mixpanel_instant"]
 
@@ -109,8 +109,8 @@ def mixpanel(rec: dict[str, Any], tz: str | None) -> Any:
     at = props.get("time")
     if at is not None:
         at = mixpanel_instant(at, tz)
-        if isinstance(at, Rejection):
-            return at
+        if isinstance(at, Rejection):  # userId and name come first in the rule order
+            return identity_rejection(props.get("distinct_id"), rec.get("event")) or at
     rest = {k: v for k, v in props.items() if k not in _MIXPANEL_KEYS}
     return _present(
         {
