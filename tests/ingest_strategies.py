@@ -10,6 +10,7 @@ import io
 import json
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import pyarrow as pa
 from hypothesis import strategies as st
@@ -315,6 +316,36 @@ def csv_files(draw: Any) -> bytes:
 
 
 @st.composite
+def maps(draw: Any, n: int) -> pa.Array:
+    """``n`` maps (or nulls) of one of a few shapes: string keys to numbers or strings, to
+    structs holding maps, or integer keys; a key sometimes given twice, at any depth."""
+    shape = draw(st.sampled_from(["flat", "nested", "int"]))
+    keys = st.sampled_from(["b", "a", "é", "b"]) if shape != "int" else st.integers(-2, 2)
+    if shape == "nested":
+        inner = pa.map_(pa.string(), pa.int64())
+        typ = pa.map_(pa.string(), pa.struct([("x", inner)]))
+        value: Any = st.one_of(
+            st.none(),
+            st.builds(
+                lambda pairs: {"x": pairs},
+                st.lists(st.tuples(keys, st.integers(-3, 3)), max_size=3),
+            ),
+        )
+    else:
+        item = draw(st.sampled_from([pa.int64(), pa.float64(), pa.string()]))
+        typ = pa.map_(pa.int64() if shape == "int" else pa.string(), item)
+        value = (
+            st.one_of(st.none(), st.sampled_from(TEXTS))
+            if item == pa.string()
+            else st.one_of(st.none(), st.integers(-5, 5))
+            if item == pa.int64()
+            else st.one_of(st.none(), st.floats(allow_nan=False, width=64))
+        )
+    pairs = st.one_of(st.none(), st.lists(st.tuples(keys, value), max_size=4))
+    return pa.array([draw(pairs) for _ in range(n)], typ)
+
+
+@st.composite
 def parquet_tables(draw: Any) -> pa.Table:
     n = draw(st.integers(1, 12))
     cols: dict[str, pa.Array] = {}
@@ -322,13 +353,24 @@ def parquet_tables(draw: Any) -> pa.Table:
     def strings(pool: list[Any]) -> pa.Array:
         return pa.array([draw(st.sampled_from(pool)) for _ in range(n)], pa.string())
 
+    def encoded(arr: pa.Array) -> pa.Array:
+        """``arr``, or the same strings dictionary-encoded (pandas' categories)."""
+        return arr.dictionary_encode() if draw(st.integers(0, 3)) == 0 else arr
+
+    def uuids() -> pa.Array:
+        pool = [None, UUID(int=0).bytes, UUID(int=(1 << 128) - 1).bytes, UUID(int=2**100).bytes]
+        return pa.array([draw(st.sampled_from(pool)) for _ in range(n)], pa.uuid())
+
     user = draw(st.sampled_from(["userId", "user_id"]))
+    user_kind = draw(st.integers(0, 9))
     cols[user] = (
-        strings(["u1", "u2", None, "", "x" * 256])
-        if draw(st.integers(0, 8))
-        else pa.array(list(range(n)), pa.int64())
+        pa.array(list(range(n)), pa.int64())
+        if user_kind == 0
+        else uuids()
+        if user_kind == 1
+        else encoded(strings(["u1", "u2", None, "", "x" * 256]))
     )
-    cols["name"] = strings(["a", "b", "Sign Up", None])
+    cols["name"] = encoded(strings(["a", "b", "Sign Up", None]))
     at_kind = draw(st.sampled_from(["text", "tz", "naive", "ns", "none", "date"]))
     moments = [
         draw(st.one_of(st.none(), st.datetimes(datetime(1900, 1, 1), datetime(2100, 1, 1))))
@@ -344,12 +386,12 @@ def parquet_tables(draw: Any) -> pa.Table:
         cols[at_name] = pa.array(values, pa.timestamp(unit, tz=tz))
     elif at_kind == "date":
         cols[at_name] = pa.array([None if m is None else m.date() for m in moments], pa.date32())
-    data_kind = draw(st.sampled_from(["text", "struct", "none", "list"]))
-    if data_kind == "text":
+    data_kind = draw(st.sampled_from(["text", "json", "struct", "none", "list", "map"]))
+    if data_kind in ("text", "json"):
         texts = [draw(st.one_of(st.none(), st.just("{x"), data)) for _ in range(n)]
-        cols["data"] = pa.array(
-            [t if t is None or t == "{x" else dump(t, draw) for t in texts], pa.string()
-        )
+        typ = pa.string() if data_kind == "text" else pa.json_()
+        given = pa.array([t if t is None or t == "{x" else dump(t, draw) for t in texts], typ)
+        cols["data"] = encoded(given) if data_kind == "text" else given
     elif data_kind == "struct":
         cols["data"] = pa.array(
             [
@@ -370,8 +412,12 @@ def parquet_tables(draw: Any) -> pa.Table:
         )
     elif data_kind == "list":
         cols["data"] = pa.array([[1, 2]] * n)
+    elif data_kind == "map":  # Spark's free-form columns; a key twice, keys not strings
+        cols["data"] = draw(maps(n))
     if draw(st.booleans()):
-        cols[draw(st.sampled_from(["eventId", "event_id"]))] = strings(["e1", "e2", None, ""])
+        cols[draw(st.sampled_from(["eventId", "event_id"]))] = (
+            uuids() if draw(st.integers(0, 3)) == 0 else encoded(strings(["e1", "e2", None, ""]))
+        )
     if draw(st.integers(0, 4)) == 0:
         cols["extra"] = strings(["x", None])
     return pa.table(cols)

@@ -6,13 +6,14 @@ array's offset, nulls, type or chunking."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeylab.ingest.wire import KIND, KINDS, kinds, string_values
+from journeylab.ingest.wire import KIND, KINDS, as_text, kind_of, kinds, string_values
 
 CELLS = st.lists(st.one_of(st.none(), st.sampled_from(["", "a", "é💥", "  "])), max_size=40)
 
@@ -60,3 +61,39 @@ def test_an_absent_field_has_no_kind(typ: pa.DataType | None) -> None:
     values, kind = string_values(arr, 4, empty_is_absent=True)
     assert values.to_pylist() == [None] * 4 and kind.to_pylist() == [None] * 4
     assert kind.type == KIND
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.binary(min_size=16, max_size=16)), max_size=20),
+    st.integers(0, 5),
+)
+def test_uuids_read_as_their_canonical_text(values: list[bytes | None], cut: int) -> None:
+    arr = _sliced(values, cut, pa.uuid())
+    assert kind_of(arr.type) == "string"
+    got = as_text(arr)
+    assert got.type == pa.large_string()
+    assert got.to_pylist() == [None if v is None else str(UUID(bytes=v)) for v in values]
+    values_, kind = string_values(arr, len(values), empty_is_absent=False)
+    assert values_.to_pylist() == got.to_pylist()
+    assert kind.to_pylist() == [None if v is None else "string" for v in values]
+
+
+@pytest.mark.parametrize(
+    ("typ", "kind"),
+    [
+        (pa.string(), "string"),
+        (pa.string_view(), "string"),
+        (pa.dictionary(pa.int32(), pa.string()), "string"),
+        (pa.dictionary(pa.int32(), pa.int64()), "other"),
+        (pa.uuid(), "string"),
+        (pa.json_(), "json"),
+        (pa.map_(pa.string(), pa.int64()), "map"),
+        (pa.struct([("a", pa.int64())]), "struct"),
+        (pa.timestamp("ms"), "timestamp"),
+        (pa.binary(), "other"),
+        (pa.binary(16), "other"),
+    ],
+)
+def test_kind_of(typ: pa.DataType, kind: str) -> None:
+    assert kind_of(typ) == kind

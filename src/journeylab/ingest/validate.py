@@ -102,9 +102,7 @@ class Checker:
             table, kind = batch.mapper(con, table), "typed"
         name, sql = ("jl_text", RULES_TEXT) if kind == "text" else ("jl_typed", RULES_TYPED)
         if batch.data_struct is not None:
-            table = table.set_column(
-                table.schema.get_field_index("d"), "d", self._struct_json(batch.data_struct)
-            )
+            table = self._with_struct_json(table, batch.data_struct)
         # in record batches of SCAN_ROWS: DuckDB's threads take a batch at a time (one
         # batch a block of the input left one thread with most of the pass)
         scan = pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_ROWS), table.schema)
@@ -119,13 +117,24 @@ class Checker:
             out = out.append_column("user_id", given["u"]).append_column("name", given["n"])
         return out
 
-    def _struct_json(self, struct: pa.Array) -> pa.Array:
+    def _with_struct_json(self, table: pa.Table, struct: pa.Array) -> pa.Table:
+        """``table`` with its data given as an Arrow struct or map written as JSON text
+        (DuckDB's to_json). DuckDB refuses a map that gives a key twice (the reader sends
+        such top-level maps to the Validator); one nested deeper sends every record of
+        the batch that has data to the Validator, which reads each one."""
+        import duckdb
+
         self.con.register("jl_struct", pa.table({"d": struct}))
         try:
             text = self.con.sql("SELECT to_json(d)::VARCHAR AS d FROM jl_struct")
-            return text.to_arrow_table()["d"].combine_chunks().cast(pa.large_string())
+            d = text.to_arrow_table()["d"].combine_chunks().cast(pa.large_string())
+        except duckdb.InvalidInputException:
+            d = pa.nulls(len(struct), pa.large_string())
+            pre = pc.if_else(pc.is_valid(struct), pa.scalar("check"), table["pre"])
+            table = table.set_column(table.schema.get_field_index("pre"), "pre", pre)
         finally:
             self.con.unregister("jl_struct")
+        return table.set_column(table.schema.get_field_index("d"), "d", d)
 
     @staticmethod
     def _add(val: Validator, rec: Any, recv: int) -> Rejection | None:

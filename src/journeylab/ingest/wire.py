@@ -35,8 +35,10 @@ __all__ = [
     "KINDS",
     "Reject",
     "WireBatch",
+    "as_text",
     "kind_of",
     "kinds",
+    "plain_string",
     "string_values",
     "text_table",
     "typed_table",
@@ -122,7 +124,7 @@ def string_values(arr: pa.Array | None, n: int, empty_is_absent: bool) -> tuple[
         return pa.nulls(n, pa.large_string()), pa.nulls(n, KIND)
     if not kind_of(arr.type) == "string":
         return pa.nulls(n, pa.large_string()), kinds(arr, "other")
-    values = arr.cast(pa.large_string())
+    values = as_text(arr)
     if empty_is_absent:
         values = _empty_as_null(values)
     return values, kinds(values, "string")
@@ -163,16 +165,72 @@ def kinds(arr: Any, kind: str) -> pa.Array:
 
 
 def kind_of(dtype: pa.DataType) -> str:
-    """``string`` for Arrow's string types, ``timestamp``, ``struct`` or ``other``."""
-    if pa.types.is_string(dtype) or pa.types.is_large_string(dtype):
-        return "string"
-    if pa.types.is_string_view(dtype):
+    """``string`` for Arrow's string types, dictionary-encoded ones (pandas' categories)
+    and UUIDs (their text: :func:`as_text`), ``json`` for Arrow's JSON extension (JSON
+    text, as DuckDB writes a JSON column to Parquet), ``timestamp``, ``struct``, ``map`` or
+    ``other``."""
+    if isinstance(dtype, pa.BaseExtensionType):
+        return _EXTENSIONS.get(dtype.extension_name, "other")
+    if pa.types.is_dictionary(dtype):
+        return "string" if plain_string(dtype.value_type) else "other"
+    if plain_string(dtype):
         return "string"
     if pa.types.is_timestamp(dtype):
         return "timestamp"
     if pa.types.is_struct(dtype):
         return "struct"
+    if pa.types.is_map(dtype):
+        return "map"
     return "other"
+
+
+#: Arrow's canonical extension types a Parquet file brings (pyarrow reads DuckDB's JSON
+#: and UUID columns so), by their kind
+_EXTENSIONS = {"arrow.json": "json", "arrow.uuid": "string"}
+
+
+def plain_string(dtype: pa.DataType) -> bool:
+    """Whether ``dtype`` is one of Arrow's string types (not encoded, not an extension)."""
+    return (
+        pa.types.is_string(dtype)
+        or pa.types.is_large_string(dtype)
+        or pa.types.is_string_view(dtype)
+    )
+
+
+def as_text(arr: pa.Array) -> pa.Array:
+    """The large strings of a ``string`` or ``json`` column (:func:`kind_of`): decoded from
+    a dictionary, a JSON extension's storage, a UUID's canonical text (lower-case
+    hexadecimal in 8-4-4-4-12 groups, as ``str(uuid.UUID)`` writes it)."""
+    if isinstance(arr.type, pa.BaseExtensionType):
+        if arr.type.extension_name == "arrow.uuid":
+            return _uuid_text(arr.storage)
+        arr = arr.storage
+    return arr.cast(pa.large_string())
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", np.uint8)
+#: where each of a UUID's 32 hexadecimal digits goes in its 36 characters
+_DIGIT_AT = np.array([i + (i >= 8) + (i >= 12) + (i >= 16) + (i >= 20) for i in range(32)])
+
+
+def _uuid_text(storage: pa.Array) -> pa.Array:
+    """16-byte UUIDs (a fixed-size binary array) as their canonical text, by numpy."""
+    n = len(storage)
+    data = storage.buffers()[1]
+    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    raw = raw[16 * storage.offset : 16 * (storage.offset + n)].reshape(n, 16)
+    text = np.full((n, 36), ord("-"), np.uint8)
+    digits = np.empty((n, 32), np.uint8)
+    digits[:, 0::2], digits[:, 1::2] = _HEX[raw >> 4], _HEX[raw & 15]
+    text[:, _DIGIT_AT] = digits
+    offsets = np.arange(0, 36 * (n + 1), 36, dtype=np.int64)
+    out = pa.Array.from_buffers(
+        pa.large_string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())]
+    )
+    if storage.null_count:
+        out = pc.if_else(pc.is_valid(storage), out, pa.scalar(None, pa.large_string()))
+    return out
 
 
 def typed_table(
