@@ -162,12 +162,34 @@ scalars = st.one_of(
     st.integers(-(2**70), 2**70),
 )
 flat = st.dictionaries(st.sampled_from(KEYS), scalars, max_size=4)
+
+
+def _repeating(obj: dict[str, Any], key: str, value: Any) -> Dup:
+    out = Dup(obj)
+    out.dup = (key, value)
+    return out
+
+
+#: a flat object that gives a key twice (its value the last one, for msgspec)
+flat_dup = st.builds(_repeating, flat, st.sampled_from(KEYS), scalars)
+#: what a member of data nested one level may be (the rules make it canonical), and what
+#: only the Validator reads: an object deeper, arrays holding arrays of objects, a key twice
+member = st.one_of(
+    scalars,
+    flat,
+    st.lists(st.one_of(scalars, flat, st.lists(scalars, max_size=2)), max_size=3),
+    st.dictionaries(st.sampled_from(KEYS), st.one_of(flat, st.lists(flat, max_size=2)), max_size=2),
+    st.lists(st.lists(flat, min_size=1, max_size=2), min_size=1, max_size=2),
+    flat_dup,
+    st.lists(flat_dup, min_size=1, max_size=2),
+)
 data = st.one_of(
     st.none(),
     flat,
     flat,
     flat,
     st.dictionaries(st.sampled_from(KEYS), st.one_of(scalars, flat, st.lists(scalars)), max_size=3),
+    st.dictionaries(st.sampled_from(KEYS), member, max_size=3),
     st.lists(scalars, max_size=2),
     st.sampled_from(["s", 5]),
     st.just({"big": "x" * 33_000}),

@@ -26,8 +26,9 @@ the Validator: yyjson accepts trailing commas, NaN/Infinity and numbers that ove
 double, writes some floats in another notation (≥ 1e16, or in [1e-6, 1e-5)) and control
 characters as upper-case ``\\u00XX``. ``data`` is stored canonical (keys sorted at every
 level, minified, as msgspec's ``order="sorted"`` writes it): a flat object whose keys are
-already sorted is canonical once DuckDB minified it; others (nested objects, unsorted keys,
-repeated keys) are made canonical by the Validator. The derived id is the MD5 of the
+already sorted is canonical once DuckDB minified it, one with unsorted keys is sorted here
+(``jl_sorted``); nested objects and repeated keys are made canonical by the Validator (in
+SQL, nested data cost more CPU than the Validator: docs/performance.md). The derived id is the MD5 of the
 canonical JSON array ``[userId, name, eventAt µs or null, data or null]`` — DuckDB's
 ``md5`` of the same bytes the Validator hashes.
 """
