@@ -113,7 +113,11 @@ def _parquet_batch(source: str, table: pa.Table, first: int, recv: int) -> WireB
     )
 
     def decode(rows: list[int]) -> list[tuple[str, Any]]:
-        return [_parquet_row(table, i) for i in rows]
+        if not any(_holds_map(f.type) for f in table.schema):
+            return [_parquet_row(table, i) for i in rows]
+        with warnings.catch_warnings():  # a map's key twice: the last wins, as in JSON
+            warnings.simplefilter("ignore", UserWarning)
+            return [_parquet_row(table, i, "lossy") for i in rows]
 
     record = np.arange(first, first + n, dtype=np.int64)
     return WireBatch(
@@ -156,11 +160,18 @@ def _repeated_keys(arr: pa.MapArray) -> pa.Array | None:
     return pa.array(row_count < np.diff(offsets))
 
 
-def _parquet_row(table: pa.Table, i: int) -> tuple[str, Any]:
+def _holds_map(dtype: pa.DataType) -> bool:
+    """Whether values of ``dtype`` may hold a map, at any depth."""
+    if pa.types.is_map(dtype):
+        return True
+    return any(_holds_map(dtype.field(i).type) for i in range(dtype.num_fields))
+
+
+def _parquet_row(table: pa.Table, i: int, maps: str | None = None) -> tuple[str, Any]:
+    """Row ``i`` as raw text and decoded record; ``maps``: pyarrow's ``maps_as_pydicts``
+    (maps as dicts, not lists of pairs)."""
     try:
-        with warnings.catch_warnings():  # a map's key twice: the last wins, as in JSON
-            warnings.simplefilter("ignore", UserWarning)
-            row = table.slice(i, 1).to_pylist(maps_as_pydicts="lossy")[0]
+        row = table.slice(i, 1).to_pylist(maps_as_pydicts=maps)[0]
     except (ValueError, OverflowError) as exc:  # e.g. a timestamp beyond year 9999
         return str(exc), Rejection("invalid_event_at", f"eventAt: {exc}")
     return _dump(row), _parquet_record(row)
