@@ -116,3 +116,19 @@ def test_a_map_with_integer_keys_is_rejected_with_its_reason(lake: Lake, tmp_pat
     assert (report.accepted, report.rejected_by_reason) == (1, {"invalid_data": 1})
     detail = lake.rejected()["detail"].to_list()
     assert detail == ["data has the key 1 (int): a JSON object's keys are strings"]
+
+
+def test_int96_timestamps_are_utc_instants(lake: Lake, tmp_path: Path) -> None:
+    """Spark writes its timestamps as INT96 by default: UTC instants by convention, which
+    pyarrow reads without a zone. They are not counted naive; other naive ones still are."""
+    at = pa.array([datetime(2024, 1, 1, 10), datetime(2024, 1, 2, 11)], pa.timestamp("us"))
+    table = pa.table({"userId": ["u1", "u2"], "name": ["n"] * 2, "eventAt": at})
+    spark, plain = tmp_path / "spark.parquet", tmp_path / "plain.parquet"
+    pq.write_table(table, spark, use_deprecated_int96_timestamps=True)
+    pq.write_table(table, plain)
+    assert pq.ParquetFile(spark).schema.column(2).physical_type == "INT96"
+    report = lake.ingest(spark)
+    assert (report.accepted, report.naive_timestamps) == (2, 0)
+    assert report.first_event_at == datetime(2024, 1, 1, 10, tzinfo=UTC)
+    assert lake.ingest(plain).naive_timestamps == 2  # the same events: duplicates
+    assert lake.count() == 2

@@ -3,7 +3,8 @@
 
 Camelcase or snake_case columns; ``userId``, ``name`` and ``eventId`` as strings,
 dictionary-encoded strings (pandas' categories) or UUIDs (their canonical text);
-``eventAt`` as text or a timestamp (naive ones are read as UTC and counted); ``data`` as
+``eventAt`` as text or a timestamp (naive ones are read as UTC and counted; INT96 ones,
+as Spark writes them, are UTC instants); ``data`` as
 JSON text (a string or a JSON column, as DuckDB writes one), a struct or a map with string
 keys (as Spark writes free-form properties; a key given twice: the last wins, as in JSON).
 """
@@ -39,6 +40,7 @@ from journeylab.ingest.wire import (
 __all__ = ["json_native", "parquet_batches", "parquet_table_batch"]
 
 _SNAKE = {"user_id": "userId", "event_at": "eventAt", "event_id": "eventId"}
+_AT_NAMES = ("eventAt", "event_at")
 _decode = msgspec.json.Decoder().decode
 
 
@@ -49,10 +51,20 @@ def parquet_batches(
     # pre_buffer (pyarrow's default) kept every byte read until the file was closed:
     # 1.6 GB held after 60M rows of a 104M-row file, read 3.6x slower (docs/performance.md)
     pf = pq.ParquetFile(path, pre_buffer=False)
+    # INT96 timestamps (Spark's default, Impala's) are UTC instants by their writers'
+    # convention; pyarrow reads them without a zone, which would count them naive
+    leaves = (pf.schema.column(i) for i in range(len(pf.schema)))
+    utc = [c.path for c in leaves if c.physical_type == "INT96" and c.path in _AT_NAMES]
     first = 1
     for batch in pf.iter_batches(batch_size=chunk_rows):
         on_bytes(batch.nbytes)
-        yield _parquet_batch(source, pa.Table.from_batches([batch]), first, recv)
+        table = pa.Table.from_batches([batch])
+        for name in utc:
+            at = table[name]
+            if pa.types.is_timestamp(at.type) and at.type.tz is None:
+                at = at.cast(pa.timestamp(at.type.unit, tz="UTC"))
+                table = table.set_column(table.schema.get_field_index(name), name, at)
+        yield _parquet_batch(source, table, first, recv)
         first += batch.num_rows
 
 
