@@ -282,3 +282,28 @@ def test_misspelt_fields_are_named_with_the_field_they_may_mean(
         tmp_path / "e.parquet",
     )
     assert lake.ingest(tmp_path / "e.parquet").unknown_field_names == {"evnt_at": 1}
+
+
+@pytest.mark.parametrize(
+    ("at", "hint"),
+    [
+        ("2025-01-01 10:00:00+00", "; its offset '+00' needs hours and minutes: '+00:00'"),
+        ("2025-01-01T10:00:00.5-0530", "; its offset '-0530' needs hours and minutes: '-05:30'"),
+        ("1735725600", "; it looks like a count since 1970"),
+        (1735725600123, "; it looks like a count since 1970"),
+        ("01/02/2025 10:00", ""),
+        (True, ""),
+    ],
+)
+def test_near_misses_of_rfc3339_say_how_to_fix_them(
+    lake: Lake, write_jsonl, at: object, hint: str
+) -> None:
+    """PostgreSQL's text output writes offsets as '+00'; exports write epoch numbers: the
+    rejection's detail says what RFC 3339 wants instead."""
+    lake.ingest(write_jsonl([{"userId": "u", "name": "n", "eventAt": at}]))
+    (detail,) = lake.rejected()["detail"].to_list()
+    assert detail.startswith("eventAt ")
+    if hint:
+        assert hint in detail
+    else:
+        assert "offset" not in detail and "1970" not in detail

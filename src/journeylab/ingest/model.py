@@ -75,10 +75,13 @@ def parse_rfc3339(value: object, reason: str, what: str) -> tuple[int, bool]:
         dt = value.replace(tzinfo=UTC) if naive else value
         return to_us(dt), naive
     if not isinstance(value, str):
-        raise Rejection(reason, f"{what} must be an RFC 3339 string, got {type(value).__name__}")
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        detail = f"{what} must be an RFC 3339 string, got {type(value).__name__}"
+        raise Rejection(reason, detail + (_EPOCH_HINT if number else ""))
     m = _RFC3339.fullmatch(value)
     if not m:
-        raise Rejection(reason, f"{what} {value[:64]!r} is not RFC 3339 (YYYY-MM-DDTHH:MM:SS[.f]Z)")
+        detail = f"{what} {value[:64]!r} is not RFC 3339 (YYYY-MM-DDTHH:MM:SS[.f]Z)"
+        raise Rejection(reason, detail + _rfc3339_hint(value))
     y, mo, d, h, mi, s, frac, off = m.groups()
     micros = int((frac or "0")[:6].ljust(6, "0"))
     try:
@@ -96,6 +99,28 @@ def parse_rfc3339(value: object, reason: str, what: str) -> tuple[int, bool]:
             detail = f"{what} {value[:64]!r}: before year 1 or after 9999 in UTC"
             raise Rejection(reason, detail) from None
     return to_us(dt), off is None
+
+
+#: the near misses of RFC 3339 that exports write: an offset without minutes or colon
+#: (PostgreSQL's text output writes ``+00``), a number since 1970
+_SHORT_OFFSET = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?([+-]\d{2}(?:\d{2})?)", re.ASCII
+)
+_EPOCH = re.compile(r"-?\d{9,16}(?:\.\d+)?", re.ASCII)
+_EPOCH_HINT = (
+    "; it looks like a count since 1970: write the instant in RFC 3339 (2025-01-31T12:00:00Z)"
+)
+
+
+def _rfc3339_hint(value: str) -> str:
+    """How to fix a common near miss of RFC 3339, as the end of the rejection's detail."""
+    m = _SHORT_OFFSET.fullmatch(value)
+    if m:
+        off = m.group(1)
+        return f"; its offset {off!r} needs hours and minutes: '{off[:3]}:{off[3:5] or '00'}'"
+    if _EPOCH.fullmatch(value):
+        return _EPOCH_HINT
+    return ""
 
 
 def canonical_data(data: dict[str, Any]) -> str:
