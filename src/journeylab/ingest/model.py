@@ -51,11 +51,9 @@ REASONS: dict[str, str] = {
     "not_an_event": "an imported row that is not an event (e.g. a Segment identify call)",
 }
 
-_RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
-    r"(Z|z|[+-]\d{2}:\d{2})?",
-    re.ASCII,  # RFC 3339 digits are ASCII: no other scripts' digits
-)
+#: date and time of day, the offset left out (RFC 3339 digits are ASCII: re.ASCII below)
+_DATE_TIME = r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+_RFC3339 = re.compile(_DATE_TIME + r"(Z|z|[+-]\d{2}:\d{2})?", re.ASCII)
 _encoder = msgspec.json.Encoder(order="sorted")
 
 
@@ -103,9 +101,7 @@ def parse_rfc3339(value: object, reason: str, what: str) -> tuple[int, bool]:
 
 #: the near misses of RFC 3339 that exports write: an offset without minutes or colon
 #: (PostgreSQL's text output writes ``+00``), a number since 1970
-_SHORT_OFFSET = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?([+-]\d{2}(?:\d{2})?)", re.ASCII
-)
+_SHORT_OFFSET = re.compile(_DATE_TIME + r"([+-]\d{2}(?:\d{2})?)", re.ASCII)
 _EPOCH = re.compile(r"-?\d{9,16}(?:\.\d+)?", re.ASCII)
 _EPOCH_HINT = (
     "; it looks like a count since 1970: write the instant in RFC 3339 (2025-01-31T12:00:00Z)"
@@ -116,7 +112,7 @@ def _rfc3339_hint(value: str) -> str:
     """How to fix a common near miss of RFC 3339, as the end of the rejection's detail."""
     m = _SHORT_OFFSET.fullmatch(value)
     if m:
-        off = m.group(1)
+        off = m.groups()[-1]
         return f"; its offset {off!r} needs hours and minutes: '{off[:3]}:{off[3:5] or '00'}'"
     if _EPOCH.fullmatch(value):
         return _EPOCH_HINT
