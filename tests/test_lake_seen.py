@@ -17,10 +17,13 @@ from hypothesis import strategies as st
 
 from journeylab import IngestOptions, open_lake
 from journeylab.errors import InputError
+from journeylab.lake import overflow as overflow_module
 from journeylab.lake import seen as seen_module
 from journeylab.lake import sorted_runs
+from journeylab.lake.overflow import Overflow
 from journeylab.lake.seen import BUCKET_BITS, SeenIds, fingerprints
 from journeylab.lake.sidecars import ids_path, users_path
+from seen_spies import spy_exact_checks
 
 #: small values (one bucket, many repeats) and any 64-bit value (every bucket)
 values = st.one_of(st.integers(0, 40), st.integers(0, 2**64 - 1))
@@ -188,19 +191,6 @@ def test_compaction_reads_the_users_of_files_without_a_users_sidecar(
     assert len(set(got["k"].to_pylist())) == 13
 
 
-def _spy_exact_checks(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The files each exact check reads (sorted), as the checks run."""
-    read: list[list[str]] = []
-    real = seen_module.found_in_files
-
-    def spy(con: object, paths: list[str], keys: object, column: str) -> object:
-        read.append(sorted(paths))
-        return real(con, paths, keys, column)
-
-    monkeypatch.setattr(seen_module, "found_in_files", spy)
-    return read
-
-
 def test_the_exact_check_reads_only_the_files_whose_sidecar_holds_a_hit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -212,7 +202,7 @@ def test_the_exact_check_reads_only_the_files_whose_sidecar_holds_a_hit(
     lake.ingest(src, chunk_rows=10)  # four files: e0-e9, e10-e19, ...
     files = lake.layout.event_files()
     holder = next(f for f in files if "e13" in str(pq.read_table(f)["event_id"].to_pylist()))
-    read = _spy_exact_checks(monkeypatch)
+    read = spy_exact_checks(monkeypatch)
     src.write_text(_ingest_lines(1, start=13) + _ingest_lines(2, start=100))
     again = open_lake(tmp_path / "lake").ingest(src)
     assert (again.accepted, again.duplicates) == (2, 1)
@@ -289,20 +279,31 @@ def test_ids_probed_on_disk_give_the_same_lake(
         held.append(self.held)
         return real(self, hashes, files)
 
+    runs: list[int] = []  # each search of the files this ingest landed past the budget
+    real_spilled = SeenIds.spilled
+
+    def spy_spilled(self: SeenIds, overflow: Overflow, hashes: np.ndarray) -> object:
+        runs.append(len(overflow.runs))
+        held.append(self.held)
+        return real_spilled(self, overflow, hashes)
+
     monkeypatch.setattr(SeenIds, "on_disk", spy)
+    monkeypatch.setattr(SeenIds, "spilled", spy_spilled)
     monkeypatch.setattr(seen_module, "IDS_BLOCK", 4)
+    monkeypatch.setattr(overflow_module, "IDS_BLOCK", 4)
     assert land(tmp_path / "disk", IngestOptions(ids_memory=memory)) == exact
     assert exact[:2] == ((60, 10), (30, 13))
     assert max(held) <= memory // 4  # never more fingerprints than the budget
-    # the first ingest (8 chunks) searches its own files past the budget as it commits:
-    # with 0, from its second chunk (its first probed an empty set in memory: 0 bytes);
-    # with 25 ids, from its fourth (27 ids after the third). The second (7 chunks) searches
-    # each in the first's files past the budget as it prepares it (early), and in its own
-    # as it commits, from its third (its first chunk is all known: it writes no file)
+    # the first ingest (8 chunks) searches its own files past the budget as it commits, in
+    # their merged runs: with 0, from its second chunk (its first probed an empty set in
+    # memory: 0 bytes); with 25 ids, from its fourth (27 ids after the third). The second
+    # (7 chunks) searches each in the first's files past the budget as it prepares it
+    # (early), and in its own runs as it commits, from its third (its first chunk is all
+    # known: it writes no file)
     first = 7 if memory == 0 else 5
-    assert probes.count(True) == 7
-    assert probes.count(False) == first + 5
-    assert not any(probes[:first])
+    assert probes == [True] * 7
+    assert len(runs) == first + 5
+    assert max(runs) <= 3  # 7 files of about 9 ids: runs at least twice the next
 
 
 def _four_files(tmp_path: Path) -> tuple[Any, list[str], list[int]]:
@@ -348,7 +349,7 @@ def test_files_past_the_budget_are_probed_on_disk_the_others_in_memory(
     con = duckdb.connect()
     seen = SeenIds(con, lake.layout, files, rows, memory=4 * 15)
     assert seen.in_memory == {files[0]} and seen.held == 10
-    read = _spy_exact_checks(monkeypatch)
+    read = spy_exact_checks(monkeypatch)
     one, other = sorted(holders[files[0]])[0], sorted(holders[files[2]])[0]
     ids = pa.array([one, "new-1", other, "new-2"])
     hashes = seen_module.id_hashes(con, ids)

@@ -157,8 +157,11 @@ def land(
                     _add(tally, pending.result())
                 pending = pool.submit(committer.finish, ready, done.source, done.rejects)
         finally:
-            if pending is not None:
-                _add(tally, pending.result())
+            try:
+                if pending is not None:
+                    _add(tally, pending.result())
+            finally:
+                committer.close()
     return tally
 
 

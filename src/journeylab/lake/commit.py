@@ -87,6 +87,10 @@ class Committer:
         self.users = UserKeys(con, layout)
         self.typed = generation_keys(layout.generation())  # the files' typed properties
 
+    def close(self) -> None:
+        """Free what the commits kept on disk for this writer (:meth:`SeenIds.close`)."""
+        self.seen.close()
+
     def commit(
         self, source: str, events: pa.Table, land: np.ndarray, rejects: list[Reject]
     ) -> Committed:

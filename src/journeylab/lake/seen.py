@@ -11,8 +11,9 @@ At 100M ids a probe finds another id's fingerprint once in 11,000 (about 45 ids 
 Fingerprints are held up to a budget (:data:`IDS_MEMORY`, smallest files first); the files
 past it are probed chunk by chunk in their sidecars, read block by block, so memory stays
 bounded at any lake size (each chunk then reads 8 bytes an event of those files, and
-searches its ids in each of them: compaction, which makes few large files, keeps that
-cheap).
+searches its ids in each of the lake's: compaction, which makes few large files, keeps that
+cheap; the files this writer lands past the budget are searched in a few merged runs,
+:mod:`.overflow`).
 
 Each events file's hashes are kept beside it, sorted, in its generation's ``_ids/`` folder
 (:mod:`.sidecars`), so an ingest starts by reading 8 bytes an event instead of
@@ -33,6 +34,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from journeylab.lake.overflow import Overflow
 from journeylab.lake.sidecars import (
     IDS_BLOCK,
     ids_blocks,
@@ -134,6 +136,8 @@ class SeenIds:
         #: the lake's files past the budget when the ingest started (they never change
         #: while it holds the writer lock: :meth:`lake_on_disk` may search them early)
         self.started_on_disk: list[str] = []
+        #: the files this writer lands past the budget, their hashes merged in a few runs
+        self.overflow = Overflow(layout.tmp_dir) if layout is not None else None
         pieces: list[list[np.ndarray]] = [[] for _ in range(BUCKETS)]
         buf = np.empty(0, np.uint64)
         # the smallest files held first: a file on disk costs a search per chunk id
@@ -241,6 +245,11 @@ class SeenIds:
         if early is not None:
             searched = set(self.started_on_disk)
             on_disk = [f for f in on_disk if f not in searched]
+        overflow = self.overflow  # the files this writer landed past the budget: its runs
+        if overflow is not None and overflow.files.issubset(files):
+            on_disk = [f for f in on_disk if f not in overflow.files]
+        else:  # (a file of them left the lake: another writer compacted) each searched
+            overflow = None
         others = [f for f in files if f not in self.rows or f in self.in_memory]
         hit = self._hits(probe) if self.held else np.zeros(len(probe), bool)
         holding = self._holding(others, distinct(np.sort(probe[hit]))) if hit.any() else []
@@ -251,6 +260,10 @@ class SeenIds:
             found_on_disk, holding_on_disk = self.on_disk(probe, on_disk)
             hit |= found_on_disk
             holding += holding_on_disk
+        if overflow is not None and overflow.runs:
+            found_spilled, holding_spilled = self.spilled(overflow, probe)
+            hit |= found_spilled
+            holding += holding_spilled
         if not hit.any():
             return hit
         wanted = ids.take(pa.array(rows[hit]))
@@ -263,12 +276,7 @@ class SeenIds:
         those whose sidecar holds one, and those without a usable sidecar (then every hash
         is a candidate). Each sidecar is read once, block by block (:data:`IDS_BLOCK`
         hashes of memory), and each block searched for the chunk's hashes in its range."""
-        # sorted, repeats dropped (np.unique's hashing took 30x longer); each hash's place
-        # among the probes kept (searching each hash again took 170 ms a chunk)
-        order = np.argsort(hashes)
-        ordered = hashes[order]
-        first = first_of_runs(ordered)
-        probes = ordered[first]
+        order, first, probes = _distinct_order(hashes)
         found = np.zeros(len(probes), bool)
         holding, blind = [], False
         buf = np.empty(IDS_BLOCK, np.uint64)
@@ -292,6 +300,17 @@ class SeenIds:
         out[order] = found[np.cumsum(first) - 1]
         return out, holding
 
+    def spilled(self, overflow: Overflow, hashes: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """:meth:`on_disk` over the files this writer landed past the budget, searched in
+        their merged runs (``overflow``): which ``hashes`` they hold, and the files the
+        exact check reads (those whose sidecar holds one of the hashes found)."""
+        order, first, probes = _distinct_order(hashes)
+        found = overflow.search(probes)
+        holding = self._holding(sorted(overflow.files), probes[found]) if found.any() else []
+        out = np.empty(len(hashes), bool)
+        out[order] = found[np.cumsum(first) - 1]
+        return out, holding
+
     def _holding(self, files: list[str], wanted: np.ndarray) -> list[str]:
         """Of ``files``, those whose sidecar holds one of the ``wanted`` hashes, or that
         have no usable sidecar of their known row count: the exact check reads only them,
@@ -305,6 +324,11 @@ class SeenIds:
                 out.append(path)
         return out
 
+    def close(self) -> None:
+        """Free the disk space of the runs of the files landed past the budget."""
+        if self.overflow is not None:
+            self.overflow.close()
+
     def add(self, hashes: np.ndarray, events_file: str | Path | None = None) -> None:
         """Remember the hashes of ids just committed (each bucket's part a new run), and
         write the sidecar of the ``events_file`` that holds them."""
@@ -315,6 +339,8 @@ class SeenIds:
             self.rows[str(events_file)] = len(ordered)
             write_ids(self.layout, events_file, ordered, self.fingerprint)
             if 4 * (self.held + len(ordered)) > self.memory:  # past the budget: on disk
+                if self.overflow is not None:
+                    self.overflow.add(str(events_file), ordered)
                 return
             self.in_memory.add(str(events_file))
         self.held += len(ordered)
@@ -326,6 +352,17 @@ class SeenIds:
                 run = np.concatenate((runs.pop(), run))
                 run.sort(kind="stable")  # two sorted runs: a linear merge
             runs.append(run)
+
+
+def _distinct_order(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``hashes`` sorted (their order), which are the first of their repeats, and the
+    sorted distinct values (np.unique's hashing took 30x longer); the order and the firsts
+    give each hash its place among the distinct ones (searching each hash again took 170 ms
+    a chunk)."""
+    order = np.argsort(hashes)
+    ordered = hashes[order]
+    first = first_of_runs(ordered)
+    return order, first, ordered[first]
 
 
 #: buckets of hashes, by their top bits

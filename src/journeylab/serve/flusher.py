@@ -76,6 +76,8 @@ class Flusher:
             self._stopping = True
             self._cond.notify()
         self._thread.join()
+        if self._committer is not None:
+            self._committer.close()
         self._stack.close()
 
     def durable(self, end: Position, events: int) -> None:
@@ -153,6 +155,8 @@ class Flusher:
             if n:
                 state = self._state()
                 if self._committer is None or state != self._lake_state:
+                    if self._committer is not None:
+                        self._committer.close()
                     self._committer = Committer(self.layout, self._con)
                 done = self._committer.commit("http", events, np.ones(n, bool), [])
                 accepted = done.accepted
