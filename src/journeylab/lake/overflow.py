@@ -3,18 +3,17 @@
 Past its budget (:mod:`.seen`) a writer holds no more fingerprints: each chunk it commits
 is searched in the sidecars of the files on disk. For the lake's files that is one search
 per file, and compaction keeps them few. But the files the writer lands itself past the
-budget were one more per chunk, and each chunk searched all of them: one ingest of 104M
-events spent 43 s (of 225) in searches whose number grew with the square of its chunks
-past the budget (docs/performance.md "Ingest").
+budget were one more per chunk, and each chunk searched all of them: searches whose number
+grew with the square of its chunks past the budget (100M events in one ingest past a 64 MB
+budget: 265 s, against 195 s with the runs below; docs/performance.md "Ingest").
 
 Here their sorted hashes are kept in runs on disk, each at least twice the size of the
 next (a new run is merged with the one before while that one is smaller), so a chunk
 searches a few runs whatever the number of files, and each hash is copied in a few merges
-(:meth:`Overflow.add`). A run is
-an anonymous file (unlinked at once, in the lake's ``_tmp/``): it never shows in the lake,
-the lock's clean-up of ``_tmp/`` does not reach it, and it vanishes with its writer, however
-that ends. Runs are read and merged block by block (:data:`IDS_BLOCK` hashes), so
-memory stays a few blocks whatever their size. A run answers which hashes it holds, not
+(:meth:`Overflow.add`). A run is an anonymous file (unlinked at once, in the lake's
+``_tmp/``): it never shows in the lake, the lock's clean-up of ``_tmp/`` does not reach it,
+and it vanishes with its writer, however that ends. Runs are read and merged block by
+block (:data:`IDS_BLOCK` hashes), so memory stays a few blocks whatever their size. A run answers which hashes it holds, not
 which file holds them: the files' own sidecars name those, for the few hashes found
 (:meth:`~.seen.SeenIds.known`).
 """
@@ -31,7 +30,7 @@ from typing import IO
 import numpy as np
 
 from journeylab.lake.sidecars import IDS_BLOCK
-from journeylab.lake.sorted_runs import mark
+from journeylab.lake.sorted_runs import mark_blocks
 
 __all__ = ["Overflow"]
 
@@ -79,11 +78,7 @@ class Overflow:
         block, each block searched for the probes in its range."""
         found = np.zeros(len(probes), bool)
         for run in self.runs:
-            for block in run.blocks():
-                lo = int(np.searchsorted(probes, block[0]))
-                hi = int(np.searchsorted(probes, block[-1], "right"))
-                if lo < hi:
-                    mark(block, probes, lo, hi, found)
+            mark_blocks(run.blocks(), probes, found)
         return found
 
     def close(self) -> None:

@@ -43,7 +43,7 @@ from journeylab.lake.sidecars import (
     read_ids,
     write_ids,
 )
-from journeylab.lake.sorted_runs import distinct, find, first_of_runs, held, mark
+from journeylab.lake.sorted_runs import distinct, find, first_of_runs, held, mark_blocks
 
 if TYPE_CHECKING:
     from journeylab.lake.layout import Layout
@@ -286,19 +286,11 @@ class SeenIds:
                 holding.append(path)
                 blind = True
                 continue
-            holds = False
-            for block in blocks:
-                lo = int(np.searchsorted(probes, block[0]))
-                hi = int(np.searchsorted(probes, block[-1], "right"))
-                if lo < hi:
-                    holds = mark(block, probes, lo, hi, found) or holds
-            if holds:
+            if mark_blocks(blocks, probes, found):
                 holding.append(path)
         if blind:
             return np.ones(len(hashes), bool), holding
-        out = np.empty(len(hashes), bool)
-        out[order] = found[np.cumsum(first) - 1]
-        return out, holding
+        return _per_hash(order, first, found), holding
 
     def spilled(self, overflow: Overflow, hashes: np.ndarray) -> tuple[np.ndarray, list[str]]:
         """:meth:`on_disk` over the files this writer landed past the budget, searched in
@@ -307,9 +299,7 @@ class SeenIds:
         order, first, probes = _distinct_order(hashes)
         found = overflow.search(probes)
         holding = self._holding(sorted(overflow.files), probes[found]) if found.any() else []
-        out = np.empty(len(hashes), bool)
-        out[order] = found[np.cumsum(first) - 1]
-        return out, holding
+        return _per_hash(order, first, found), holding
 
     def _holding(self, files: list[str], wanted: np.ndarray) -> list[str]:
         """Of ``files``, those whose sidecar holds one of the ``wanted`` hashes, or that
@@ -363,6 +353,13 @@ def _distinct_order(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
     ordered = hashes[order]
     first = first_of_runs(ordered)
     return order, first, ordered[first]
+
+
+def _per_hash(order: np.ndarray, first: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """``found`` of the distinct hashes (:func:`_distinct_order`), given to each hash."""
+    out = np.empty(len(order), bool)
+    out[order] = found[np.cumsum(first) - 1]
+    return out
 
 
 #: buckets of hashes, by their top bits

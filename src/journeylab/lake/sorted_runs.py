@@ -4,9 +4,20 @@ close, else by binary searches of the fewer in the other — numpy only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
-__all__ = ["MERGE_RATIO", "common", "distinct", "find", "first_of_runs", "held", "mark"]
+__all__ = [
+    "MERGE_RATIO",
+    "common",
+    "distinct",
+    "find",
+    "first_of_runs",
+    "held",
+    "mark",
+    "mark_blocks",
+]
 
 #: sorted hashes and the sorted probes are merged when neither is more than this many times
 #: the other, else the fewer searched in the other (the two cost the same near 20-30x:
@@ -29,6 +40,19 @@ def mark(block: np.ndarray, probes: np.ndarray, lo: int, hi: int, found: np.ndar
     find(block, probes[lo:hi], got)
     found[lo:hi] |= got
     return bool(got.any())
+
+
+def mark_blocks(blocks: Iterable[np.ndarray], probes: np.ndarray, found: np.ndarray) -> bool:
+    """Mark in ``found`` the sorted, distinct ``probes`` that the sorted, non-empty
+    ``blocks`` of one run hold, each block searched for the probes in its range; whether
+    they hold one."""
+    holds = False
+    for block in blocks:
+        lo = int(np.searchsorted(probes, block[0]))
+        hi = int(np.searchsorted(probes, block[-1], "right"))
+        if lo < hi:
+            holds = mark(block, probes, lo, hi, found) or holds
+    return holds
 
 
 def find(run: np.ndarray, distinct: np.ndarray, got: np.ndarray) -> None:
