@@ -142,8 +142,9 @@ def test_every_stamp_is_read_as_the_validator_reads_it(tmp_path: Path, fmt: str)
 
 def test_common_shapes_are_decided_by_the_vectorised_pass(tmp_path: Path) -> None:
     """Real-world lines never reach the Validator: minified or json.dumps-spaced, any field
-    order, sorted flat data, offsets, naive times, derived and explicit ids, null fields,
-    unknown fields, every number spelling that DuckDB writes as msgspec does."""
+    order, flat data sorted or not, nested data (objects in objects and arrays, a key given
+    twice at any depth: ``jl_canon``), offsets, naive times, derived and explicit ids, null
+    fields, unknown fields, every number spelling that DuckDB writes as msgspec does."""
     recs = [
         {"userId": "u1", "name": "add", "eventAt": "2025-03-19T00:40:33.442Z", "data": {"p": 1.5}},
         {"eventId": "e1", "userId": "u2", "name": "v", "eventAt": "2025-03-07T09:27:44+02:00"},
@@ -152,9 +153,20 @@ def test_common_shapes_are_decided_by_the_vectorised_pass(tmp_path: Path) -> Non
         {"userId": "u5", "name": "x", "eventAt": None, "data": None, "eventId": None},
         {"userId": "u6", "name": "x", "data": {}, "context": {"ip": "1.2.3.4"}},
         {"userId": "ü7", "name": "été", "data": {"a": '\u00e9/"x"', "b": [1, "2"]}},
+        {
+            "userId": "u8",
+            "name": "Order Completed",
+            "data": {"products": [{"sku": "S1", "price": 12.5, "qty": 1}], "page": {"url": "/"}},
+        },
+        {"userId": "u9", "name": "n", "data": {"z": {"y": {"x": {"w": [[{"b": 1, "a": None}]]}}}}},
+        {"userId": "u10", "name": "n", "data": {"é": {"b": 12345678901234567890123, "a": -0.5}}},
     ]
     lines = [json.dumps(r, separators=(",", ":")) for r in recs] + [json.dumps(r) for r in recs]
     lines += [json.dumps(r, ensure_ascii=False) for r in recs]
+    lines += [  # a key given twice: the last one holds, as msgspec reads it
+        '{"userId":"u11","name":"n","data":{"a":{"k":1,"k":[{"c":2,"c":3}]},"b":1,"b":{"x":1}}}',
+        '{"userId":"u12","name":"n","data":{"b":2,"a":1,"b":3},"eventId":"e12"}',
+    ]
     path = tmp_path / "in.jsonl"
     path.write_text("\n".join(lines) + "\n", "utf-8")
     import duckdb
@@ -170,8 +182,9 @@ def test_common_shapes_are_decided_by_the_vectorised_pass(tmp_path: Path) -> Non
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_typed_data_text_is_decided_by_the_vectorised_pass(tmp_path: Path, fmt: str) -> None:
     """``data`` given as JSON text in a typed input: minified (one regex stands for the
-    lenient and the flat checks) or spaced (each on its own), sorted or not — decided by the
-    pass; nested, lenient or oddly written numbers go to the Validator, which agrees."""
+    lenient and the flat checks) or spaced (each on its own), sorted or not, nested or a key
+    given twice (``jl_canon``) — decided by the pass; lenient or oddly written numbers go to
+    the Validator, which agrees."""
     import csv
 
     import duckdb
@@ -185,9 +198,13 @@ def test_typed_data_text_is_decided_by_the_vectorised_pass(tmp_path: Path, fmt: 
         '{"sku":"SKU-1","price":2.5}',
         "{}",
         '{"b": 1, "a": [1, "2"]}',
+        '{"a":{"b":1}}',
+        '{"z":[{"y":1,"b":[{"d":2,"c":1}]}],"a":{}}',
+        '{"a": {"b": 1, "b": 2}}',
+        '{"b":1,"a":2,"b":3}',
     ]
-    odd = ['{"a":{"b":1}}', '{"a":[{"b":1}]}', '{"a":1,}', '{"a":NaN}', '{"a":1e400}']
-    odd += ['{"a":12345678901234567.5}', '{"a":0.000001}', '{"a": {"b": 1}}']
+    odd = ['{"a":1,}', '{"a":NaN}', '{"a":1e400}', '{"a":{"b":1e400}}', '{"a":{"b":"\\u0001"}}']
+    odd += ['{"a":12345678901234567.5}', '{"a":0.000001}', '{"a":[{"b":0.000001}]}']
     texts = common + odd + ['{"a":"x{y"}']  # either way: the Validator agrees
     if fmt == "csv":
         out = io.StringIO()
@@ -217,3 +234,19 @@ def test_every_number_in_a_plain_record_is_read_as_the_validator_reads_it(tmp_pa
     rule_vs_validator(batch)
     body = ("[" + ",".join(lines) + "]").encode()
     rule_vs_validator(next(body_batches(body, "x", RECV, 1000)))
+
+
+def test_jl_canon_writes_what_the_validator_writes() -> None:
+    """``jl_canon`` (the pass's Python function) writes each object as canonical_data does,
+    and null for what msgspec does not read as an object: the pass then flags the record."""
+    import pyarrow as pa
+
+    from journeylab.ingest.model import canonical_data
+    from journeylab.ingest.validate import canonical_texts
+
+    objects = [{"b": {"d": [{"z": 1, "a": None}], "c": "é"}, "a": 12345678901234567890123}, {}]
+    texts = [json.dumps(o) for o in objects] + ['{"k":1,"k":{"y":2,"x":1}}']
+    texts += [None, "[1]", "5", '{"a":', '{"a":1e400}']
+    out = canonical_texts(pa.array(texts, pa.string())).to_pylist()
+    assert out[:2] == [canonical_data(o) for o in objects]
+    assert out[2:] == ['{"k":{"x":1,"y":2}}', None, None, None, None, None]

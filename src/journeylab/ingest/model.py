@@ -22,6 +22,7 @@ __all__ = [
     "REASONS",
     "Validator",
     "Rejection",
+    "canonical_bytes",
     "canonical_data",
     "derive_event_id",
     "identity_rejection",
@@ -121,7 +122,12 @@ def _rfc3339_hint(value: str) -> str:
 
 def canonical_data(data: dict[str, Any]) -> str:
     """Minified JSON with keys sorted at every level: the stored form of ``data``."""
-    return _encoder.encode(data).decode("utf-8")
+    return canonical_bytes(data).decode("utf-8")
+
+
+def canonical_bytes(data: dict[str, Any]) -> bytes:
+    """:func:`canonical_data` as UTF-8 bytes."""
+    return _encoder.encode(data)
 
 
 def derive_event_id(user_id: str, name: str, event_at_us: int | None, data: str | None) -> str:

@@ -27,8 +27,9 @@ double, writes some floats in another notation (≥ 1e16, or in [1e-6, 1e-5)) an
 characters as upper-case ``\\u00XX``. ``data`` is stored canonical (keys sorted at every
 level, minified, as msgspec's ``order="sorted"`` writes it): a flat object whose keys are
 already sorted is canonical once DuckDB minified it, one with unsorted keys is sorted here
-(``jl_sorted``); nested objects and repeated keys are made canonical by the Validator (in
-SQL, nested data cost more CPU than the Validator: docs/performance.md). The derived id is the MD5 of the
+(``jl_sorted``); nested objects and repeated keys by ``jl_canon``, the Validator's encoder
+over msgspec's reading of the minified text (a Python function the Checker registers: in
+SQL, nested data cost more CPU than the Validator, docs/performance.md). The derived id is the MD5 of the
 canonical JSON array ``[userId, name, eventAt µs or null, data or null]`` — DuckDB's
 ``md5`` of the same bytes the Validator hashes.
 """
@@ -56,8 +57,11 @@ _EXPONENT = "[eE][-+]?[0-9]{3}"  # a three-digit exponent: the number may overfl
 _LENIENT = "|".join(
     (_TRAILING_COMMA, "[:,\\[][ \\t\\n\\r]*-?[nNiI][aAnN]", "[0-9]" + _EXPONENT, _LONG_NUMBER)
 )
-#: minified data DuckDB does not write as msgspec does
-_NOT_FLAT = "(?s).\\{|[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00"
+#: numbers and escapes DuckDB writes otherwise than msgspec (>= 1e16, [1e-6, 1e-5), \\u00XX)
+_WRITTEN_OTHERWISE = "[0-9]{17}\\.|0\\.00000[0-9]|\\\\u00"
+#: minified data DuckDB does not write as msgspec does: an object in it (a brace past the
+#: first character, in a string too), or what it writes otherwise
+_NOT_FLAT = "(?s).\\{|" + _WRITTEN_OTHERWISE
 
 #: the values the rules read (DuckDB variables, set with bound values; DuckDB folds each
 #: into the expression that reads it when the statement is bound): the limits and regexes
@@ -73,6 +77,7 @@ PARAMS: dict[str, int | str] = {
     "jl_re_not_flat": _NOT_FLAT,
     "jl_re_odd": _LENIENT + "|" + _NOT_FLAT,
     "jl_re_not_flat_plain": _EXPONENT + "|" + _NOT_FLAT,
+    "jl_re_not_canon": _EXPONENT + "|" + _WRITTEN_OTHERWISE,
 }
 SET_PARAM = {name: "SET VARIABLE " + name + " = $value" for name in PARAMS}
 
@@ -126,6 +131,9 @@ MACROS = (
     # three-digit exponent, which the record's text is then not searched for (DuckDB keeps
     # a number that overflows a double as it was written)
     "CREATE TEMP MACRO jl_flat_plain(d) AS NOT regexp_matches(d, getvariable('jl_re_not_flat_plain'))",
+    # data the flat rules leave (an object in it, a key twice) that jl_canon can make
+    # canonical: nothing DuckDB writes otherwise than msgspec, no three-digit exponent
+    "CREATE TEMP MACRO jl_canon_ready(d) AS NOT regexp_matches(d, getvariable('jl_re_not_canon'))",
     # keys in strictly increasing byte order (sorted, each once)
     "CREATE TEMP MACRO jl_increasing(k) AS CASE len(k) WHEN 0 THEN true WHEN 1 THEN true "
     "WHEN 2 THEN k[1] < k[2] WHEN 3 THEN k[1] < k[2] AND k[2] < k[3] "
@@ -152,8 +160,12 @@ MACROS = (
     # d_flat: the wire view's answer when it has one
     "CASE WHEN d_t = 'object' AND CASE WHEN d_flat IS NOT NULL THEN d_flat "
     "ELSE jl_flat(d) END THEN json_keys(d) END AS dk FROM m), "
-    "c AS (SELECT *, CASE WHEN dk IS NULL THEN NULL WHEN jl_increasing(dk) THEN d "
-    "WHEN len(list_distinct(dk)) = len(dk) THEN jl_sorted(d) END AS canon FROM t), "
+    # the rest (nested, or a key given twice) by the Validator's encoder, the Python
+    # function jl_canon: each record's data decoded and written with its keys sorted
+    "c AS (SELECT *, CASE WHEN dk IS NOT NULL AND jl_increasing(dk) THEN d "
+    "WHEN dk IS NOT NULL AND len(list_distinct(dk)) = len(dk) THEN jl_sorted(d) "
+    "WHEN d_t = 'object' AND pre IS NULL AND jl_canon_ready(d) THEN jl_canon(d) "
+    "END AS canon FROM t), "
     # what the derived id hashes: the canonical JSON array [userId, name, eventAt, data]
     # (json_array writes what to_json of each value joined by commas would, in half the time)
     "h AS (SELECT *, CASE WHEN e_t IS NULL THEN json_array(u, n, at_us, canon)::VARCHAR "
@@ -235,7 +247,9 @@ WIRE_TYPED = (
     # data given minified (the usual case): one regex for jl_lenient and jl_flat
     "r AS (SELECT *, CASE WHEN dm = d THEN jl_odd(d) END AS odd FROM q) "
     "SELECT rn, recv, "
-    "coalesce(pre, CASE WHEN d_t = 'text' AND NOT d_ok THEN d_bad WHEN odd THEN 'check' "
+    "coalesce(pre, CASE WHEN d_t = 'text' AND NOT d_ok THEN d_bad "
+    # odd for an object in it only: canonical by jl_canon (d_flat false)
+    "WHEN odd AND jl_lenient(d) THEN 'check' "
     "WHEN odd IS NULL AND d_t = 'text' AND jl_lenient(d) THEN 'check' END) AS pre, "
     "u_t, u, n_t, n, a_t, a, a_us, a_naive, "
     "CASE WHEN d_t = 'text' AND d_ok THEN jl_kind(dm) ELSE d_t END AS d_t, "
