@@ -225,9 +225,11 @@ def test_typed_data_text_is_decided_by_the_vectorised_pass(tmp_path: Path, fmt: 
 
 def test_every_number_in_a_plain_record_is_read_as_the_validator_reads_it(tmp_path: Path) -> None:
     """Each number spelling of the strategies, once, in the data of a plain record (minified,
-    string fields: its text is not searched for three-digit exponents, its data is), nested
-    and not, in JSON lines and in a JSON body: the pass's row or reason is the Validator's."""
+    string fields: its text is not searched for three-digit exponents, its data is), in an
+    array and in objects nested in objects and arrays (``jl_canon``), in JSON lines and in a
+    JSON body: the pass's row or reason is the Validator's."""
     values = [f'{{"v":{n}}}' for n in NUMBERS] + [f'{{"v":[{n}],"w":1}}' for n in NUMBERS]
+    values += [f'{{"w":1,"v":{{"y":[{{"x":{n}}}],"b":{n}}}}}' for n in NUMBERS]
     lines = [f'{{"userId":"u{i}","name":"n","data":{v}}}' for i, v in enumerate(values)]
     path = _write(tmp_path, "jsonl", ("\n".join(lines) + "\n").encode())
     (batch,) = read_batches(path, "jsonl", RECV, 1000, lambda n: None)
