@@ -10,7 +10,8 @@ Inputs are generated once (deterministic by seed) and cached under ``benchmarks/
 a JSON lines export (10 event names, skewed users, millisecond times with offsets, data on
 60% of events, eventId on half, 0.05% malformed lines, 0.5% re-sends) and the same events
 as CSV and as Parquet (``eventAt`` a UTC timestamp, ``data`` JSON text), converted by
-DuckDB. Each run is a fresh process: wall and CPU seconds, peak RSS (wait4). The floor is
+DuckDB. ``--nested`` gives page views a ``page`` object and purchases an ``items`` array of
+objects in their data (the shape of Segment's properties), a file of its own. Each run is a fresh process: wall and CPU seconds, peak RSS (wait4). The floor is
 DuckDB's ``read_json`` → Parquet of the same JSON lines file (no validation, no
 de-duplication, no order), in the same run. Beside each format, ``duckdb_alone_FORMAT``
 (unless ``--no-duckdb-alone``) is DuckDB alone reading that file and doing what one
@@ -72,7 +73,7 @@ def _iso(seconds: np.ndarray) -> list[str]:
     return np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s").tolist()
 
 
-def _lines(rng: np.random.Generator, n: int, first: int) -> list[str]:
+def _lines(rng: np.random.Generator, n: int, first: int, nested: bool = False) -> list[str]:
     names = [name for name, _ in NAMES]
     probs = np.array([p for _, p in NAMES])
     name_idx = rng.choice(len(names), n, p=probs / probs.sum())
@@ -95,8 +96,15 @@ def _lines(rng: np.random.Generator, n: int, first: int) -> list[str]:
             at = f"{stamps[i]}.{millis[i]:03d}+02:00"
         else:
             at = stamps[i]  # naive: read as UTC and counted
-        if name == "page_view":
+        if name == "page_view" and nested:
+            data = (
+                f'{{"page":{{"path":"/p/{page[i]}","title":"Product {page[i]}"}},"ref":"search"}}'
+            )
+        elif name == "page_view":
             data = f'{{"path":"/p/{page[i]}","referrer":"search","title":"Product {page[i]}"}}'
+        elif name == "purchase" and nested:
+            item = f'{{"sku":"SKU-{page[i]}","qty":{1 + page[i] % 4},"price":{amount[i]}}}'
+            data = f'{{"amount":{amount[i]},"currency":"EUR","items":[{item}]}}'
         elif name == "purchase":
             data = f'{{"amount":{amount[i]},"currency":"EUR","items":{1 + page[i] % 4}}}'
         elif name == "signup":
@@ -118,10 +126,10 @@ def _lines(rng: np.random.Generator, n: int, first: int) -> list[str]:
     return out
 
 
-def input_file(events: int, seed: int = 1, regenerate: bool = False) -> Path:
+def input_file(events: int, seed: int = 1, regenerate: bool = False, nested: bool = False) -> Path:
     """The cached JSONL input (generated streaming, block by block)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"ingest-{events}-s{seed}.jsonl"
+    path = CACHE / f"ingest-{events}-s{seed}{'-nested' if nested else ''}.jsonl"
     if path.exists() and not regenerate:
         return path
     rng = np.random.default_rng(seed)
@@ -129,7 +137,7 @@ def input_file(events: int, seed: int = 1, regenerate: bool = False) -> Path:
     t0 = time.perf_counter()
     with open(tmp, "w", encoding="utf-8", buffering=1 << 22) as fh:
         for first in range(0, events, BLOCK):
-            fh.write("\n".join(_lines(rng, min(BLOCK, events - first), first)))
+            fh.write("\n".join(_lines(rng, min(BLOCK, events - first), first, nested)))
             fh.write("\n")
     os.replace(tmp, path)
     print(f"generated {path} in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
@@ -275,7 +283,7 @@ def formats_bench(args: argparse.Namespace) -> dict[str, Any]:
     """The floor, then each format, ``--repeat`` rounds in turn (so a slower spell of the
     machine touches all of them); each reports its median run by wall time, with the walls
     of every round, and JSON lines its ratio to the floor per round and of the medians."""
-    jsonl = input_file(args.events, args.seed, args.regenerate)
+    jsonl = input_file(args.events, args.seed, args.regenerate, args.nested)
     formats = args.formats.split(",")
     runs: dict[str, list[dict[str, Any]]] = {"floor_read_json_to_parquet": []}
     for _ in range(args.repeat):
@@ -373,6 +381,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--formats", default="jsonl,parquet,csv")
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--nested", action="store_true", help="objects nested in data")
     parser.add_argument("--compact", action="store_true", help="only the compaction run")
     parser.add_argument("--lake-events", type=int, default=100_000_000)
     parser.add_argument("--ingests", type=int, default=20)
