@@ -60,6 +60,10 @@ def test_ingest_benchmark_runs(tmp_path: Path) -> None:
     assert len(result["jsonl"]["ratios_per_round"]) == 2  # type: ignore[index]
     assert result["jsonl"]["ratio_to_floor"] > 0  # type: ignore[index]
     assert list(tmp_path.glob("ingest-20000-*.jsonl"))  # the cache went where it was told
+    nested = _run("ingest.py", "--events", "20000", "--nested", "--no-duckdb-alone", cache=tmp_path)
+    for fmt in ("jsonl", "parquet", "csv"):  # the same events, data nested in a file of its own
+        assert nested[fmt]["report"] == result[fmt]["report"]  # type: ignore[index]
+    assert list(tmp_path.glob("ingest-20000-s1-nested.*"))
     compact = _run(
         "ingest.py", "--compact", "--lake-events", "30000", "--ingests", "3", cache=tmp_path
     )["compact"]
