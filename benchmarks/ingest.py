@@ -11,11 +11,12 @@ a JSON lines export (10 event names, skewed users, millisecond times with offset
 60% of events, eventId on half, 0.05% malformed lines, 0.5% re-sends) and the same events
 as CSV and as Parquet (``eventAt`` a UTC timestamp, ``data`` JSON text), converted by
 DuckDB. ``--nested`` gives page views a ``page`` object and purchases an ``items`` array of
-objects in their data (the shape of Segment's properties), a file of its own. Each run is a fresh process: wall and CPU seconds, peak RSS (wait4). The floor is
-DuckDB's ``read_json`` → Parquet of the same JSON lines file (no validation, no
-de-duplication, no order), in the same run. Beside each format, ``duckdb_alone_FORMAT``
-(unless ``--no-duckdb-alone``) is DuckDB alone reading that file and doing what one
-statement of an ingest's work can (derived ids, data checked and minified; no order, no
+objects in their data (the shape of Segment's properties), a file of its own. Each run is
+a fresh process: wall and CPU seconds, peak RSS (wait4). The floor is DuckDB's
+``read_json`` → Parquet of the same JSON lines file (no validation, no de-duplication, no
+order), in the same run. Beside each format, ``duckdb_alone_FORMAT`` (unless
+``--no-duckdb-alone``) is DuckDB alone reading that file and doing what one statement of
+an ingest's work can (derived ids, data checked and minified; no order, no
 de-duplication): a ceiling for the CLI on the same machine. Numbers go to
 docs/performance.md ("Ingest").
 """

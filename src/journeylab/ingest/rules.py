@@ -248,9 +248,9 @@ WIRE_TYPED = (
     "r AS (SELECT *, CASE WHEN dm = d THEN jl_odd(d) END AS odd FROM q) "
     "SELECT rn, recv, "
     "coalesce(pre, CASE WHEN d_t = 'text' AND NOT d_ok THEN d_bad "
-    # odd for an object in it only: canonical by jl_canon (d_flat false)
-    "WHEN odd AND jl_lenient(d) THEN 'check' "
-    "WHEN odd IS NULL AND d_t = 'text' AND jl_lenient(d) THEN 'check' END) AS pre, "
+    # lenient JSON, searched for when jl_odd found something or did not run (data given
+    # spaced); odd for an object in it only goes on to jl_canon (d_flat false)
+    "WHEN d_t = 'text' AND odd IS NOT false AND jl_lenient(d) THEN 'check' END) AS pre, "
     "u_t, u, n_t, n, a_t, a, a_us, a_naive, "
     "CASE WHEN d_t = 'text' AND d_ok THEN jl_kind(dm) ELSE d_t END AS d_t, "
     "CASE WHEN d_t = 'text' AND d_ok THEN dm ELSE d END AS d, "

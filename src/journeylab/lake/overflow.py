@@ -13,9 +13,9 @@ searches a few runs whatever the number of files, and each hash is copied in a f
 (:meth:`Overflow.add`). A run is an anonymous file (unlinked at once, in the lake's
 ``_tmp/``): it never shows in the lake, the lock's clean-up of ``_tmp/`` does not reach it,
 and it vanishes with its writer, however that ends. Runs are read and merged block by
-block (:data:`IDS_BLOCK` hashes), so memory stays a few blocks whatever their size. A run answers which hashes it holds, not
-which file holds them: the files' own sidecars name those, for the few hashes found
-(:meth:`~.seen.SeenIds.known`).
+block (:data:`IDS_BLOCK` hashes), so memory stays a few blocks whatever their size. A run
+answers which hashes it holds, not which file holds them: the files' own sidecars name
+those, for the few hashes found (:meth:`~.seen.SeenIds.known`).
 """
 
 from __future__ import annotations
