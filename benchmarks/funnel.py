@@ -252,7 +252,7 @@ def run_cli_cold(data: Any) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--users", type=int, default=1_500_000)
     parser.add_argument("--days", type=int, default=DAYS, help="days of history (events/user)")
     parser.add_argument("--repeat", type=int, default=3)

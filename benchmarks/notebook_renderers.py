@@ -99,7 +99,7 @@ def drawn_in_jupyterlab(root: Path, names: list[str], state: Path) -> dict[str, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--notebook", default="02_signup_to_activation.ipynb")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="journeylab-renderers-") as tmp:

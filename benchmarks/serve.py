@@ -167,7 +167,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     ap.add_argument("--batched", type=int, default=200_000, help="events sent in batches")
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--singles", type=int, default=20_000, help="events sent one a request")

@@ -109,7 +109,7 @@ def in_process(lake: Path, engine: str, remote: str | None, offer: Path) -> dict
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     ap.add_argument("--events", type=int, default=2_000_000)
     ap.add_argument("--remote", help="a running Spark Connect server, sc://HOST:PORT")
     ap.add_argument("--cores", type=int, default=2, help="the engines' parallelism")
