@@ -20,6 +20,7 @@ from journeylab.cli.common import (
     print_json,
     print_warnings,
 )
+from journeylab.cli.no_pandas import pyarrow_without_pandas
 from journeylab.errors import SpecError, invalid
 from journeylab.ingest.options import CHUNK_ROWS, IngestOptions, size_bytes
 
@@ -75,6 +76,7 @@ def ingest(
 
     The lake is created when the folder is new or empty. A file that is not what it claims
     (binary, HTML, a CSV without the required columns) is refused whole."""
+    pyarrow_without_pandas()  # 0.3–0.45 s of imports an ingest never uses
     with fail_cleanly():
         options = IngestOptions(
             chunk_rows=chunk_rows,

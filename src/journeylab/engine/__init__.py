@@ -12,7 +12,6 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-import polars as pl
 import pyarrow as pa
 
 from journeylab.engine.spark import (
@@ -26,6 +25,7 @@ from journeylab.errors import LakeError, invalid
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    import polars as pl
     from duckdb import DuckDBPyConnection
 
 __all__ = ["Engine", "EngineKind", "check_memory_limit"]
@@ -256,12 +256,15 @@ class Engine:
 
     def memtable(self, data: pa.Table | pl.DataFrame) -> ir.Table:
         import ibis
+        import polars as pl
 
         return ibis.memtable(data.to_arrow() if isinstance(data, pl.DataFrame) else data)
 
     # -- running -------------------------------------------------------------------------
     def to_polars(self, expr: ir.Expr) -> pl.DataFrame:
         """Run ``expr``; the result as a polars DataFrame (Arrow underneath)."""
+        import polars as pl
+
         expr = self.lower(expr)
         if self.kind == "pyspark":
             return self._spark_to_polars(expr)
@@ -276,6 +279,7 @@ class Engine:
         # Arrow straight from Spark (Ibis' own path goes through pandas, which turns
         # nullable integers into floats), then cast to the expression's schema.
         import ibis.expr.types as ir
+        import polars as pl
         from ibis.formats.pyarrow import PyArrowData
 
         table_expr = expr.as_table()
@@ -338,6 +342,8 @@ class Engine:
         self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None
     ) -> pl.DataFrame:
         """Run raw SQL with bound parameters (DuckDB: ``?`` or ``$name``)."""
+        import polars as pl
+
         if self.kind == "duckdb":
             rel = self.backend.con.sql(query, params=params or None)
             if rel is None:

@@ -21,6 +21,7 @@ reader met): the validation calls it only for the records its vectorised rules f
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,7 +51,6 @@ FIELDS = {"userId": "u", "name": "n", "eventAt": "a", "data": "d", "eventId": "e
 #: reads it as text)
 KINDS = ("string", "object", "other", "text", "instant")
 KIND = pa.dictionary(pa.int8(), pa.string())
-_KIND_VALUES = pa.array(KINDS, pa.string())
 #: a quarantined record: record number, raw text, reason, detail, receive time (µs)
 Reject = tuple[int, str, str, str, int]
 TYPED = pa.schema(
@@ -161,7 +161,14 @@ def kinds(arr: Any, kind: str) -> pa.Array:
         codes = pa.Array.from_buffers(
             pa.int8(), n, [validity, data], null_count=arr.null_count, offset=arr.offset
         )
-    return pa.DictionaryArray.from_arrays(codes, _KIND_VALUES)
+    return pa.DictionaryArray.from_arrays(codes, _kind_values())
+
+
+@functools.cache
+def _kind_values() -> pa.Array:
+    # built on first use, not at import: the CLI's ingest keeps pyarrow from importing
+    # pandas, which the first array built from Python objects would (cli/no_pandas.py)
+    return pa.array(KINDS, pa.string())
 
 
 def kind_of(dtype: pa.DataType) -> str:

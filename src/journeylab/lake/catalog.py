@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
 if TYPE_CHECKING:
     import altair as alt
     import ibis.expr.types as ir
+    import polars as pl
 
 __all__ = ["Catalog", "NearMiss", "build_catalog", "near_misses", "nearest_names", "squash"]
 
@@ -91,6 +90,8 @@ def catalog_expr(events: ir.Table) -> ir.Table:
 
 def build_catalog(fired: pl.DataFrame, declared: dict[str, dict[str, Any]]) -> Catalog:
     """Merge fired-name stats with declared names and compute near-miss warnings."""
+    import polars as pl
+
     decl = pl.DataFrame(
         {
             "name": list(declared),

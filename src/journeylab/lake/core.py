@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
 import pyarrow.parquet as pq
 
 from journeylab.engine import Engine, EngineKind
@@ -26,6 +25,7 @@ from journeylab.times import TimeLike, from_us
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    import polars as pl
 
     from journeylab.activation.cac import SpendInput
     from journeylab.activation.result import ActivationComparison

@@ -12,7 +12,6 @@ sort. tests/test_lake_order.py holds :func:`lake_order` equal to sorting the str
 from __future__ import annotations
 
 import numpy as np
-import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -45,7 +44,9 @@ def lake_order(
         # time polars sorts the two columns; the order of equal keys is settled below
         key = (group.astype(np.uint64) << np.uint64(shift)) | (at - low).astype(np.uint64)
         idx = np.argsort(key).astype(np.int64)
-    else:
+    else:  # (group, event_at) do not fit in 64 bits together
+        import polars as pl
+
         keys = pl.DataFrame({"g": group, "a": at})
         idx = keys.select(pl.arg_sort_by(["g", "a"])).to_series().to_numpy().astype(np.int64)
     g, a = group[idx], at[idx]
