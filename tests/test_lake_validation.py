@@ -157,20 +157,45 @@ def test_data_is_canonical_json(lake: Lake, write_jsonl) -> None:
     ]
 
 
-def test_dedupe_on_event_id_keeps_the_first(lake: Lake, write_jsonl) -> None:
-    records = [
-        {**OK, "eventId": "e1", "data": {"v": 1}},
-        {**OK, "eventId": "e1", "data": {"v": 2}, "name": "other"},
-        {**OK, "eventId": "e2"},
-        {**OK, "eventId": "e1", "data": {"v": 3}},
-    ]
+# (records, the rows that land): the first of each eventId in the input wins
+FIRST_WINS = {
+    "the pass's rows": (
+        [
+            {**OK, "eventId": "e1", "data": {"v": 1}},
+            {**OK, "eventId": "e1", "data": {"v": 2}, "name": "other"},
+            {**OK, "eventId": "e2"},
+            {**OK, "eventId": "e1", "data": {"v": 3}},
+        ],
+        [("e1", "signup", '{"v":1}'), ("e2", "signup", None)],
+    ),
+    # a float of 1e16 or more sends its record to the Validator, whose row follows the
+    # pass's rows in the validated chunk: the first in the input wins either way round
+    "the Validator's rows and the pass's": (
+        [
+            {**OK, "eventId": "e1", "data": {"v": 1.5e20}},  # the Validator's row, first
+            {**OK, "eventId": "e1", "data": {"v": 2}, "name": "other"},
+            {**OK, "eventId": "e2", "data": {"v": 3}},  # the pass's row, first
+            {**OK, "eventId": "e2", "data": {"v": 2.5e20}, "name": "other"},
+            {**OK, "eventId": "e3", "data": {"v": 3.5e20}},
+            {**OK, "eventId": "e3", "data": {"v": 3.5e20}},
+        ],
+        [
+            ("e1", "signup", '{"v":1.5e20}'),
+            ("e2", "signup", '{"v":3}'),
+            ("e3", "signup", '{"v":3.5e20}'),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(FIRST_WINS))
+def test_dedupe_on_event_id_keeps_the_first(lake: Lake, write_jsonl, case: str) -> None:
+    records, landed = FIRST_WINS[case]
     report = _ingest(lake, write_jsonl, records)
-    assert (report.records, report.accepted, report.duplicates) == (4, 2, 2)
+    want = (len(records), len(landed), len(records) - len(landed))
+    assert (report.records, report.accepted, report.duplicates) == want
     rows = lake.execute(lake.events().order_by("event_id")).to_dicts()
-    assert [(r["event_id"], r["name"], r["data"]) for r in rows] == [
-        ("e1", "signup", '{"v":1}'),
-        ("e2", "signup", None),
-    ]
+    assert [(r["event_id"], r["name"], r["data"]) for r in rows] == landed
 
 
 def test_derived_event_id_is_a_deterministic_content_hash(lake: Lake, write_jsonl) -> None:

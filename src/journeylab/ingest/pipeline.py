@@ -152,7 +152,7 @@ def land(
                     raise _strict_error(done)
                 # prepared (hashed, de-duplicated, taken in lake order, searched in the
                 # lake's files past the ids budget) while the chunk before commits
-                ready = preparing.submit(committer.prepare, done.events, done.land)
+                ready = preparing.submit(committer.prepare, done.events, done.land, done.order)
                 if pending is not None:
                     _add(tally, pending.result())
                 pending = pool.submit(committer.finish, ready, done.source, done.rejects)

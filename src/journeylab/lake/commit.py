@@ -98,14 +98,19 @@ class Committer:
         order) that ``land`` marks, and ``rejects``, from the input file ``source``."""
         return self.finish(self.prepare(events, land), source, rejects)
 
-    def prepare(self, events: pa.Table, land: np.ndarray) -> Prepared | None:
-        """The rows of ``events`` that ``land`` marks, the first of each id kept, in the
+    def prepare(
+        self, events: pa.Table, land: np.ndarray, order: np.ndarray | None = None
+    ) -> Prepared | None:
+        """The rows of ``events`` that ``land`` marks, the first of each id kept (in input
+        order: the events', or each one's place in the input that ``order`` gives), in the
         lake's order; their hashes, user keys, and which of them the lake's files past the
         ids budget hold (files no commit of this ingest changes). None when ``land`` marks
         none."""
         rows = np.flatnonzero(land)
         if not len(rows):
             return None
+        if order is not None:
+            rows = rows[np.argsort(order[rows], kind="stable")]
         marked, con = len(rows), self.prepare_con
         ids = events["event_id"].combine_chunks()
         hashes = id_hashes(con, ids)

@@ -64,7 +64,7 @@ def lake_order(
 
 
 def first_rows(hashes: np.ndarray, ids: pa.Array, rows: np.ndarray) -> np.ndarray:
-    """Which of ``rows`` (ascending: input order) hold the first occurrence of their id;
+    """Which of ``rows`` (in input order) hold the first occurrence of their id;
     ids are told apart by a 64-bit hash, and rows sharing a hash are compared exactly.
     Sharing is found by sorting the hashes (numpy's unstable sort of integers: a fifth of
     the time of hashing them again, docs/performance.md "Ingest")."""
