@@ -256,9 +256,8 @@ class Engine:
 
     def memtable(self, data: pa.Table | pl.DataFrame) -> ir.Table:
         import ibis
-        import polars as pl
 
-        return ibis.memtable(data.to_arrow() if isinstance(data, pl.DataFrame) else data)
+        return ibis.memtable(data if isinstance(data, pa.Table) else data.to_arrow())
 
     # -- running -------------------------------------------------------------------------
     def to_polars(self, expr: ir.Expr) -> pl.DataFrame:
