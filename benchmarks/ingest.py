@@ -299,9 +299,9 @@ def formats_bench(args: argparse.Namespace) -> dict[str, Any]:
                 runs.setdefault("duckdb_alone_" + fmt, []).append(alone)
                 print(json.dumps({"duckdb_alone_" + fmt: alone}), file=sys.stderr, flush=True)
     out: dict[str, Any] = {}
-    for name, got in runs.items():
-        median = sorted(got, key=lambda r: r["wall_seconds"])[(len(got) - 1) // 2]
-        out[name] = {**median, "walls": [r["wall_seconds"] for r in got]}
+    for name, rounds in runs.items():
+        median = sorted(rounds, key=lambda r: r["wall_seconds"])[(len(rounds) - 1) // 2]
+        out[name] = {**median, "walls": [r["wall_seconds"] for r in rounds]}
     if "jsonl" in runs:
         floors = runs["floor_read_json_to_parquet"]
         out["jsonl"]["ratio_to_floor"] = round(
@@ -325,20 +325,21 @@ def shuffled_chunk(rng: np.random.Generator, n: int, first: int, users: int) -> 
     user = (rng.pareto(1.2, n) * users / 60).astype(np.int64) % users
     at = (START + rng.integers(0, 90 * 86_400, n)) * 1_000_000 + rng.integers(0, 10**6, n)
     amount = rng.integers(100, 20_000, n)
-    data = np.where(
-        np.isin(name, ["purchase", "add_to_cart"]),
-        np.char.add('{"amount":', amount.astype(str)),
-        "",
-    )
-    data = np.where(data == "", None, np.char.add(data.astype(str), "}"))
+    texts = np.char.add(np.char.add('{"amount":', amount.astype(str)), "}")
+    data = np.full(n, None, dtype=object)  # null but for purchases and carts
+    priced = np.isin(name, ["purchase", "add_to_cart"])
+    data[priced] = texts[priced]
     ids = np.char.add("e", np.arange(first, first + n).astype(str))
+    event_ids = np.full(n, None, dtype=object)  # half the events without an id
+    given = rng.random(n) < 0.5
+    event_ids[given] = ids[given]
     return pa.table(
         {
             "userId": pa.array(np.char.add("u", user.astype(str))),
             "name": pa.array(name),
             "eventAt": pa.array(at).cast(pa.timestamp("us", tz="UTC")),
             "data": pa.array(data, pa.string()),
-            "eventId": pa.array(np.where(rng.random(n) < 0.5, ids, None), pa.string()),
+            "eventId": pa.array(event_ids, pa.string()),
         }
     )
 

@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,7 @@ def ingested_lake(data: BenchData) -> Path:
 
 
 # -- workers: one question on one engine, in a fresh process ----------------------------
-def _paths_answer(seqs: list[tuple[list[str], int]]) -> dict[str, int]:
+def _paths_answer(seqs: Iterable[tuple[Any, ...]]) -> dict[str, int]:
     return {" > ".join(p): n for p, n in seqs}
 
 
