@@ -23,7 +23,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, DAYS, bench_data, load, measure, self_rss_kb  # noqa: E402
+from common import (  # noqa: E402
+    CACHE,
+    DAYS,
+    bench_data,
+    description,
+    load,
+    measure,
+    self_rss_kb,
+)
 
 _EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLES = (
@@ -67,7 +75,7 @@ def worker(users: int, spec: str, days: int = DAYS) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    parser = argparse.ArgumentParser(description=description(__doc__))
     parser.add_argument("--users", type=int, default=1_500_000)
     parser.add_argument("--days", type=int, default=DAYS, help="days of history (events/user)")
     parser.add_argument("--repeat", type=int, default=2)

@@ -35,6 +35,7 @@ __all__ = [
     "FUNNEL_STEPS",
     "bench_data",
     "cli",
+    "description",
     "load",
     "measure",
     "run_cmd",
@@ -58,6 +59,11 @@ class BenchData:
     users: int
     step_rows: int
     meta: dict[str, Any]
+
+
+def description(doc: str | None) -> str:
+    """A script's ``--help`` text: the first paragraph of its docstring, on one line."""
+    return " ".join((doc or "").split("\n\n")[0].split())
 
 
 def cli() -> list[str]:

@@ -39,6 +39,7 @@ from common import (  # noqa: E402
     FUNNEL_STEPS,
     bench_data,
     cli,
+    description,
     load,
     measure,
     run_cmd,
@@ -252,7 +253,7 @@ def run_cli_cold(data: Any) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    parser = argparse.ArgumentParser(description=description(__doc__))
     parser.add_argument("--users", type=int, default=1_500_000)
     parser.add_argument("--days", type=int, default=DAYS, help="days of history (events/user)")
     parser.add_argument("--repeat", type=int, default=3)

@@ -37,6 +37,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import description  # noqa: E402
+
 CACHE = Path(os.environ.get("JOURNEYLAB_BENCH_CACHE") or Path(__file__).resolve().parent / ".cache")
 ROOT = Path(__file__).resolve().parents[1]
 #: prepended to the code a measured process runs: at exit it writes its own peak RSS (VmHWM
@@ -378,7 +382,7 @@ def compact_bench(total: int, ingests: int, seed: int, memory: str | None) -> di
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    parser = argparse.ArgumentParser(description=description(__doc__))
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--formats", default="jsonl,parquet,csv")

@@ -40,7 +40,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CACHE, DAYS, BenchData, bench_data, measure, self_rss_kb  # noqa: E402
+from common import (  # noqa: E402
+    CACHE,
+    DAYS,
+    BenchData,
+    bench_data,
+    description,
+    measure,
+    self_rss_kb,
+)
 
 HERE = Path(__file__).resolve().parent
 CLI = Path(sys.executable).parent / "journeylab"
@@ -210,7 +218,7 @@ def cli_run(lake: Path, question: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    parser = argparse.ArgumentParser(description=description(__doc__))
     parser.add_argument("--users", type=int, default=2_400_000)
     parser.add_argument("--days", type=int, default=DAYS, help="days of history (events/user)")
     parser.add_argument(

@@ -26,6 +26,9 @@ from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from common import description  # noqa: E402
 
 import browser  # noqa: E402  (tests/browser.py: the browser code the tests use)
 
@@ -99,7 +102,7 @@ def drawn_in_jupyterlab(root: Path, names: list[str], state: Path) -> dict[str, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    parser = argparse.ArgumentParser(description=description(__doc__))
     parser.add_argument("--notebook", default="02_signup_to_activation.ipynb")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="journeylab-renderers-") as tmp:

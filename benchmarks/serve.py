@@ -35,6 +35,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import description  # noqa: E402
+
 CLI = [sys.executable, "-c", "from journeylab.cli import main; main()"]
 START = 1_735_689_600  # 2025-01-01T00:00:00Z
 NAMES = ("page_view", "click", "signup", "add_to_cart", "purchase")
@@ -167,7 +171,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    ap = argparse.ArgumentParser(description=description(__doc__))
     ap.add_argument("--batched", type=int, default=200_000, help="events sent in batches")
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--singles", type=int, default=20_000, help="events sent one a request")

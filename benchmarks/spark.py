@@ -34,6 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import description  # noqa: E402
 from ingest import CACHE, input_file  # noqa: E402
 
 CLI = [sys.executable, "-c", "import sys; from journeylab.cli import main; main()"]
@@ -109,7 +110,7 @@ def in_process(lake: Path, engine: str, remote: str | None, offer: Path) -> dict
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    ap = argparse.ArgumentParser(description=description(__doc__))
     ap.add_argument("--events", type=int, default=2_000_000)
     ap.add_argument("--remote", help="a running Spark Connect server, sc://HOST:PORT")
     ap.add_argument("--cores", type=int, default=2, help="the engines' parallelism")
