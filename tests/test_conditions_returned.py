@@ -133,6 +133,17 @@ def test_bad_returned_leaves_name_the_fix(text: str, needle: str) -> None:
         jl.load_program(doc)
 
 
+def test_a_misspelt_key_names_the_nearest_one() -> None:
+    doc = "kind: offer\nname: x\nentry: {event: signup}\nsatisy: {event: purchase}\n"
+    with pytest.raises(
+        SpecError, match="Unknown key 'satisy' \\(nearest: 'satisfy'\\); valid keys"
+    ):
+        jl.load_program(doc)
+    doc = "kind: offer\nname: x\nentry: {event: signup, withn: 3d}\nsatisfy: {event: a}\n"
+    with pytest.raises(SpecError, match="Unknown key 'withn' \\(nearest: 'within'\\)"):
+        jl.load_program(doc)
+
+
 def test_activation_refuses_a_comeback_clearly(lake: jl.Lake) -> None:
     with pytest.raises(SpecError, match="not an activation definition"):
         lake.compare_activations(start="session_start", activations={"back": jl.returned("30d")})

@@ -176,3 +176,27 @@ def test_pyarrow_without_pandas_still_converts_to_pandas_when_asked() -> None:
         "assert pa.types.is_dictionary(arr.type), arr.type\n"
     )
     assert "pandas" in _loaded(before)
+
+
+def test_help_gives_each_command_one_line_summary() -> None:
+    """``journeylab --help`` lists every command with its docstring's first paragraph
+    on one line: on a wide terminal no summary is cut mid-sentence."""
+    import inspect
+
+    from journeylab.cli import app
+
+    out = subprocess.run(
+        [sys.executable, "-c", "from journeylab.cli import main; main()", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "400"},
+    ).stdout
+    rows = [line.strip("│ ").split(None, 1) for line in out.splitlines() if line.startswith("│")]
+    listed = {row[0]: row[1].strip(" │") for row in rows if len(row) == 2}
+    commands = [info for info in app.registered_commands if not info.hidden]
+    assert len(commands) >= 20
+    for info in commands:
+        name = info.name or info.callback.__name__  # type: ignore[union-attr]
+        doc = inspect.cleandoc(info.callback.__doc__ or "")  # type: ignore[union-attr]
+        assert listed[name] == " ".join(doc.split("\n\n")[0].split()), name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 
 import typer
@@ -39,6 +40,20 @@ funnel_cmds.register(app)
 journeys_cmds.register(app)
 report_cmds.register(app)
 serve_cmds.register(app)
+
+
+def _one_line_summaries(group: typer.Typer) -> None:
+    """Each command's summary in ``journeylab --help``: the first paragraph of its
+    docstring on one line. Typer's rich help keeps the docstring's line breaks there,
+    which cut the summaries mid-sentence ("... (events unchanged), with" / "typed
+    properties ...")."""
+    for info in group.registered_commands:
+        doc = info.help or (info.callback.__doc__ if info.callback is not None else None)
+        if info.short_help is None and doc:
+            info.short_help = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+
+
+_one_line_summaries(app)
 
 #: what the command's process allocates with (see :func:`main`)
 _ALLOCATION = {"ARROW_DEFAULT_MEMORY_POOL": "system", "NUMPY_MADVISE_HUGEPAGE": "0"}

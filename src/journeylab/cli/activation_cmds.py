@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from journeylab.cli.common import (
     AsOfOpt,
@@ -24,6 +23,7 @@ from journeylab.cli.common import (
     print_warnings,
     readable_file,
 )
+from journeylab.cli.tables import Table, duration
 from journeylab.errors import SpecError, invalid
 from journeylab.times import as_utc, time_range
 
@@ -46,8 +46,6 @@ def _fmt(value: Any, kind: str = "") -> str:
         return "—"
     if kind == "pct":
         return f"{value:.1%}"
-    if kind == "hours":
-        return f"{value / 3600:.1f}h"
     if kind == "money":
         return f"{value:,.2f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
@@ -164,10 +162,8 @@ def activation(
         title=f"{started:,} users started ({start!r}); activation within {within}; "
         "rates over users whose window has closed"
     )
-    table.add_column("definition", no_wrap=True)
-    for col in ("activated", "rate", "95% CI"):
-        table.add_column(col, justify="right", no_wrap=True)
-    for col in ("in progress", "median", "p75"):
+    table.add_column("definition")
+    for col in ("activated", "rate", "95% CI", "in progress", "median", "p75"):
         table.add_column(col, justify="right")
     if spend is not None:
         table.add_column("CAC", justify="right")
@@ -180,8 +176,8 @@ def activation(
             _fmt(r["rate_matured"], "pct"),
             ci,
             _fmt(r["in_progress"]),
-            _fmt(r["median_seconds"], "hours"),
-            _fmt(r["p75_seconds"], "hours"),
+            duration(r["median_seconds"]),
+            duration(r["p75_seconds"]),
         ]
         if spend is not None:
             cells.append(_fmt(r["cac"], "money"))

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 import yaml
-from rich.table import Table
 
 from journeylab.cli.common import (
     AsOfOpt,
@@ -27,6 +26,7 @@ from journeylab.cli.common import (
     print_warnings,
     readable_file,
 )
+from journeylab.cli.tables import Table
 from journeylab.errors import JourneylabError, SpecError
 from journeylab.times import as_utc, time_range
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Column, Table
 
 from journeylab.cli.common import (
     AsOfOpt,
@@ -21,15 +20,14 @@ from journeylab.cli.common import (
     print_json,
     print_warnings,
 )
+from journeylab.cli.tables import Table, duration
 from journeylab.times import as_utc, time_range
 
 __all__ = ["register"]
 
 
-def _fmt(x: float | None, pct: bool = True) -> str:
-    if x is None:
-        return "—"
-    return f"{x:.1%}" if pct else f"{x:,.0f}"
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1%}"
 
 
 @engine_options
@@ -68,15 +66,9 @@ def funnel(
     if as_json:
         print_json(result.to_dict())
         return
-    # full step names: the name column takes the room and folds, never cuts with "…"
-    table = Table(
-        Column("step", overflow="fold", ratio=1),
-        Column("users", justify="right", no_wrap=True),
-        Column("conversion", justify="right", no_wrap=True),
-        Column("95% CI", justify="right", no_wrap=True),
-        Column("step conv.", justify="right", no_wrap=True),
-        Column("median from\nprev (s)", justify="right", no_wrap=True),
-    )
+    table = Table("step")
+    for col in ("users", "conversion", "95% CI", "step conv.", "median from\nprevious"):
+        table.add_column(col, justify="right")
     for row in result.to_dict()["steps"]:
         table.add_row(
             row["name"],
@@ -84,7 +76,7 @@ def funnel(
             _fmt(row["conversion"]),
             f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}",
             _fmt(row["step_conversion"]),
-            _fmt(row["median_seconds"], pct=False),
+            duration(row["median_seconds"]),
         )
     console.print(table)
     console.print(f"{result.in_progress:,} users in progress (window still open at as-of)")

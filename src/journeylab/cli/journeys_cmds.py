@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from journeylab.cli.common import (
     AsOfOpt,
@@ -25,6 +24,7 @@ from journeylab.cli.common import (
     print_json,
     print_warnings,
 )
+from journeylab.cli.tables import Table, duration
 from journeylab.errors import InputError, invalid
 
 __all__ = ["register"]
@@ -82,12 +82,6 @@ def _times(
 
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x:.1%}"
-
-
-def _secs(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"{x / 3600:,.1f}h" if x >= 3600 else f"{x:,.0f}s"
 
 
 def _finish(result: Any, as_json: bool) -> bool:
@@ -164,7 +158,7 @@ def paths(
             row["path_text"],
             "" if row["users"] is None else f"{row['users']:,}",
             _pct(row["share"]),
-            _secs(row["median_seconds"]),
+            duration(row["median_seconds"]),
             f"{row['in_progress']:,}",
         )
     console.print(table)
@@ -204,7 +198,7 @@ def transitions(
     for r in result.table().iter_rows(named=True):
         table.add_row(
             r["from"], r["to"], f"{r['events']:,}", f"{r['users']:,}", _pct(r["p_out"]),
-            _pct(r["p_out_all"]), _pct(r["p_in"]), _secs(r["median_seconds"]), _secs(r["p95_seconds"]),
+            _pct(r["p_out_all"]), _pct(r["p_in"]), duration(r["median_seconds"]), duration(r["p95_seconds"]),
         )  # fmt: skip
     console.print(table)
 
@@ -319,7 +313,7 @@ def timeline(
     for r in result.table().iter_rows(named=True):
         table.add_row(
             str(r["session"]), r["event_at"].isoformat().replace("+00:00", "Z"), r["name"],
-            _secs(r["seconds_since_previous"]), r["data"] or "",
+            duration(r["seconds_since_previous"]), r["data"] or "",
         )  # fmt: skip
     console.print(table)
     console.print(f"{result.table().height:,} events")

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from journeylab.cli.common import (
     EngineChoice,
@@ -21,6 +20,7 @@ from journeylab.cli.common import (
     print_warnings,
 )
 from journeylab.cli.no_pandas import pyarrow_without_pandas
+from journeylab.cli.tables import Table, instant
 from journeylab.errors import SpecError, invalid
 from journeylab.ingest.options import CHUNK_ROWS, IngestOptions, size_bytes
 
@@ -137,8 +137,8 @@ def catalog(lake: LakeOpt, as_json: JsonOpt = False, engine: EngineChoice = Engi
             row["name"],
             f"{row['events']:,}",
             f"{row['users']:,}",
-            str(row["first_seen"] or "—"),
-            str(row["last_seen"] or "—"),
+            instant(row["first_seen"]),
+            instant(row["last_seen"]),
             "yes" if row["declared"] else "",
         )
     console.print(table)

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from journeylab.cli.common import JsonOpt, alias, console, fail_cleanly, print_json
+from journeylab.cli.tables import Table
 from journeylab.errors import invalid
 
 if TYPE_CHECKING:

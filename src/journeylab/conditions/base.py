@@ -16,6 +16,7 @@ from pydantic import (
 
 from journeylab.durations import format_duration, parse_duration
 from journeylab.errors import JourneylabError
+from journeylab.lake.catalog import nearest_names
 from journeylab.where import parse_where, where_to_dict
 
 __all__ = ["Dur", "Where", "_Model"]
@@ -63,7 +64,9 @@ class _Model(BaseModel):
             valid = [f.alias or n for n, f in cls.model_fields.items()]
             for key in data:
                 if key not in valid and key not in cls.model_fields:
-                    raise ValueError(f"unknown key {key!r}; valid keys: {', '.join(valid)}")
+                    near = nearest_names(str(key), valid, 1)
+                    hint = f" (nearest: {near[0]!r})" if near else ""
+                    raise ValueError(f"unknown key {key!r}{hint}; valid keys: {', '.join(valid)}")
         return data
 
 

@@ -1,0 +1,119 @@
+"""The commands' tables as a person reads them: at any terminal width no cell is cut
+short (a value too wide for its column folds onto the next line, where rich would end it
+with "…"), and every table writes durations and instants the same way."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from journeylab.cli.tables import Table, duration, instant
+
+LONG = ("signup_from_the_landing_page", "payment_method_updated_in_settings")
+
+
+def _cli(*argv: str, columns: int) -> str:
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1", "TERM": "dumb"}
+    out = subprocess.run(
+        [sys.executable, "-c", "from journeylab.cli import main; main()", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=True,
+    )
+    return out.stdout
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("tables")
+    rows = [
+        {"userId": f"u{u}", "name": name, "eventAt": f"2025-01-0{u + 1}T00:{k}0:00Z"}
+        for u in range(3)
+        for k, name in enumerate(LONG)
+    ]
+    events = root / "events.jsonl"
+    events.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    _cli("ingest", str(events), "--lake", str(root / "lake"), columns=80)
+    return root / "lake"
+
+
+def _cells(out: str, column: int, anchor: int) -> list[str]:
+    """The values of a table's ``column``, each cell's lines joined (spaces dropped: a
+    wrapped cell loses the space it broke at); a row starts on the line where its
+    ``anchor`` column (one that never wraps) has a value."""
+    cells: list[str] = []
+    for line in out.splitlines():
+        parts = line.split("│")
+        if not line.startswith("│") or len(parts) <= max(column, anchor) + 1:
+            continue
+        text = parts[column + 1].strip().replace(" ", "")
+        if parts[anchor + 1].strip() or not cells:
+            cells.append(text)
+        else:
+            cells[-1] += text
+    return cells
+
+
+#: each command, with (the column to read, the column that starts a row)
+COMMANDS = [
+    (("catalog",), [(0, 1)]),
+    (("transitions",), [(0, 2), (1, 2)]),
+    (("funnel", "--steps", ",".join(LONG), "--within", "2d"), [(0, 1)]),
+    (("paths", "--start", LONG[0], "--depth", "2"), [(1, 3)]),
+]
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+@pytest.mark.parametrize(("argv", "read"), COMMANDS, ids=[c[0][0] for c in COMMANDS])
+def test_no_cell_is_cut_short_at_any_width(
+    lake: Path, argv: tuple[str, ...], read: list[tuple[int, int]], columns: int
+) -> None:
+    out = _cli(*argv, "--lake", str(lake), columns=columns)
+    assert "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= columns
+    cells = " ".join(" ".join(_cells(out, column, anchor)) for column, anchor in read)
+    for name in LONG:  # each name whole, read across its folded lines
+        assert name in cells, (name, out)
+
+
+def test_catalog_writes_instants_to_the_second(lake: Path) -> None:
+    out = _cli("catalog", "--lake", str(lake), columns=120)
+    assert "2025-01-01 00:00:00" in out and "2025-01-03 00:10:00" in out
+    assert "T00:00:00" not in out
+
+
+def test_every_column_wraps_and_folds() -> None:
+    """Whatever a command asks of a column (no wrap, an ellipsis), it wraps and folds."""
+    from rich.console import Console
+    from rich.table import Column
+
+    table = Table("a", Column("b", no_wrap=True))
+    table.add_column("c", overflow="ellipsis", no_wrap=True)
+    table.add_row("x" * 30, "12.2%", "y" * 30)
+    console = Console(width=30)
+    with console.capture() as captured:
+        console.print(table)
+    out = captured.get()
+    assert [(c.overflow, c.no_wrap) for c in table.columns] == [("fold", False)] * 3
+    assert "12.2%" in out
+    assert "…" not in out and max(len(line) for line in out.splitlines()) <= 30
+
+
+def test_duration_and_instant() -> None:
+    assert duration(None) == "—"
+    assert duration(0.4) == "0s"
+    assert duration(512) == "512s"
+    assert duration(3599) == "3,599s"
+    assert duration(3600) == "1.0h"
+    assert duration(32_067) == "8.9h"
+    assert duration(400_000) == "111.1h"
+    assert instant(None) == "—"
+    assert instant("2025-01-06T02:54:34.166000Z") == "2025-01-06 02:54:34"
+    assert instant("2025-01-06T02:54:34Z") == "2025-01-06 02:54:34"
