@@ -5,29 +5,27 @@ with "…"), and every table writes durations and instants the same way."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from journeylab import open_lake
+from journeylab.cli import app
+from journeylab.cli.common import console
 from journeylab.cli.tables import Table, duration, instant
 
 LONG = ("signup_from_the_landing_page", "payment_method_updated_in_settings")
 
 
-def _cli(*argv: str, columns: int) -> str:
-    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1", "TERM": "dumb"}
-    out = subprocess.run(
-        [sys.executable, "-c", "from journeylab.cli import main; main()", *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=True,
-    )
-    return out.stdout
+def _cli(monkeypatch: pytest.MonkeyPatch, *argv: str, columns: int) -> str:
+    """The command's output at a terminal of ``columns``. The commands' console is made
+    once, at import, and under pytest-xdist COLUMNS=80 is in the environment then, which
+    fixes its width: the width is set on the console itself (restored after the test)."""
+    monkeypatch.setattr(console, "_width", columns)
+    result = CliRunner().invoke(app, list(argv))
+    assert result.exit_code == 0, result.output
+    return result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +38,7 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     events = root / "events.jsonl"
     events.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    _cli("ingest", str(events), "--lake", str(root / "lake"), columns=80)
+    open_lake(root / "lake", create=True).ingest(events)
     return root / "lake"
 
 
@@ -73,9 +71,13 @@ COMMANDS = [
 @pytest.mark.parametrize("columns", [60, 80])
 @pytest.mark.parametrize(("argv", "read"), COMMANDS, ids=[c[0][0] for c in COMMANDS])
 def test_no_cell_is_cut_short_at_any_width(
-    lake: Path, argv: tuple[str, ...], read: list[tuple[int, int]], columns: int
+    monkeypatch: pytest.MonkeyPatch,
+    lake: Path,
+    argv: tuple[str, ...],
+    read: list[tuple[int, int]],
+    columns: int,
 ) -> None:
-    out = _cli(*argv, "--lake", str(lake), columns=columns)
+    out = _cli(monkeypatch, *argv, "--lake", str(lake), columns=columns)
     assert "…" not in out
     assert max(len(line) for line in out.splitlines()) <= columns
     cells = " ".join(" ".join(_cells(out, column, anchor)) for column, anchor in read)
@@ -83,8 +85,8 @@ def test_no_cell_is_cut_short_at_any_width(
         assert name in cells, (name, out)
 
 
-def test_catalog_writes_instants_to_the_second(lake: Path) -> None:
-    out = _cli("catalog", "--lake", str(lake), columns=120)
+def test_catalog_writes_instants_to_the_second(monkeypatch: pytest.MonkeyPatch, lake: Path) -> None:
+    out = _cli(monkeypatch, "catalog", "--lake", str(lake), columns=120)
     assert "2025-01-01 00:00:00" in out and "2025-01-03 00:10:00" in out
     assert "T00:00:00" not in out
 

@@ -177,6 +177,7 @@ SPARK_PROGRAMS: list[dict[str, Any]] = [
 
 
 @pytest.mark.spark
+@pytest.mark.slow  # the fast tier checks Spark's backtests in test_spark_parity (CI's 30 min)
 def test_backtest_on_spark_equals_replay(tmp_path: Path) -> None:
     """RANGE windows, sequences, sums, signup anchors, received_at and re-entry through
     Ibis' pyspark backend on a Spark-bound table."""

@@ -29,8 +29,8 @@ T0 = datetime(2024, 3, 1, tzinfo=UTC)
 NAMES = ["a", "b", "c", "signup", "ref"]
 GROUPS = 80
 EXAMPLES = int(
-    os.environ.get("JL_DIFF_EXAMPLES", "60")
-)  # 60 programs x 80 logs = 4,800 (log, program) pairs in `make test`
+    os.environ.get("JL_DIFF_EXAMPLES", "40")
+)  # 40 programs x 80 logs = 3,200 (log, program) pairs in `make test`
 SLOW_EXAMPLES = 120  # the slow tier: 120 programs x 80 logs (1-2 min; 500 once)
 
 WHERES = [None, {"ch": "x"}, {"amount": {"gte": 2}}, {"ch": {"ne": "y"}}, {"amount": {"lt": 3}}]

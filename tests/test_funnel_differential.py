@@ -141,7 +141,8 @@ def _check(spec: FunnelSpec, log: list[dict[str, Any]], method: str = "auto") ->
         assert sql_outcomes(spec, log, method, key="user_key") == want, spec
 
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: the fast tier's runs (the slow tier's below draw 90 examples)
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.mark.parametrize("order", ["ordered", "strict", "any"])
@@ -154,7 +155,7 @@ def test_compiled_equals_reference(order: str) -> None:
     inner()
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), log=log_st)
 def test_greedy_path_equals_reference(data: Any, log: list[dict[str, Any]]) -> None:
     """The greedy path on its own specs, keyed both ways: users with one start instant take

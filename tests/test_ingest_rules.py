@@ -26,7 +26,7 @@ from journeylab.ingest.preflight import preflight
 from journeylab.ingest.readers import read_batches
 
 RECV = 1_893_456_000_000_000  # 2030-01-01
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+FAST = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 SLOW = settings(FAST, max_examples=100)
 
 
@@ -106,7 +106,7 @@ def test_every_format_many(fmt_content: tuple[str, Any], chunk_rows: int) -> Non
     end_to_end(*fmt_content, chunk_rows)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(["json", "repr"]))
 def test_every_float_is_canonical_or_left_to_the_validator(value: float, spelling: str) -> None:
     """DuckDB and msgspec write some floats differently: the pass must notice each one."""
@@ -116,7 +116,7 @@ def test_every_float_is_canonical_or_left_to_the_validator(value: float, spellin
     rule_vs_validator(batch)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text(max_size=12), st.text(max_size=12))
 def test_every_string_is_escaped_as_the_validator_does(user: str, key: str) -> None:
     body = json.dumps([{"userId": user or "u", "name": user + "n", "data": {key: user}}])

@@ -169,6 +169,7 @@ def test_cli_json_identical_on_spark(env: dict[str, str], name: str) -> None:
     assert_same_json(duck, spark)
 
 
+@pytest.mark.slow  # the fast tier runs each command's JSON on Spark (CI's 30 minutes)
 def test_report_identical_on_spark(env: dict[str, str], tmp_path: Path) -> None:
     from journeylab.report import report
 

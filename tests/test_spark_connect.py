@@ -113,6 +113,7 @@ def test_open_lake_with_a_spark_connect_url(server: str, files: dict[str, Path])
     assert lake.catalog().table().equals(duck.catalog().table())
 
 
+@pytest.mark.slow  # the fast tier runs the CLI on Spark Connect (CI's 30 minutes)
 def test_python_api_on_spark_connect_identical(server: str, files: dict[str, Path]) -> None:
     from journeylab.conditions.io import load_program
 

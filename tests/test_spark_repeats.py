@@ -64,7 +64,16 @@ FUNNELS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize("kw", [k for _, k in FUNNELS], ids=[n for n, _ in FUNNELS])
+#: the variants left to the slow tier (the fast tier keeps one of each kind of funnel: CI's
+#: 30 minutes, docs/contributing.md "Test tiers")
+SLOW_FUNNELS = ("repeat_filters_exclude", "repeat_any", "repeat_strict_gap")
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [k if n not in SLOW_FUNNELS else pytest.param(k, marks=pytest.mark.slow) for n, k in FUNNELS],
+    ids=[n for n, _ in FUNNELS],
+)
 def test_funnel_identical(lakes: tuple[Lake, Lake], kw: dict[str, Any]) -> None:
     duck, spark = lakes
     a, b = duck.funnel(**kw), spark.funnel(**kw)

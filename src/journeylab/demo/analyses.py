@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.markup import escape
-from rich.table import Table
 
+from journeylab.cli.tables import Table
 from journeylab.conditions.describe import fmt_num
 from journeylab.demo.core import FUNNEL, Demo, console, header
 from journeylab.sample import ACTIVATION_WINDOW_DAYS

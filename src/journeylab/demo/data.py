@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ibis
-from rich.table import Table
 
 from journeylab.charts.ingest import ingest_chart
+from journeylab.cli.tables import Table
 from journeylab.demo.core import Demo, console, header
 from journeylab.lake import REASONS
 from journeylab.sample import ACTIVATIONS, CHANNELS
