@@ -12,10 +12,9 @@ __all__ = ["Table", "duration", "instant"]
 class Table(table.Table):
     """rich's table whose cells are never cut short: when the terminal is narrow, the
     widest columns narrow first, and a value wider than its column wraps at spaces and
-    folds a longer word onto the next line. rich's defaults cut such a value with "…",
-    which at 80 columns (the width of any piped output) turned event names into "butto…"
-    and "page_…"; a column that may not wrap was cropped without a mark ("12.2%" shown
-    as "12.2")."""
+    folds a longer word onto the next line. rich cut such a value with "…": at 80
+    columns (the width of any piped output) event names read "butto…" and "page_…", a
+    p75 "118.…"; at 50 the funnel's numbers read "1,…" and its step column vanished."""
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
         for column in self.columns:
