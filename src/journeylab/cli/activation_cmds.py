@@ -23,7 +23,7 @@ from journeylab.cli.common import (
     print_warnings,
     readable_file,
 )
-from journeylab.cli.tables import Table, duration
+from journeylab.cli.tables import Table, duration, pct
 from journeylab.errors import SpecError, invalid
 from journeylab.times import as_utc, time_range
 
@@ -44,8 +44,6 @@ def parse_activation(value: str, param: str = "--activation") -> tuple[str, str]
 def _fmt(value: Any, kind: str = "") -> str:
     if value is None:
         return "—"
-    if kind == "pct":
-        return f"{value:.1%}"
     if kind == "money":
         return f"{value:,.2f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
@@ -173,7 +171,7 @@ def activation(
         cells = [
             r["definition"],
             _fmt(r["activated"]),
-            _fmt(r["rate_matured"], "pct"),
+            pct(r["rate_matured"]),
             ci,
             _fmt(r["in_progress"]),
             duration(r["median_seconds"]),
@@ -202,7 +200,7 @@ def activation(
                 r["definition"],
                 _fmt(r["started"]),
                 _fmt(r["activated"]),
-                _fmt(r["rate"], "pct"),
+                pct(r["rate"]),
                 _fmt(r["spend"], "money"),
                 _fmt(r["cac"], "money"),
             )
@@ -231,7 +229,7 @@ def _quality_table(result: ActivationComparison, spend: bool) -> Table:
             r["definition"],
             r["group"].replace("_", " "),
             _fmt(r["users"]),
-            _fmt(r["rate"], "pct"),
+            pct(r["rate"]),
             ci,
             _fmt(r["censored"]),
         ]
@@ -252,7 +250,7 @@ def _retained_cac_table(result: ActivationComparison) -> Table:
     rows = result.retained_by_channel().filter(pl.col("group") == "activated")
     for r in rows.to_dicts():
         table.add_row(
-            r["channel"], r["definition"], _fmt(r["users"]), _fmt(r["rate"], "pct"),
+            r["channel"], r["definition"], _fmt(r["users"]), pct(r["rate"]),
             _fmt(r["spend"], "money"), _fmt(cac.get((r["channel"], r["definition"])), "money"),
             _fmt(r["cac_retained"], "money"),
         )  # fmt: skip

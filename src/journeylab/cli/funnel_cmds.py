@@ -20,14 +20,10 @@ from journeylab.cli.common import (
     print_json,
     print_warnings,
 )
-from journeylab.cli.tables import Table, duration
+from journeylab.cli.tables import Table, duration, pct
 from journeylab.times import as_utc, time_range
 
 __all__ = ["register"]
-
-
-def _fmt(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1%}"
 
 
 @engine_options
@@ -73,9 +69,9 @@ def funnel(
         table.add_row(
             row["name"],
             f"{row['users']:,}",
-            _fmt(row["conversion"]),
-            f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}",
-            _fmt(row["step_conversion"]),
+            pct(row["conversion"]),
+            f"{pct(row['ci_low'])}–{pct(row['ci_high'])}",
+            pct(row["step_conversion"]),
             duration(row["median_seconds"]),
         )
     console.print(table)
@@ -93,8 +89,8 @@ def funnel(
                 str(row["segment"]),
                 f"{first:,}",
                 f"{row['users']:,}",
-                _fmt(row["conversion"]),
-                f"{_fmt(row['ci_low'])}–{_fmt(row['ci_high'])}",
+                pct(row["conversion"]),
+                f"{pct(row['ci_low'])}–{pct(row['ci_high'])}",
             )
         console.print(seg)
 

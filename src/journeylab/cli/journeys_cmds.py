@@ -24,7 +24,7 @@ from journeylab.cli.common import (
     print_json,
     print_warnings,
 )
-from journeylab.cli.tables import Table, duration
+from journeylab.cli.tables import Table, duration, pct
 from journeylab.errors import InputError, invalid
 
 __all__ = ["register"]
@@ -78,10 +78,6 @@ def _times(
     from journeylab.journeys.clock import CLI_PARAMS, make_clock
 
     make_clock(date_from, date_to, as_of, timezone, CLI_PARAMS)
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1%}"
 
 
 def _finish(result: Any, as_json: bool) -> bool:
@@ -157,7 +153,7 @@ def paths(
             "" if row["rank"] is None else str(row["rank"]),
             row["path_text"],
             "" if row["users"] is None else f"{row['users']:,}",
-            _pct(row["share"]),
+            pct(row["share"]),
             duration(row["median_seconds"]),
             f"{row['in_progress']:,}",
         )
@@ -197,8 +193,8 @@ def transitions(
     table = Table("from", "to", "events", "users", "p(out)", "p(of all)", "p(in)", "median", "p95")
     for r in result.table().iter_rows(named=True):
         table.add_row(
-            r["from"], r["to"], f"{r['events']:,}", f"{r['users']:,}", _pct(r["p_out"]),
-            _pct(r["p_out_all"]), _pct(r["p_in"]), duration(r["median_seconds"]), duration(r["p95_seconds"]),
+            r["from"], r["to"], f"{r['events']:,}", f"{r['users']:,}", pct(r["p_out"]),
+            pct(r["p_out_all"]), pct(r["p_in"]), duration(r["median_seconds"]), duration(r["p95_seconds"]),
         )  # fmt: skip
     console.print(table)
 
@@ -242,10 +238,10 @@ def retention(
     table = Table(*(["segment"] if seg else []), "period", "users", "eligible", "retained",
                   "rate", "95% CI", "censored")  # fmt: skip
     for r in result.summary.iter_rows(named=True):
-        ci = "—" if r["ci_low"] is None else f"{_pct(r['ci_low'])}–{_pct(r['ci_high'])}"
+        ci = "—" if r["ci_low"] is None else f"{pct(r['ci_low'])}–{pct(r['ci_high'])}"
         table.add_row(
             *([r["segment"]] if seg else []), str(r["period"]), f"{r['users']:,}",
-            f"{r['eligible']:,}", f"{r['retained']:,}", _pct(r["rate"]), ci, f"{r['censored']:,}",
+            f"{r['eligible']:,}", f"{r['retained']:,}", pct(r["rate"]), ci, f"{r['censored']:,}",
         )  # fmt: skip
     console.print(table)
     console.print("rates are over users whose period had ended at as-of; censored users are apart")

@@ -1,4 +1,5 @@
-"""How the commands' tables look: cells never cut short, one way to write a duration."""
+"""How the commands' tables look: cells never cut short, one way to write a share, a
+duration and an instant."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from rich import table
 
-__all__ = ["Table", "duration", "instant"]
+__all__ = ["Table", "duration", "instant", "pct"]
 
 
 class Table(table.Table):
@@ -20,6 +21,12 @@ class Table(table.Table):
         for column in self.columns:
             column.overflow, column.no_wrap = "fold", False
         return super().__rich_console__(console, options)
+
+
+def pct(share: float | None) -> str:
+    """A share as every table writes it: a percentage to one decimal ("84.6%"); "—" when
+    there is none."""
+    return "—" if share is None else f"{share:.1%}"
 
 
 def duration(seconds: float | None) -> str:

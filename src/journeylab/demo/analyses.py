@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.markup import escape
 
-from journeylab.cli.tables import Table
+from journeylab.cli.tables import Table, pct
 from journeylab.conditions.describe import fmt_num
 from journeylab.demo.core import FUNNEL, Demo, console, header
 from journeylab.sample import ACTIVATION_WINDOW_DAYS
@@ -23,10 +23,6 @@ __all__ = [
 WITHIN = f"{ACTIVATION_WINDOW_DAYS}d"
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1%}"
-
-
 def section_funnel(demo: Demo) -> None:
     header(f"5. Funnel: signup to a completed profile within {ACTIVATION_WINDOW_DAYS} days")
     result = demo.lake.funnel(list(FUNNEL), within=WITHIN)
@@ -35,9 +31,9 @@ def section_funnel(demo: Demo) -> None:
         table.add_row(
             f"{r['step']}. {r['name']}",
             f"{r['users']:,}",
-            _pct(r["conversion"]),
-            f"{_pct(r['ci_low'])}–{_pct(r['ci_high'])}",
-            _pct(r["step_conversion"]),
+            pct(r["conversion"]),
+            f"{pct(r['ci_low'])}–{pct(r['ci_high'])}",
+            pct(r["step_conversion"]),
         )
     console.print(table)
     console.print(f"{result.in_progress:,} users still in progress (window open at the as-of time)")
@@ -54,8 +50,8 @@ def section_activation(demo: Demo) -> None:
         table.add_row(
             r["definition"],
             f"{r['activated']:,}",
-            _pct(r["rate_matured"]),
-            f"{_pct(r['ci_low_matured'])}–{_pct(r['ci_high_matured'])}",
+            pct(r["rate_matured"]),
+            f"{pct(r['ci_low_matured'])}–{pct(r['ci_high_matured'])}",
             "—" if r["cac"] is None else f"{r['cac']:,.2f}",
         )
     console.print(table)
