@@ -41,6 +41,31 @@ def test_ingest_human_output(tmp_path: Path, write_jsonl) -> None:
     assert "timestamps without offset read as UTC" in result.stdout
 
 
+def _ingest_piped(path: Path, lake: Path, columns: int) -> str:
+    """What ``journeylab ingest`` prints, run as a subprocess whose output is a pipe."""
+    return subprocess.run(
+        [sys.executable, "-c", "from journeylab.cli import main; main()", "ingest", str(path)]
+        + ["--lake", str(lake)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": str(columns)},
+    ).stdout
+
+
+def test_ingest_summary_piped_is_one_line_a_reason(tmp_path: Path, write_jsonl) -> None:
+    """Piped (80 columns), each rejection reason with its first example is one line, as
+    the warnings are (rich broke them mid-phrase at 80 columns); the span of event times
+    reads as the catalog's instants."""
+    late = {**GOOD, "eventAt": "2024-01-02T03:04:05.678Z"}
+    path = write_jsonl([GOOD, late, {**GOOD, "eventAt": "yesterday at noon, more or less"}])
+    out = _ingest_piped(path, tmp_path / "l", columns=80)
+    lines = out.splitlines()
+    reason = next(line for line in lines if "rejected invalid_event_at" in line)
+    assert len(reason) > 80 and reason.endswith("))"), out  # whole, detail and all
+    assert "  events from 2024-01-01 00:00:00 to 2024-01-02 03:04:05 UTC" in lines, out
+
+
 def test_ingest_names_misspelt_fields_and_the_first_of_each_rejection(
     tmp_path: Path, write_jsonl
 ) -> None:
@@ -51,14 +76,7 @@ def test_ingest_names_misspelt_fields_and_the_first_of_each_rejection(
             {**GOOD, "name": ["not", "a", "string"]},
         ]
     )
-    out = subprocess.run(
-        [sys.executable, "-c", "from journeylab.cli import main; main()", "ingest", str(path)]
-        + ["--lake", str(tmp_path / "l")],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "COLUMNS": "300"},
-    ).stdout
+    out = _ingest_piped(path, tmp_path / "l", columns=300)
     assert "warning: ignored fields that are not Events API fields" in out, out
     assert "'evntAt' (1 record, did you mean 'eventAt'?)" in out, out
     assert (

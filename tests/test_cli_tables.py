@@ -121,3 +121,64 @@ def test_duration_and_instant() -> None:
     assert instant(None) == "—"
     assert instant("2025-01-06T02:54:34.166000Z") == "2025-01-06 02:54:34"
     assert instant("2025-01-06T02:54:34Z") == "2025-01-06 02:54:34"
+    assert instant("2025-01-06T02:54:34.166000Z", fraction=True) == "2025-01-06 02:54:34.166"
+    assert instant("2025-01-06T02:54:34.000100Z", fraction=True) == "2025-01-06 02:54:34.0001"
+    assert instant("2025-01-06T02:54:34Z", fraction=True) == "2025-01-06 02:54:34"
+    assert instant("2025-01-06T02:54:34.000000Z", fraction=True) == "2025-01-06 02:54:34"
+
+
+def _render(table: Table, columns: int) -> str:
+    from rich.console import Console
+
+    console = Console(width=columns)
+    with console.capture() as captured:
+        console.print(table)
+    return captured.get()
+
+
+def test_columns_narrow_at_spaces_before_a_word_folds() -> None:
+    """At 80 columns (any piped output) the catalog's names stay whole and its instants
+    wrap at their space; rich alone narrowed the widest columns alike and folded the
+    names ("onboarding_sta" over "rted")."""
+    table = Table("name", "events", "users", "first seen", "last seen", "declared")
+    for name in ("onboarding_started", "payment_method_updated"):
+        table.add_row(name, "8,582", "298", "2025-01-06 02:55:34", "2025-04-05 23:21:01", "")
+    out = _render(table, 80)
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "payment_method_updated" in out and "onboarding_started" in out
+    assert "2025-01-06 " in out and " 02:55:34 " in out  # wrapped at the space
+    assert "declared" in out and "first seen" in out
+
+
+def test_a_header_folds_before_a_cell() -> None:
+    """When the words of headers and cells do not all fit, a header word folds (onto two
+    lines at most), never a name or a number."""
+    table = Table("step", "users", "conversion", "95% CI", "step conv.", "median from previous")
+    table.add_row("payment_method_updated", "300", "100.0%", "98.7%–100.0%", "100.0%", "43.7h")
+    out = _render(table, 80)
+    assert max(len(line) for line in out.splitlines()) <= 80
+    for cell in ("payment_method_updated", "98.7%–100.0%", "43.7h", "100.0%"):
+        assert cell in out
+    assert "conversion" not in out  # the header that gave way
+    assert "median" in out and "previous" in out
+
+
+def test_narrowed_takes_from_the_widest_above_its_floor() -> None:
+    from journeylab.cli.tables import narrowed
+
+    assert narrowed([20, 10, 14], [20, 4, 6], 38) == [20, 9, 9]
+    assert narrowed([10, 10], [2, 2], 20) == [10, 10]
+    assert narrowed([12, 12, 3], [12, 2, 3], 20) == [12, 5, 3]
+
+
+def test_a_header_wraps_before_a_cell() -> None:
+    """A column wide only for its header ("median to last step" over "531s") gives its
+    room first: the header wraps at its spaces, and the paths keep the rest."""
+    table = Table("#", "path", "users", "share", "median to last step", "in progress")
+    path = "signup → page_view → onboarding_started → tutorial_completed → ended"
+    table.add_row("1", path, "56", "18.7%", "531s", "0")
+    out = _render(table, 80)
+    assert max(len(line) for line in out.splitlines()) <= 80
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    assert len(rows) == 3  # the path on three lines (rich alone: on four)
+    assert "median" in out and "progress" in out and "531s" in out

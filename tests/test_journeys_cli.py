@@ -120,3 +120,25 @@ def test_subprocess_json_and_warning_on_stderr(lake_dir: Path) -> None:
     assert "warning: start: event 'sigup'" in proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["cohort"]["paths"] == 0 and doc["warnings"][0]["suggestions"][0] == "signup"
+
+
+def test_timeline_takes_the_user_as_explain_does(lake_dir: Path) -> None:
+    """``timeline --user u2`` (as ``explain --user``) is ``timeline u2``; both at once must
+    agree; the table writes instants to the millisecond and ``data`` spaced, ``--json``
+    keeps the lake's text."""
+    given = runner.invoke(app, ["timeline", "u2", "--lake", str(lake_dir), "--json"])
+    named = runner.invoke(app, ["timeline", "--user", "u2", "--lake", str(lake_dir), "--json"])
+    assert given.exit_code == named.exit_code == 0, named.output
+    assert json.loads(given.stdout) == json.loads(named.stdout)
+    same = runner.invoke(app, ["timeline", "u2", "--user", "u2", "--lake", str(lake_dir)])
+    assert same.exit_code == 0, same.output
+    both = runner.invoke(app, ["timeline", "u2", "--user", "u1", "--lake", str(lake_dir)])
+    assert both.exit_code == 2
+    assert "--user" in both.stderr and "'u1'" in both.stderr and "'u2'" in both.stderr
+    events = json.loads(given.stdout)["events"]
+    first = events[0]["event_at"]  # RFC 3339, UTC
+    assert first[:10] in same.stdout and first[11:19] in same.stdout  # date, time
+    assert first[:19] not in same.stdout  # not RFC 3339's "T"
+    data = next(e["data"] for e in events if e["data"])
+    assert '":' in data and '": ' not in data  # --json: the lake's minified text
+    assert '": ' in same.stdout  # the table: spaced

@@ -24,7 +24,7 @@ from journeylab.cli.common import (
     print_json,
     print_warnings,
 )
-from journeylab.cli.tables import Table, duration, pct
+from journeylab.cli.tables import Table, duration, instant, pct
 from journeylab.errors import InputError, invalid
 
 __all__ = ["register"]
@@ -285,7 +285,12 @@ def lifecycle(
 @engine_options
 def timeline(
     lake: LakeOpt,
-    user_id: Annotated[str, typer.Argument(help="The user id (exactly as sent).")],
+    user_id: Annotated[
+        str | None, typer.Argument(help="The user id (exactly as sent), or give it as --user.")
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="The user id, as explain takes it.")
+    ] = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     as_of: AsOfOpt = None,
@@ -298,6 +303,7 @@ def timeline(
 ) -> None:
     """One user's events in order, with their data, gaps and sessions."""
     with fail_cleanly():
+        user_id = _one_user(user_id, user)
         _times(date_from, date_to, as_of)
         result = engine.open(lake).timeline(
             user_id, start_date=date_from, end_date=date_to, as_of=as_of,
@@ -308,11 +314,38 @@ def timeline(
     table = Table("session", "event_at", "name", "after", "data")
     for r in result.table().iter_rows(named=True):
         table.add_row(
-            str(r["session"]), r["event_at"].isoformat().replace("+00:00", "Z"), r["name"],
-            duration(r["seconds_since_previous"]), r["data"] or "",
+            str(r["session"]), instant(_utc(r["event_at"]), fraction=True), r["name"],
+            duration(r["seconds_since_previous"]), _spaced(r["data"]),
         )  # fmt: skip
     console.print(table)
     console.print(f"{result.table().height:,} events")
+
+
+def _utc(moment: Any) -> str:
+    return str(moment.isoformat()).replace("+00:00", "Z")
+
+
+def _spaced(data: str | None) -> str:
+    """An event's ``data`` as the timeline's table writes it: a space after each comma and
+    colon, so a long one wraps between its fields; the text is not parsed again, so every
+    number reads as stored (``--json`` keeps the lake's text)."""
+    import msgspec
+
+    return "" if data is None else msgspec.json.format(data, indent=0)
+
+
+def _one_user(user_id: str | None, user: str | None) -> str:
+    """The user of ``timeline USER_ID`` or ``timeline --user USER_ID`` (as ``explain``)."""
+    if user_id is None and user is None:
+        raise InputError(
+            "Missing argument 'user_id'. Give the user id as the argument "
+            "(journeylab timeline u123 --lake DIR) or as --user u123."
+        )
+    if user_id is not None and user is not None and user_id != user:
+        raise invalid(
+            "--user", user, fix=f"The argument already names user {user_id!r}: give one of them."
+        )
+    return user_id if user_id is not None else str(user)
 
 
 def register(app: typer.Typer) -> None:

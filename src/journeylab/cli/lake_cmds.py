@@ -106,15 +106,17 @@ def ingest(
         if first is not None:
             where = f"{first['source']} record {first['record']}"
             line += f" (first: {where}: {_short(first['detail'])})"
-        console.print(escape(line))
+        console.print(escape(line), soft_wrap=True)  # one line a reason, as the warnings
     if d["unknown_field_names"]:
         console.print(
-            f"  [yellow]warning:[/yellow] {escape(unknown_fields_message(d['unknown_field_names']))}"
+            f"  [yellow]warning:[/yellow] {escape(unknown_fields_message(d['unknown_field_names']))}",
+            soft_wrap=True,
         )
     if d["naive_timestamps"]:
         console.print(f"  {d['naive_timestamps']:,} timestamps without offset read as UTC")
     if d["first_event_at"]:
-        console.print(f"  events from {d['first_event_at']} to {d['last_event_at']}")
+        span = f"{instant(d['first_event_at'])} to {instant(d['last_event_at'])}"
+        console.print(f"  events from {span} UTC")
 
 
 def _short(text: str, limit: int = 160) -> str:
