@@ -182,3 +182,26 @@ def test_a_header_wraps_before_a_cell() -> None:
     rows = [line for line in out.splitlines() if line.startswith("│")]
     assert len(rows) == 3  # the path on three lines (rich alone: on four)
     assert "median" in out and "progress" in out and "531s" in out
+
+
+def test_the_longest_words_fold_first() -> None:
+    """When even the cells' words do not fit, the longest fold to one cap and the other
+    columns keep theirs: at 70 columns an interval and a short name stay whole, where
+    rich alone folded both ("98.7%–100" over ".0%")."""
+    table = Table("step", "users", "conversion", "95% CI", "step conv.", "median from previous")
+    table.add_row("onboarding_started", "250", "83.3%", "78.7%–87.1%", "83.3%", "315s")
+    table.add_row("payment_method_updated", "300", "100.0%", "98.7%–100.0%", "100.0%", "43.7h")
+    out = _render(table, 70)
+    assert max(len(line) for line in out.splitlines()) <= 70
+    for cell in ("onboarding_started", "98.7%–100.0%", "78.7%–87.1%", "43.7h", "100.0%"):
+        assert cell in out, out
+    assert "payment_method_updated" not in out  # the longest word gave way
+
+
+def test_capped_lowers_the_largest_floors_to_one_cap() -> None:
+    from journeylab.cli.tables import capped
+
+    assert capped([24, 7, 8, 14], [3, 3, 3, 3], 45) == [16, 7, 8, 14]
+    assert capped([24, 7, 8, 14], [3, 3, 3, 3], 35) == [10, 7, 8, 10]
+    assert capped([5, 5], [3, 3], 20) == [5, 5]
+    assert capped([9, 9], [3, 3], 4) == [3, 3]  # cannot fit: the least

@@ -8,7 +8,7 @@ from typing import Any
 from rich import table
 from rich.cells import cell_len
 
-__all__ = ["Table", "duration", "instant", "narrowed", "pct"]
+__all__ = ["Table", "capped", "duration", "instant", "narrowed", "pct"]
 
 
 class Table(table.Table):
@@ -17,7 +17,7 @@ class Table(table.Table):
     spaces ("median to last step" over "531s"); then a cell wraps at its spaces
     ("2025-01-06" over "02:54:34"), no column narrower than its longest word, so event
     names stay whole; then a header word folds, in two lines at most; only then does a
-    cell's word fold onto the next line. rich cut such a value with "…": at 80 columns
+    cell's word fold onto the next line, the longest words first. rich cut such a value with "…": at 80 columns
     (the width of any piped output) event names read "butto…" and "page_…", a p75
     "118.…"; at 50 the funnel's numbers read "1,…" and its step column vanished. Narrowed
     by rich alone (the widest columns alike), the catalog's names folded ("onboarding_sta"
@@ -37,12 +37,18 @@ class Table(table.Table):
             return super()._calculate_column_widths(console, options)
         words = [min(r.minimum or 1, w) for r, w in zip(ranges, widths, strict=True)]
         longest, cell_words = self._cell_widths(widths)
-        # the class's order; below the last floors, rich's own narrowing folds
-        for floors in ([max(w, c) for w, c in zip(words, longest, strict=True)], words, cell_words):
+        pads = [self._get_padding_width(k) + 1 for k in range(len(widths))]
+        levels = [
+            [max(w, c) for w, c in zip(words, longest, strict=True)],
+            words,
+            cell_words,
+            capped(cell_words, pads, room),
+        ]
+        for floors in levels:  # the class's order
             widths = narrowed(widths, floors, max(room, sum(floors)))
             if sum(widths) <= room:
                 return widths
-        return super()._calculate_column_widths(console, options)
+        return super()._calculate_column_widths(console, options)  # not a letter a column
 
     def _cell_widths(self, widths: list[int]) -> tuple[list[int], list[int]]:
         """Each column's longest cell, and its longest word in its cells or half its
@@ -58,6 +64,17 @@ class Table(table.Table):
             )
         clip = [min(f, w) for f, w in zip(longest, widths, strict=True)]
         return clip, [min(f, w) for f, w in zip(words, widths, strict=True)]
+
+
+def capped(floors: list[int], least: list[int], room: int) -> list[int]:
+    """``floors`` with the largest lowered to one cap, the highest at which they fit in
+    ``room`` (none below ``least``): the columns with the longest words fold them, the
+    others keep theirs."""
+    for cap in range(max(floors), 0, -1):
+        fit = [max(min(f, cap), m) for f, m in zip(floors, least, strict=True)]
+        if sum(fit) <= room:
+            return fit
+    return least
 
 
 def narrowed(widths: list[int], floors: list[int], room: int) -> list[int]:
