@@ -17,12 +17,13 @@ class Table(table.Table):
     spaces ("median to last step" over "531s"); then a cell wraps at its spaces
     ("2025-01-06" over "02:54:34"), no column narrower than its longest word, so event
     names stay whole; then a header word folds, in two lines at most; only then does a
-    cell's word fold onto the next line, the longest words first. rich cut such a value with "…": at 80 columns
-    (the width of any piped output) event names read "butto…" and "page_…", a p75
-    "118.…"; at 50 the funnel's numbers read "1,…" and its step column vanished. Narrowed
-    by rich alone (the widest columns alike), the catalog's names folded ("onboarding_sta"
-    over "rted") beside instants that had room to wrap, and paths took four lines where
-    a header could have wrapped."""
+    cell's word fold onto the next line, the longest words first.
+
+    rich cut such a value with "…": at 80 columns (the width of any piped output) event
+    names read "butto…" and "page_…", a p75 "118.…"; at 50 the funnel's numbers read
+    "1,…" and its step column vanished. Narrowed by rich alone (the widest columns
+    alike), the catalog's names folded ("onboarding_sta" over "rted") beside instants
+    that had room to wrap, and paths took four lines where a header could have wrapped."""
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
         for column in self.columns:
