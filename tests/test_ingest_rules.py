@@ -227,10 +227,17 @@ def test_every_number_in_a_plain_record_is_read_as_the_validator_reads_it(tmp_pa
     """Each number spelling of the strategies, once, in the data of a plain record (minified,
     string fields: its text is not searched for three-digit exponents, its data is), in an
     array and in objects nested in objects and arrays (``jl_canon``), in JSON lines and in a
-    JSON body: the pass's row or reason is the Validator's."""
+    JSON body, also where another rule would reject the record or data is no object: the
+    pass's row or reason is the Validator's."""
     values = [f'{{"v":{n}}}' for n in NUMBERS] + [f'{{"v":[{n}],"w":1}}' for n in NUMBERS]
     values += [f'{{"w":1,"v":{{"y":[{{"x":{n}}}],"b":{n}}}}}' for n in NUMBERS]
     lines = [f'{{"userId":"u{i}","name":"n","data":{v}}}' for i, v in enumerate(values)]
+    # a number that does not parse makes the record invalid_json before any other rule:
+    # with a field missing, and in data that is not an object
+    lines += [f'{{"name":"n","data":{v}}}' for v in values]
+    lines += [f'{{"userId":"u","name":"","data":{v}}}' for v in values]
+    lines += [f'{{"userId":"u","name":"n","data":{n}}}' for n in NUMBERS]
+    lines += [f'{{"userId":"u","name":"n","data":[{n}]}}' for n in NUMBERS]
     path = _write(tmp_path, "jsonl", ("\n".join(lines) + "\n").encode())
     (batch,) = read_batches(path, "jsonl", RECV, 1000, lambda n: None)
     rule_vs_validator(batch)

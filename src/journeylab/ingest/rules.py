@@ -215,13 +215,17 @@ WIRE_TEXT = (
     "CASE WHEN NOT plain AND starts_with(m, '{') THEN json_keys(m) END AS keys FROM w), "
     # the keys that are not Events API fields (a plain record has none)
     "o AS (SELECT *, CASE WHEN NOT plain THEN list_filter(keys, "
-    "lambda x: x NOT IN ('userId', 'name', 'eventAt', 'data', 'eventId')) END AS extra FROM k) "
+    "lambda x: x NOT IN ('userId', 'name', 'eventAt', 'data', 'eventId')) END AS extra, "
+    "CASE WHEN plain AND starts_with(d, '{') THEN jl_flat_plain(d) END AS d_flat FROM k) "
     "SELECT rn, recv, "
     "CASE WHEN m IS NULL THEN 'invalid_json' "
     "WHEN jl_trailing_comma(text) OR jl_long_number(text) OR contains(m, 'NaN') "
     "OR contains(m, 'Infinity') THEN 'check' "
-    # a plain record's data is searched for the exponent instead (jl_flat_plain)
+    # a plain record's numbers are all in its data: searched for the exponent there, by
+    # jl_flat_plain's regex for an object (again alone when it matched), before the rules
+    # of the fields (msgspec refuses the whole text first: invalid_json)
     "WHEN plain IS NOT true AND jl_exponent(text) THEN 'check' "
+    "WHEN plain AND d IS NOT NULL AND d_flat IS NOT true AND jl_exponent(d) THEN 'check' "
     "WHEN NOT starts_with(m, '{') THEN 'not_an_object' "
     "WHEN plain THEN NULL "
     "WHEN len(keys) <> len(list_distinct(keys)) THEN 'check' END AS pre, "
@@ -232,8 +236,7 @@ WIRE_TEXT = (
     "CASE WHEN plain THEN jl_present(a) ELSE jl_kind(j.eventAt::VARCHAR) END AS a_t, "
     "CASE WHEN plain THEN a ELSE jl_str(j.eventAt::VARCHAR) END AS a, "
     "NULL::BIGINT AS a_us, NULL::BOOLEAN AS a_naive, jl_kind(d) AS d_t, d, "
-    "CASE WHEN plain AND starts_with(d, '{') THEN jl_flat_plain(d) END AS d_flat, "
-    "CASE WHEN plain THEN jl_present(e) ELSE jl_kind(j.eventId::VARCHAR) END AS e_t, "
+    "d_flat, CASE WHEN plain THEN jl_present(e) ELSE jl_kind(j.eventId::VARCHAR) END AS e_t, "
     "CASE WHEN plain THEN e ELSE jl_str(j.eventId::VARCHAR) END AS e, "
     "CASE WHEN plain THEN 0 ELSE len(extra) END AS unknown, extra AS unknown_keys FROM o"
 )
