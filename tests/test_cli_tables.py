@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from journeylab import open_lake
 from journeylab.cli import app
 from journeylab.cli.common import console
-from journeylab.cli.tables import Table, duration, instant, pct
+from journeylab.cli.tables import Table, duration, instant, interval, pct
 
 LONG = ("signup_from_the_landing_page", "payment_method_updated_in_settings")
 
@@ -111,6 +111,8 @@ def test_every_column_wraps_and_folds() -> None:
 def test_duration_and_instant() -> None:
     assert pct(None) == "—"
     assert pct(0.8456) == "84.6%"
+    assert interval(0.987, 1.0) == "98.7%–100.0%"
+    assert interval(None, None) == "—" and interval(0.1, None) == "—"
     assert duration(None) == "—"
     assert duration(0.4) == "0s"
     assert duration(512) == "512s"

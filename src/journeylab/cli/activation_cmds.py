@@ -23,7 +23,7 @@ from journeylab.cli.common import (
     print_warnings,
     readable_file,
 )
-from journeylab.cli.tables import Table, duration, pct
+from journeylab.cli.tables import Table, duration, interval, pct
 from journeylab.errors import SpecError, invalid
 from journeylab.times import as_utc, time_range
 
@@ -166,8 +166,7 @@ def activation(
     if spend is not None:
         table.add_column("CAC", justify="right")
     for r in result.table().to_dicts():
-        lo, hi = r["ci_low_matured"], r["ci_high_matured"]
-        ci = "—" if lo is None else f"{lo:.1%}–{hi:.1%}".replace("%–", "–")
+        ci = interval(r["ci_low_matured"], r["ci_high_matured"])
         cells = [
             r["definition"],
             _fmt(r["activated"]),
@@ -223,8 +222,7 @@ def _quality_table(result: ActivationComparison, spend: bool) -> Table:
     if spend:
         table.add_column("CAC per retained", justify="right")
     for r in result.retained().to_dicts():
-        lo, hi = r["ci_low"], r["ci_high"]
-        ci = "—" if lo is None else f"{lo:.1%}–{hi:.1%}".replace("%–", "–")
+        ci = interval(r["ci_low"], r["ci_high"])
         cells = [
             r["definition"],
             r["group"].replace("_", " "),

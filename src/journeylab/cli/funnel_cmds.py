@@ -20,7 +20,7 @@ from journeylab.cli.common import (
     print_json,
     print_warnings,
 )
-from journeylab.cli.tables import Table, duration, pct
+from journeylab.cli.tables import Table, duration, interval, pct
 from journeylab.times import as_utc, time_range
 
 __all__ = ["register"]
@@ -70,7 +70,7 @@ def funnel(
             row["name"],
             f"{row['users']:,}",
             pct(row["conversion"]),
-            f"{pct(row['ci_low'])}–{pct(row['ci_high'])}",
+            interval(row["ci_low"], row["ci_high"]),
             pct(row["step_conversion"]),
             duration(row["median_seconds"]),
         )
@@ -90,7 +90,7 @@ def funnel(
                 f"{first:,}",
                 f"{row['users']:,}",
                 pct(row["conversion"]),
-                f"{pct(row['ci_low'])}–{pct(row['ci_high'])}",
+                interval(row["ci_low"], row["ci_high"]),
             )
         console.print(seg)
 

@@ -24,7 +24,7 @@ from journeylab.cli.common import (
     print_json,
     print_warnings,
 )
-from journeylab.cli.tables import Table, duration, instant, pct
+from journeylab.cli.tables import Table, duration, instant, interval, pct
 from journeylab.errors import InputError, invalid
 
 __all__ = ["register"]
@@ -238,7 +238,7 @@ def retention(
     table = Table(*(["segment"] if seg else []), "period", "users", "eligible", "retained",
                   "rate", "95% CI", "censored")  # fmt: skip
     for r in result.summary.iter_rows(named=True):
-        ci = "—" if r["ci_low"] is None else f"{pct(r['ci_low'])}–{pct(r['ci_high'])}"
+        ci = interval(r["ci_low"], r["ci_high"])
         table.add_row(
             *([r["segment"]] if seg else []), str(r["period"]), f"{r['users']:,}",
             f"{r['eligible']:,}", f"{r['retained']:,}", pct(r["rate"]), ci, f"{r['censored']:,}",
@@ -311,18 +311,16 @@ def timeline(
         )  # fmt: skip
     if _finish(result, as_json):
         return
+    from journeylab.journeys.clock import iso
+
     table = Table("session", "event_at", "name", "after", "data")
     for r in result.table().iter_rows(named=True):
         table.add_row(
-            str(r["session"]), instant(_utc(r["event_at"]), fraction=True), r["name"],
+            str(r["session"]), instant(iso(r["event_at"]), fraction=True), r["name"],
             duration(r["seconds_since_previous"]), _spaced(r["data"]),
         )  # fmt: skip
     console.print(table)
     console.print(f"{result.table().height:,} events")
-
-
-def _utc(moment: Any) -> str:
-    return str(moment.isoformat()).replace("+00:00", "Z")
 
 
 def _spaced(data: str | None) -> str:

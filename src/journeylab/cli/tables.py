@@ -8,7 +8,7 @@ from typing import Any
 from rich import table
 from rich.cells import cell_len
 
-__all__ = ["Table", "capped", "duration", "instant", "narrowed", "pct"]
+__all__ = ["Table", "capped", "duration", "instant", "interval", "narrowed", "pct"]
 
 
 class Table(table.Table):
@@ -92,6 +92,11 @@ def pct(share: float | None) -> str:
     """A share as every table writes it: a percentage to one decimal ("84.6%"); "—" when
     there is none."""
     return "—" if share is None else f"{share:.1%}"
+
+
+def interval(low: float | None, high: float | None) -> str:
+    """A 95% interval as every table writes it: "98.7%–100.0%"; "—" when there is none."""
+    return "—" if low is None or high is None else f"{pct(low)}–{pct(high)}"
 
 
 def duration(seconds: float | None) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.markup import escape
 
-from journeylab.cli.tables import Table, pct
+from journeylab.cli.tables import Table, interval, pct
 from journeylab.conditions.describe import fmt_num
 from journeylab.demo.core import FUNNEL, Demo, console, header
 from journeylab.sample import ACTIVATION_WINDOW_DAYS
@@ -32,7 +32,7 @@ def section_funnel(demo: Demo) -> None:
             f"{r['step']}. {r['name']}",
             f"{r['users']:,}",
             pct(r["conversion"]),
-            f"{pct(r['ci_low'])}–{pct(r['ci_high'])}",
+            interval(r["ci_low"], r["ci_high"]),
             pct(r["step_conversion"]),
         )
     console.print(table)
@@ -51,7 +51,7 @@ def section_activation(demo: Demo) -> None:
             r["definition"],
             f"{r['activated']:,}",
             pct(r["rate_matured"]),
-            f"{pct(r['ci_low_matured'])}–{pct(r['ci_high_matured'])}",
+            interval(r["ci_low_matured"], r["ci_high_matured"]),
             "—" if r["cac"] is None else f"{r['cac']:,.2f}",
         )
     console.print(table)
