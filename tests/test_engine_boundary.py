@@ -43,8 +43,9 @@ def test_a_users_connection_holds_only_the_documented_views(tmp_path: Path) -> N
     lake.ingest_records([{"userId": "u", "name": "b"}])
     assert _objects(mine) <= {"my_table", "events", "rejected"}
     assert lake.count() == 31
-    lake.catalog()
+    lake.catalog()  # read by polars (docs/adr/0011): no view
     lake.rejected()
+    lake.events()
     assert _objects(mine) == {"my_table", "events", "rejected"}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,15 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     import polars as pl
 
-__all__ = ["Catalog", "NearMiss", "build_catalog", "near_misses", "nearest_names", "squash"]
+__all__ = [
+    "Catalog",
+    "NearMiss",
+    "build_catalog",
+    "fired_by_key",
+    "near_misses",
+    "nearest_names",
+    "squash",
+]
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,36 @@ def catalog_expr(events: ir.Table) -> ir.Table:
         first_seen=ibis._.event_at.min(),
         last_seen=ibis._.event_at.max(),
     )
+
+
+def fired_by_key(files: Sequence[str]) -> pl.DataFrame | None:
+    """What :func:`catalog_expr` computes, read from ``files`` by polars' streaming engine
+    with no query layer (docs/adr/0011): per name, its events, users (distinct
+    ``user_key``: only for a lake whose keys are exact), first and last ``event_at``. None
+    when there is no file, or a file has no ``user_key`` (lake format 2).
+
+    Each file is its own scan: files written before and after a compaction carry different
+    typed columns (docs/adr/0009), and only the three columns read must agree."""
+    import polars as pl
+
+    if not files:
+        return None
+    at = pl.col("event_at").cast(pl.Datetime("us", "UTC"))
+    scans = [pl.scan_parquet(f).select("name", "user_key", at) for f in files]
+    query = (
+        pl.concat(scans)
+        .group_by("name")
+        .agg(
+            events=pl.len().cast(pl.Int64),
+            users=pl.col("user_key").n_unique().cast(pl.Int64),
+            first_seen=pl.col("event_at").min(),
+            last_seen=pl.col("event_at").max(),
+        )
+    )
+    try:
+        return query.collect(engine="streaming")
+    except pl.exceptions.ColumnNotFoundError:
+        return None
 
 
 def build_catalog(fired: pl.DataFrame, declared: dict[str, dict[str, Any]]) -> Catalog:
