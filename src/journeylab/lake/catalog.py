@@ -13,12 +13,14 @@ if TYPE_CHECKING:
     import altair as alt
     import ibis.expr.types as ir
     import polars as pl
+    from duckdb import DuckDBPyConnection
 
 __all__ = [
     "Catalog",
     "NearMiss",
     "build_catalog",
-    "fired_by_key",
+    "FIRED_SQL",
+    "fired_names",
     "near_misses",
     "nearest_names",
     "squash",
@@ -97,34 +99,23 @@ def catalog_expr(events: ir.Table) -> ir.Table:
     )
 
 
-def fired_by_key(files: Sequence[str]) -> pl.DataFrame | None:
-    """What :func:`catalog_expr` computes, read from ``files`` by polars' streaming engine
-    with no query layer (docs/adr/0011): per name, its events, users (distinct
-    ``user_key``: only for a lake whose keys are exact), first and last ``event_at``. None
-    when there is no file, or a file has no ``user_key`` (lake format 2).
+#: the catalog's query on a local lake, run by DuckDB without the query layer (docs/adr/0011):
+#: what :func:`catalog_expr` computes, as constant text with the files a bound parameter
+FIRED_SQL = (
+    "SELECT name, count(*) AS events, count(DISTINCT user_id) AS users, "
+    "CAST(min(event_at) AS TIMESTAMPTZ) AS first_seen, "
+    "CAST(max(event_at) AS TIMESTAMPTZ) AS last_seen "
+    "FROM read_parquet($files, union_by_name = true) GROUP BY name"
+)
 
-    Each file is its own scan: files written before and after a compaction carry different
-    typed columns (docs/adr/0009), and only the three columns read must agree."""
+
+def fired_names(con: DuckDBPyConnection, files: Sequence[str]) -> pl.DataFrame:
+    """Per name in ``files``: its events, users, first and last ``event_at`` (:data:`FIRED_SQL`
+    on ``con``, a connection in UTC; it creates nothing there)."""
     import polars as pl
 
-    if not files:
-        return None
-    at = pl.col("event_at").cast(pl.Datetime("us", "UTC"))
-    scans = [pl.scan_parquet(f).select("name", "user_key", at) for f in files]
-    query = (
-        pl.concat(scans)
-        .group_by("name")
-        .agg(
-            events=pl.len().cast(pl.Int64),
-            users=pl.col("user_key").n_unique().cast(pl.Int64),
-            first_seen=pl.col("event_at").min(),
-            last_seen=pl.col("event_at").max(),
-        )
-    )
-    try:
-        return query.collect(engine="streaming")
-    except pl.exceptions.ColumnNotFoundError:
-        return None
+    table = con.sql(FIRED_SQL, params={"files": list(files)}).to_arrow_table()
+    return pl.from_arrow(table)  # type: ignore[return-value]
 
 
 def build_catalog(fired: pl.DataFrame, declared: dict[str, dict[str, Any]]) -> Catalog:

@@ -15,7 +15,7 @@ from journeylab.engine import Engine, EngineKind
 from journeylab.errors import LakeError, invalid
 from journeylab.ingest.model import MAX_ID_CHARS
 from journeylab.ingest.options import CHUNK_ROWS, IngestOptions
-from journeylab.lake.catalog import Catalog, build_catalog, catalog_expr, fired_by_key
+from journeylab.lake.catalog import Catalog, build_catalog, catalog_expr, fired_names
 from journeylab.lake.compact import COMPACT_FILE_ROWS, COMPACT_MEMORY, Properties
 from journeylab.lake.compact import compact as compact_lake
 from journeylab.lake.journeys_methods import JourneyMethods
@@ -356,11 +356,10 @@ class Lake(JourneyMethods):
 
     def catalog(self) -> Catalog:
         """Every event name: events, users, first/last seen, declared; near-miss warnings."""
-        fired = None
-        if self.engine.kind == "duckdb" and isinstance(self.layout, Layout):
-            # no query layer on a local lake with exact keys (docs/adr/0011)
-            fired = fired_by_key(self.layout.snapshot()) if self.user_keys_exact() else None
-        if fired is None:
+        files = self.layout.snapshot() if isinstance(self.layout, Layout) else []
+        if self.engine.kind == "duckdb" and files:  # no query layer (docs/adr/0011)
+            fired = fired_names(self.engine.connection, files)
+        else:
             fired = self.execute(catalog_expr(self.events()))
         return build_catalog(fired, self.declared())
 

@@ -1,7 +1,7 @@
-"""The catalog without a query layer (docs/adr/0011) equals the Ibis query it stands in
-for: on hypothesis-generated logs landed in one or several ingests, compacted (typed
-columns) or not, and over files whose columns or time unit differ; and ``Lake.catalog``
-takes it only where it holds (a local lake on DuckDB whose user keys are exact)."""
+"""The catalog without a query layer (docs/adr/0011: one constant DuckDB statement) equals
+the Ibis query it stands in for: on hypothesis-generated logs landed in one or several
+ingests, compacted (typed columns) or not, and over files whose columns or time unit
+differ; and ``Lake.catalog`` takes it on a local lake with files on DuckDB."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import journeylab.lake.catalog as catalog_mod
 from journeylab import Lake, open_lake
 from journeylab.lake import userkeys
-from journeylab.lake.catalog import catalog_expr, fired_by_key
+from journeylab.lake.catalog import build_catalog, catalog_expr, fired_names
 
 _START = datetime(2025, 3, 1, tzinfo=UTC)
 _NAMES = st.sampled_from(["signup", "Sign Up", "view", "buy", "é-vent", "x" * 40])
@@ -64,15 +64,15 @@ def test_equals_the_ibis_query(
 ) -> None:
     after = data.draw(st.integers(0, len(parts) - 1)) if compact else None
     lake = _land(tmp_path_factory.mktemp("lake") / "lake", parts, after)
-    got = fired_by_key(lake.layout.snapshot())
-    assert got is not None
+    got = fired_names(lake.engine.connection, lake.layout.snapshot())
     assert got.sort("name").equals(_by_ibis(lake))
 
 
 def test_mixed_files_and_the_catalog_records(tmp_path: Path) -> None:
     """A compacted lake with typed columns, then an ingest: the catalog's records are the
-    Ibis path's. Files without the typed columns, or with nanoseconds, are read beside
-    them (journeylab writes neither in one generation; another writer may)."""
+    Ibis path's. Files without the typed columns or ``user_key``, or with nanoseconds, are
+    read beside them (journeylab writes none of them in one generation; another writer
+    may)."""
     lake = _land(
         tmp_path / "lake",
         [
@@ -91,9 +91,7 @@ def test_mixed_files_and_the_catalog_records(tmp_path: Path) -> None:
     files = lake.layout.snapshot()
     assert lake.properties() and len(files) == 2
     fast = lake.catalog()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("journeylab.lake.core.fired_by_key", lambda files: None)
-        slow = lake.catalog()
+    slow = build_catalog(lake.execute(catalog_expr(lake.events())), lake.declared())
     assert fast.to_records() == slow.to_records()
     buy = next(r for r in fast.to_records() if r["name"] == "buy")
     assert (buy["events"], buy["users"]) == (4, 3)
@@ -102,45 +100,35 @@ def test_mixed_files_and_the_catalog_records(tmp_path: Path) -> None:
     table = pl.read_parquet(files[-1])
     ns, base = tmp_path / "ns.parquet", tmp_path / "base.parquet"
     table.with_columns(pl.col("event_at").cast(pl.Datetime("ns", "UTC"))).write_parquet(ns)
-    table.select("event_id", "user_id", "name", "event_at", "user_key").write_parquet(base)
-    more = fired_by_key([*files, str(ns), str(base)])
-    assert more is not None
+    table.select("event_id", "user_id", "name", "event_at").write_parquet(base)  # format 2
+    more = fired_names(lake.engine.connection, [*files, str(ns), str(base)])
     assert more.schema["first_seen"] == pl.Datetime("us", "UTC")
     row = more.filter(pl.col("name") == "buy").row(0, named=True)
     assert (row["events"], row["users"]) == (4 + 2 + 2, 3)
 
 
-def test_taken_only_where_it_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_taken_on_a_local_lake_with_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys that collide change nothing: users are counted by id, as the Ibis query does."""
     calls: list[int] = []
-    real = catalog_mod.fired_by_key
+    real = catalog_mod.fired_names
 
-    def spy(files: Any) -> Any:
+    def spy(con: Any, files: Any) -> Any:
         calls.append(len(files))
-        return real(files)
+        return real(con, files)
 
-    monkeypatch.setattr("journeylab.lake.core.fired_by_key", spy)
+    monkeypatch.setattr("journeylab.lake.core.fired_names", spy)
     records = [{"userId": u, "name": "buy"} for u in ("a", "bb", "c")]
     empty = open_lake(tmp_path / "empty", create=True)
-    assert empty.catalog().to_records() == [] and calls == [0]  # no file: the Ibis path
+    assert empty.catalog().to_records() == [] and calls == []  # no file: the Ibis query
     exact = open_lake(tmp_path / "exact", create=True)
     exact.ingest_records(records)
-    assert exact.catalog().to_records()[0]["users"] == 3 and calls == [0, 1]
+    assert exact.catalog().to_records()[0]["users"] == 3 and calls == [1]
     with monkeypatch.context() as mp:  # every id on one of two keys: recorded, not exact
         mp.setattr(userkeys, "distinct_keys", lambda con, ids: _two_keys(ids))
         shared = open_lake(tmp_path / "shared", create=True)
         shared.ingest_records(records)
     assert not shared.user_keys_exact()
-    assert shared.catalog().to_records()[0]["users"] == 3  # by user_id, through Ibis
-    assert calls == [0, 1]
-
-
-def test_a_file_without_user_key_is_left_to_the_query(tmp_path: Path) -> None:
-    path = tmp_path / "v2.parquet"
-    pl.DataFrame(
-        {"name": ["a"], "user_id": ["u"], "event_at": [_START]},
-        schema={"name": pl.String, "user_id": pl.String, "event_at": pl.Datetime("us", "UTC")},
-    ).write_parquet(path)
-    assert fired_by_key([str(path)]) is None
+    assert shared.catalog().to_records()[0]["users"] == 3 and calls == [1, 1]
 
 
 def _two_keys(ids: Any) -> Any:
