@@ -131,6 +131,23 @@ def test_taken_on_a_local_lake_with_files(tmp_path: Path, monkeypatch: pytest.Mo
     assert shared.catalog().to_records()[0]["users"] == 3 and calls == [1, 1]
 
 
+def test_a_users_connection_in_another_time_zone(tmp_path: Path) -> None:
+    """DuckDB hands instants over in its session's time zone: the catalog stays in UTC,
+    as the Ibis query's is."""
+    import duckdb
+
+    from journeylab import Engine
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'America/New_York'")
+    lake = open_lake(tmp_path / "lake", engine=Engine(None, "duckdb", con), create=True)
+    lake.ingest_records([{"userId": "a", "name": "buy", "eventAt": "2025-01-01T03:00:00Z"}])
+    got = lake.catalog().frame
+    assert got.schema["first_seen"] == pl.Datetime("us", "UTC")
+    assert got.drop("declared", "description").equals(_by_ibis(lake))
+    assert lake.catalog().to_records()[0]["first_seen"] == "2025-01-01T03:00:00Z"
+
+
 def _two_keys(ids: Any) -> Any:
     import numpy as np
     import pyarrow as pa

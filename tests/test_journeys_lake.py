@@ -12,6 +12,7 @@ import pytest
 import journeylab.journeys as jj
 from journeylab import Lake, open_lake
 from journeylab.charts.theme import NEUTRAL
+from journeylab.journeys.timeline import SIMILAR_IDS_SCANNED
 from journeylab.names import UnknownNameError
 from journeys_lake import build
 
@@ -118,6 +119,16 @@ def test_names_are_checked(lake: Lake) -> None:
     with pytest.raises(UnknownNameError, match="strict"):
         lake.retention(start="sign_up", strict=True)
     assert lake.timeline("U1").warnings[0].suggestions == ("u1",)
+
+
+def test_an_unknown_user_gets_the_nearest_ids_among_many(tmp_path: Path) -> None:
+    """1,000 ids share the first half of the typo: the nearest are found whichever
+    SIMILAR_IDS_SCANNED of them a scan would meet first."""
+    lake = open_lake(tmp_path / "lake", create=True)
+    lake.ingest_records([{"userId": f"user{i:04d}", "name": "view"} for i in range(1000)])
+    assert SIMILAR_IDS_SCANNED < 1000
+    (warning,) = lake.timeline("user09990").warnings
+    assert warning.suggestions[:2] == ("user0990", "user0999")  # one edit each
 
 
 def test_empty_lake(tmp_path: Path) -> None:

@@ -114,6 +114,9 @@ def test_timeline_identical(lakes: tuple[Lake, Lake]) -> None:
     a, b = duck.timeline("u001"), spark.timeline("u001")
     assert a.table().height > 0
     _same(a.table(), b.table(), "timeline")
+    # an unknown id: the same nearest ids (edit distances computed by each engine)
+    (x,), (y,) = duck.timeline("u0010").warnings, spark.timeline("u0010").warnings
+    assert x.suggestions == y.suggestions and "u001" in x.suggestions
 
 
 def test_activation_quality_identical(lakes: tuple[Lake, Lake]) -> None:

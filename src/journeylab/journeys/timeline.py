@@ -117,12 +117,15 @@ def _exists(lake: Lake, user_id: str) -> bool:
 
 
 def _similar(lake: Lake, user_id: str) -> tuple[str, ...]:
-    """Ids that differ only in case, or share the first half of ``user_id``."""
+    """Ids that differ only in case, or share the first half of ``user_id``: the
+    :data:`SIMILAR_IDS_SCANNED` nearest by edit distance (of the lower-cased ids), then
+    ranked as every name suggestion is."""
     ev = lake.events()
     head = user_id[: max(2, len(user_id) // 2)]
     hit = (ev.user_id.lower() == user_id.lower()) | ev.user_id.startswith(head)
-    ids = ev.filter(hit).select("user_id").distinct().limit(SIMILAR_IDS_SCANNED)
-    frame, _ = run(lake.engine, ids)
+    ids = ev.filter(hit).select("user_id").distinct()
+    near = ids.user_id.lower().levenshtein(ibis.literal(user_id.lower()))
+    frame, _ = run(lake.engine, ids.order_by([near, "user_id"]).limit(SIMILAR_IDS_SCANNED))
     return tuple(nearest_names(user_id, sorted(frame["user_id"].to_list())))
 
 

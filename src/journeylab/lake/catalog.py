@@ -110,12 +110,14 @@ FIRED_SQL = (
 
 
 def fired_names(con: DuckDBPyConnection, files: Sequence[str]) -> pl.DataFrame:
-    """Per name in ``files``: its events, users, first and last ``event_at`` (:data:`FIRED_SQL`
-    on ``con``, a connection in UTC; it creates nothing there)."""
+    """Per name in ``files``: its events, users, first and last ``event_at`` in UTC
+    (:data:`FIRED_SQL` on ``con``, whatever its session's time zone: DuckDB hands instants
+    over in it; nothing is created there)."""
     import polars as pl
 
     table = con.sql(FIRED_SQL, params={"files": list(files)}).to_arrow_table()
-    return pl.from_arrow(table)  # type: ignore[return-value]
+    frame: pl.DataFrame = pl.from_arrow(table)  # type: ignore[assignment]
+    return frame.with_columns(pl.col("first_seen", "last_seen").dt.convert_time_zone("UTC"))
 
 
 def build_catalog(fired: pl.DataFrame, declared: dict[str, dict[str, Any]]) -> Catalog:
