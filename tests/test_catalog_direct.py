@@ -26,12 +26,15 @@ _NAMES = st.sampled_from(["signup", "Sign Up", "view", "buy", "é-vent", "x" * 4
 @st.composite
 def _parts(draw: st.DrawFn) -> list[list[dict[str, Any]]]:
     """One to three ingests of events: few users (shared across names and ingests), times
-    to the microsecond (ties, and one instant at the edges of both bounds), data or none."""
+    to the microsecond, often shared (ties at a name's first or last instant), data or
+    none."""
     out = []
     for _ in range(draw(st.integers(1, 3))):
         part = []
         for _ in range(draw(st.integers(1, 30))):
-            at = _START + timedelta(microseconds=draw(st.integers(-(10**11), 10**11)))
+            shared = st.sampled_from([-(10**11), -1, 0, 1, 10**11])
+            offset = draw(st.one_of(shared, st.integers(-(10**11), 10**11)))
+            at = _START + timedelta(microseconds=offset)
             record: dict[str, Any] = {
                 "userId": draw(st.sampled_from(["u1", "u2", "U1", "ü", "u 3", "7"])),
                 "name": draw(_NAMES),
