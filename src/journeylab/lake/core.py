@@ -18,6 +18,7 @@ from journeylab.ingest.options import CHUNK_ROWS, IngestOptions
 from journeylab.lake.catalog import Catalog, build_catalog, catalog_expr, fired_names
 from journeylab.lake.compact import COMPACT_FILE_ROWS, COMPACT_MEMORY, Properties
 from journeylab.lake.compact import compact as compact_lake
+from journeylab.lake.footers import NoStats, last_event_us
 from journeylab.lake.journeys_methods import JourneyMethods
 from journeylab.lake.layout import REJECTED_SCHEMA, Layout
 from journeylab.lake.remote import RemoteLayout, is_uri
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
     from journeylab.steps import StepLike
 
 __all__ = ["Lake", "open_lake"]
-
-_PER_US = {"microseconds": (1, 1), "milliseconds": (1000, 1), "nanoseconds": (1, 1000)}
 
 
 def open_lake(
@@ -242,18 +241,14 @@ class Lake(JourneyMethods):
         Read from the Parquet footers' statistics (raw integers, any time unit); a query
         over the events only when a row group has none.
         """
-        last: int | None = None
         try:
             if not isinstance(self.layout, Layout):  # remote: Spark reads the footers
-                raise _NoStats
-            tops = [_footer_max_us(pq.read_metadata(f)) for f in self.layout.snapshot()]
-        except (_NoStats, OSError):  # no statistics, or a file compacted away meanwhile
+                raise NoStats
+            last = last_event_us(self.layout.snapshot())
+        except (NoStats, OSError):  # no statistics, or a file compacted away meanwhile
             value = self.events().event_at.max()
             out = self.execute(value.name("last")).item()
             return None if out is None else out.astimezone(UTC)
-        for top in tops:
-            if top is not None and (last is None or top > last):
-                last = top
         return None if last is None else from_us(last)
 
     def funnel(
@@ -374,29 +369,3 @@ def _options(
     if chunk_rows != CHUNK_ROWS:
         base = replace(base, chunk_rows=chunk_rows)
     return base
-
-
-class _NoStats(Exception):
-    """A footer without usable ``event_at`` statistics."""
-
-
-def _footer_max_us(meta: pq.FileMetaData) -> int | None:
-    """Largest ``event_at`` in one file's footer, in µs (None: no rows). Raw integers: no
-    datetime (or pandas) conversion. Raises ``_NoStats`` when a row group has none."""
-    col = meta.schema.names.index("event_at")
-    logical = meta.schema.column(col).logical_type.to_json()
-    unit = next((u for u in _PER_US if f'"{u}"' in logical), None)
-    if unit is None or '"Timestamp"' not in logical:
-        raise _NoStats
-    mul, div = _PER_US[unit]
-    best: int | None = None
-    for g in range(meta.num_row_groups):
-        group = meta.row_group(g)
-        if not group.num_rows:
-            continue
-        stats = group.column(col).statistics
-        if stats is None or not stats.has_min_max or not isinstance(stats.max_raw, int):
-            raise _NoStats
-        top = stats.max_raw * mul // div
-        best = top if best is None or top > best else best
-    return best
